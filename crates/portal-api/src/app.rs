@@ -1,0 +1,131 @@
+use std::collections::HashMap;
+use std::net::TcpListener;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::middleware::{from_fn, Compress, ErrorHandlers, Logger};
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::middleware::{record_metrics, request_id};
+use crate::problem::{ensure_problem, json_error, path_error, query_error, Problem};
+use crate::state::AppState;
+
+/// Largest JSON body accepted anywhere; endpoints with bigger documents raise their own limit.
+pub const JSON_LIMIT_BYTES: usize = 64 * 1024;
+
+/// Builds the whole app: routes, the OpenAPI document and docs, error shapes, logging, metrics.
+pub fn app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(crate::openapi::base())
+        .configure(crate::routes::configure)
+        .split_for_parts();
+    let allowed = AllowedMethods::from_doc(&doc);
+    app.app_data(web::Data::new(state))
+        .app_data(web::Data::new(allowed))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(JSON_LIMIT_BYTES)
+                .error_handler(json_error),
+        )
+        .app_data(web::QueryConfig::default().error_handler(query_error))
+        .app_data(web::PathConfig::default().error_handler(path_error))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", doc))
+        .service(web::redirect("/docs", "/docs/"))
+        .default_service(web::to(route_not_found))
+        .wrap(ErrorHandlers::new().default_handler(ensure_problem))
+        .wrap(from_fn(record_metrics))
+        .wrap(Compress::default())
+        .wrap(from_fn(request_id))
+        .wrap(Logger::new(r#"%{r}a "%r" %s %b %Dms rid=%{x-request-id}o"#))
+}
+
+/// The methods each documented path answers, read from the OpenAPI document so that a 405 can
+/// carry an `Allow` header without a second route table.
+pub struct AllowedMethods(HashMap<String, Vec<String>>);
+
+impl AllowedMethods {
+    fn from_doc(doc: &utoipa::openapi::OpenApi) -> Self {
+        let map = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter(|(_, present)| *present)
+                .map(|(m, _)| m.to_string())
+                .collect();
+                (path.clone(), methods)
+            })
+            .collect();
+        Self(map)
+    }
+}
+
+/// Reached when no route matched. actix's method guards make a known path with the wrong method
+/// land here too; the resource map still knows the path's pattern, which tells the two apart.
+async fn route_not_found(req: HttpRequest, allowed: web::Data<AllowedMethods>) -> HttpResponse {
+    if let Some(pattern) = req.match_pattern() {
+        let methods = allowed
+            .0
+            .get(&pattern)
+            .cloned()
+            .unwrap_or_else(|| vec!["GET".to_string()]);
+        let mut res = Problem::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            format!(
+                "{} is not allowed on {}; allowed: {}",
+                req.method(),
+                req.path(),
+                methods.join(", ")
+            ),
+        )
+        .response();
+        if let Ok(value) = HeaderValue::from_str(&methods.join(", ")) {
+            res.headers_mut().insert(header::ALLOW, value);
+        }
+        return res;
+    }
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "route-not-found",
+        format!("no route matches {}", req.path()),
+    )
+    .response()
+}
+
+/// Starts serving on an already bound listener. Actix drains in-flight requests on SIGTERM and
+/// Ctrl-C before the returned server future completes.
+pub fn serve(
+    listener: TcpListener,
+    state: AppState,
+    workers: Option<usize>,
+) -> std::io::Result<Server> {
+    let mut server = HttpServer::new(move || app(state.clone())).shutdown_timeout(30);
+    if let Some(workers) = workers {
+        server = server.workers(workers);
+    }
+    Ok(server.listen(listener)?.run())
+}

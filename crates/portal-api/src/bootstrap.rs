@@ -1,0 +1,42 @@
+//! Opening the database the way the server does: connect, migrate, seed on first start.
+
+use portal_db::{build_pool, migrations, DatabaseUrl, PoolOptions};
+use portal_sections::seed;
+
+use crate::state::AppState;
+
+pub struct Prepared {
+    pub state: AppState,
+    pub migrations_applied: Vec<String>,
+    pub seeded: Option<seed::SeedReport>,
+}
+
+/// Connects, runs pending migrations and, when the database holds no site yet, loads the
+/// Quảng Nam seed. Errors are single lines naming the (masked) URL and the reason.
+pub fn prepare(
+    url: &DatabaseUrl,
+    options: &PoolOptions,
+    seed_if_empty: bool,
+) -> Result<Prepared, String> {
+    let pool = build_pool(url, options).map_err(|e| e.to_string())?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| format!("cannot connect to {}: {e}", url.masked()))?;
+    let migrations_applied = migrations::run_pending(&mut conn)
+        .map_err(|e| format!("migrating {} failed: {e}", url.masked()))?;
+    let seeded = if seed_if_empty && seed::is_empty(&mut conn).map_err(|e| e.to_string())? {
+        let file = seed::parse(seed::QUANG_NAM).map_err(|e| e.to_string())?;
+        Some(
+            seed::load(&mut conn, &file)
+                .map_err(|e| format!("seeding {} failed: {e}", url.masked()))?,
+        )
+    } else {
+        None
+    };
+    drop(conn);
+    Ok(Prepared {
+        state: AppState::new(pool, url.backend()),
+        migrations_applied,
+        seeded,
+    })
+}

@@ -1,0 +1,116 @@
+use actix_web::{get, web, HttpRequest};
+use portal_core::{Error, PageRequest};
+use portal_sections::agencies::{self, AgencyFilter};
+use portal_sections::AgencyKind;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::dto::{AgencyDto, AgencyPage};
+use crate::lang;
+use crate::problem::{ApiError, Problem};
+use crate::routes::sites::LangQuery;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListAgenciesQuery {
+    /// Language of `name`: `vi` or `en`. Defaults to `Accept-Language`, then `vi`.
+    pub lang: Option<String>,
+    /// Only agencies of this kind (people_committee, office, department, board, central_branch,
+    /// centre, city, town, district, commune, other).
+    pub kind: Option<String>,
+    /// Only active (true) or only inactive (false) agencies.
+    pub active: Option<bool>,
+    /// Only the direct children of the agency with this code.
+    pub parent: Option<String>,
+    /// Page size, 1–100.
+    #[param(minimum = 1, maximum = 100, default = 50)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Lists agencies (Sở, Ban, ngành, districts, …) ordered by code, including inactive ones.
+#[utoipa::path(
+    tag = "agencies",
+    params(ListAgenciesQuery),
+    responses(
+        (status = 200, description = "One page of agencies", body = AgencyPage),
+        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The `parent` agency does not exist", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/agencies")]
+pub async fn list_agencies(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<ListAgenciesQuery>,
+) -> Result<web::Json<AgencyPage>, ApiError> {
+    let query = query.into_inner();
+    let lang = lang::resolve(&req, query.lang.as_deref())?;
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let kind = query
+        .kind
+        .as_deref()
+        .map(|k| {
+            AgencyKind::parse(k).ok_or_else(|| {
+                Error::invalid_parameter("kind", format!("unknown agency kind '{k}'"))
+            })
+        })
+        .transpose()?;
+    let filter = AgencyFilter {
+        kind,
+        active: query.active,
+        parent_code: query.parent,
+    };
+    let page = state
+        .db(move |conn| {
+            let page = agencies::list(conn, &filter, &page)?;
+            let parents: Vec<i64> = page.items.iter().filter_map(|a| a.parent_id).collect();
+            let parent_codes = agencies::codes_by_id(conn, &parents)?;
+            Ok(page.map(|agency| {
+                let parent = agency
+                    .parent_id
+                    .and_then(|id| parent_codes.get(&id).cloned());
+                AgencyDto::new(agency, lang, parent)
+            }))
+        })
+        .await?;
+    Ok(web::Json(AgencyPage {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// Shows one agency by its code.
+#[utoipa::path(
+    tag = "agencies",
+    params(("code" = String, Path, description = "Agency code, e.g. `so-tp`"), LangQuery),
+    responses(
+        (status = 200, description = "The agency", body = AgencyDto),
+        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No agency has this code", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/agencies/{code}")]
+pub async fn get_agency(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<LangQuery>,
+) -> Result<web::Json<AgencyDto>, ApiError> {
+    let lang = lang::resolve(&req, query.lang.as_deref())?;
+    let code = path.into_inner();
+    let agency = state
+        .db(move |conn| {
+            let agency = agencies::by_code(conn, &code)?;
+            let parent = match agency.parent_id {
+                Some(id) => agencies::codes_by_id(conn, &[id])?.remove(&id),
+                None => None,
+            };
+            Ok(AgencyDto::new(agency, lang, parent))
+        })
+        .await?;
+    Ok(web::Json(agency))
+}

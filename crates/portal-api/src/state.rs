@@ -1,0 +1,49 @@
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::web;
+use portal_core::Error;
+use portal_db::{Backend, DbConn, Pool};
+
+use crate::metrics::Metrics;
+use crate::problem::ApiError;
+
+/// What every handler may reach: the pool and the metrics registry. Cloned per worker; cheap.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub backend: Backend,
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    pub fn new(pool: Pool, backend: Backend) -> Self {
+        Self {
+            pool,
+            backend,
+            metrics: Arc::new(Metrics::new()),
+        }
+    }
+
+    /// Runs blocking diesel work on actix's blocking pool, never on the async executor, and
+    /// records how long the checkout waited for a connection.
+    pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, Error> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let metrics = self.metrics.clone();
+        web::block(move || {
+            let started = Instant::now();
+            let mut conn = pool.get().map_err(|e| Error::Unavailable(e.to_string()))?;
+            metrics
+                .pool_wait_seconds
+                .observe(started.elapsed().as_secs_f64());
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| ApiError::from(Error::Internal(format!("blocking task failed: {e}"))))?
+        .map_err(ApiError::from)
+    }
+}

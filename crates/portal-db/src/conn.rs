@@ -1,0 +1,134 @@
+//! One connection type over both backends, and the r2d2 pool that hands them out.
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+
+use crate::url::{Backend, DatabaseUrl};
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+impl DbConn {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConn::Pg(_) => Backend::Postgres,
+            DbConn::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}
+
+/// Why a connection could not be opened, in one line that names the (masked) URL.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot connect to {url}: {reason}")]
+pub struct ConnectError {
+    pub url: String,
+    pub reason: String,
+}
+
+/// Per-connection SQLite settings. They are not stored in the file (except WAL), so every new
+/// connection gets them: foreign keys are off in SQLite unless each connection turns them on.
+const SQLITE_PRAGMAS: &str =
+    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;";
+
+pub fn establish(url: &DatabaseUrl) -> Result<DbConn, ConnectError> {
+    let fail = |reason: String| ConnectError {
+        url: url.masked(),
+        reason: reason
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    match url {
+        DatabaseUrl::Postgres(raw) => PgConnection::establish(raw)
+            .map(DbConn::Pg)
+            .map_err(|e| fail(e.to_string())),
+        DatabaseUrl::Sqlite(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| fail(format!("cannot create folder {}: {e}", dir.display())))?;
+            }
+            let path_text = path
+                .to_str()
+                .ok_or_else(|| fail("the path is not valid UTF-8".into()))?;
+            let mut conn =
+                SqliteConnection::establish(path_text).map_err(|e| fail(e.to_string()))?;
+            conn.batch_execute("PRAGMA journal_mode = WAL;")
+                .and_then(|_| conn.batch_execute(SQLITE_PRAGMAS))
+                .map_err(|e| fail(e.to_string()))?;
+            Ok(DbConn::Sqlite(conn))
+        }
+    }
+}
+
+/// An r2d2 manager that picks the backend from the URL itself, so that an unreachable server is
+/// reported with libpq's own reason rather than diesel's "Invalid connection url for multiconnection".
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<DbConn, ConnectError> {
+        establish(&self.url)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectError> {
+        conn.batch_execute("SELECT 1").map_err(|e| ConnectError {
+            url: self.url.masked(),
+            reason: e.to_string(),
+        })
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    pub max_size: u32,
+    pub connection_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            max_size: 10,
+            connection_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Opens one connection first, so a wrong URL or a server that is down fails at start with its
+/// real reason instead of after r2d2's timeout.
+pub fn build_pool(url: &DatabaseUrl, options: &PoolOptions) -> Result<Pool, ConnectError> {
+    drop(establish(url)?);
+    let max_size = match url.backend() {
+        // SQLite has one writer at a time; a few readers are all WAL needs.
+        Backend::Sqlite => options.max_size.min(8),
+        Backend::Postgres => options.max_size,
+    };
+    r2d2::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(options.connection_timeout)
+        .build(Manager { url: url.clone() })
+        .map_err(|e| ConnectError {
+            url: url.masked(),
+            reason: e.to_string(),
+        })
+}

@@ -1,0 +1,29 @@
+//! Storage for Portal CMS: the schema, one connection type over SQLite and PostgreSQL, the pool,
+//! and the embedded migrations. Domain crates write their queries against `DbConn`.
+
+pub mod conn;
+pub mod migrations;
+pub mod schema;
+pub mod url;
+
+pub use conn::{build_pool, establish, ConnectError, DbConn, Pool, PoolOptions, PooledConn};
+pub use url::{Backend, DatabaseUrl, UrlError};
+
+/// The current time as stored: UTC without an offset (the portable `TIMESTAMP` type), cut to
+/// microseconds because PostgreSQL keeps no more, so both backends return the same value.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// Names the database of `url` in the one line an operator sees on start.
+pub fn describe(url: &DatabaseUrl) -> String {
+    format!("{} ({})", url.backend(), url.masked())
+}
+
+/// Whether the database answers a trivial query.
+pub fn ping(conn: &mut DbConn) -> Result<(), portal_core::Error> {
+    use diesel::connection::SimpleConnection;
+    conn.batch_execute("SELECT 1")
+        .map_err(|e| portal_core::Error::Unavailable(e.to_string()))
+}

@@ -1,0 +1,44 @@
+use diesel::prelude::*;
+use portal_core::{Error, Page, PageRequest};
+use portal_db::schema::sites;
+use portal_db::DbConn;
+
+use crate::model::Site;
+
+/// Active sites ordered by key, one page after the cursor's key.
+pub fn list_active(conn: &mut DbConn, page: &PageRequest) -> Result<Page<Site>, Error> {
+    let mut query = sites::table
+        .filter(sites::active.eq(true))
+        .select(Site::as_select())
+        .into_boxed();
+    if let Some(after) = &page.after {
+        query = query.filter(sites::key.gt(after.clone()));
+    }
+    let rows = query
+        .order(sites::key.asc())
+        .limit(page.fetch_limit())
+        .load(conn)?;
+    Ok(Page::from_rows(rows, page, |s| s.key.clone()))
+}
+
+/// An active site by key; a deactivated site is as absent to readers as an unknown one.
+pub fn active_by_key(conn: &mut DbConn, key: &str) -> Result<Site, Error> {
+    sites::table
+        .filter(sites::key.eq(key))
+        .filter(sites::active.eq(true))
+        .select(Site::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::not_found("site", key))
+}
+
+pub fn keys_by_id(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, Error> {
+    let rows: Vec<(i64, String)> = sites::table
+        .filter(sites::id.eq_any(ids))
+        .select((sites::id, sites::key))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}

@@ -1,0 +1,3 @@
+DROP TABLE sections;
+DROP TABLE sites;
+DROP TABLE agencies;

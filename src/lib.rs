@@ -1,0 +1,293 @@
+//! Test harness: starts the real app on a real HTTP port over a fresh database per test — a
+//! temporary SQLite file always, and a new PostgreSQL database when `PORTAL_TEST_DATABASE_URL`
+//! names a server (the database is created for the test and dropped after it).
+
+use std::net::TcpListener;
+
+use actix_web::dev::ServerHandle;
+use diesel::connection::SimpleConnection;
+pub use portal_api::AppState;
+pub use portal_db::Backend;
+use portal_db::{establish, DatabaseUrl, PoolOptions};
+
+pub const TEST_DATABASE_ENV: &str = "PORTAL_TEST_DATABASE_URL";
+
+/// A database that exists for one test only.
+pub struct TestDb {
+    pub url: DatabaseUrl,
+    postgres: Option<(DatabaseUrl, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        TestDb {
+            url: DatabaseUrl::Sqlite(dir.path().join("portal.db")),
+            postgres: None,
+            _dir: Some(dir),
+        }
+    }
+
+    /// A fresh PostgreSQL database, or None when no test server is configured.
+    pub fn postgres() -> Option<TestDb> {
+        let admin_raw = std::env::var(TEST_DATABASE_ENV)
+            .ok()
+            .filter(|v| !v.trim().is_empty())?;
+        let admin =
+            DatabaseUrl::parse(&admin_raw).expect("PORTAL_TEST_DATABASE_URL is a database URL");
+        assert_eq!(
+            admin.backend(),
+            Backend::Postgres,
+            "{TEST_DATABASE_ENV} must be a postgres:// URL"
+        );
+        let name = format!("portal_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = establish(&admin).unwrap_or_else(|e| panic!("{e}"));
+        conn.batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap_or_else(|e| panic!("creating test database {name}: {e}"));
+        let url =
+            DatabaseUrl::parse(&with_database(&admin_raw, &name)).expect("derived URL parses");
+        Some(TestDb {
+            url,
+            postgres: Some((admin, name)),
+            _dir: None,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.url.backend()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = &self.postgres {
+            if let Ok(mut conn) = establish(admin) {
+                // FORCE ends the app's pooled connections, which may outlive the test body.
+                let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+/// The same server URL with another database name (the path), keeping user, host and options.
+pub fn with_database(url: &str, database: &str) -> String {
+    let (head, query) = match url.split_once('?') {
+        Some((head, query)) => (head, Some(query)),
+        None => (url, None),
+    };
+    let scheme_end = head.find("://").map_or(0, |i| i + 3);
+    let base = match head[scheme_end..].find('/') {
+        Some(slash) => &head[..scheme_end + slash],
+        None => head,
+    };
+    match query {
+        Some(query) => format!("{base}/{database}?{query}"),
+        None => format!("{base}/{database}"),
+    }
+}
+
+/// The app served over HTTP on a free loopback port, on its own database.
+pub struct TestApp {
+    pub base_url: String,
+    pub client: awc::Client,
+    pub state: AppState,
+    server: ServerHandle,
+    pub db: TestDb,
+}
+
+pub struct TestResponse {
+    pub status: u16,
+    pub headers: actix_web::http::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+
+    /// Asserts a problem+json response of `status` and returns its document.
+    pub fn problem(&self, status: u16) -> serde_json::Value {
+        assert_eq!(self.status, status, "body: {}", self.text());
+        let content_type = self.header("content-type").unwrap_or_default();
+        assert!(
+            content_type.starts_with("application/problem+json"),
+            "content-type was {content_type:?}; body: {}",
+            self.text()
+        );
+        let doc = self.json();
+        assert_eq!(doc["status"], status);
+        assert!(
+            doc["type"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("urn:problem:portal:")),
+            "{doc}"
+        );
+        assert!(
+            doc["title"].is_string() && doc["detail"].is_string(),
+            "{doc}"
+        );
+        doc
+    }
+}
+
+impl TestApp {
+    /// Starts the app on a fresh database of `backend`; None for PostgreSQL when not configured.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let db = match backend {
+            Backend::Sqlite => TestDb::sqlite(),
+            Backend::Postgres => TestDb::postgres()?,
+        };
+        Some(Self::spawn_on(db).await)
+    }
+
+    pub async fn spawn_on(db: TestDb) -> TestApp {
+        let options = PoolOptions {
+            max_size: 4,
+            ..PoolOptions::default()
+        };
+        let prepared = portal_api::bootstrap::prepare(&db.url, &options, true)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
+        let port = listener.local_addr().expect("bound").port();
+        let server =
+            portal_api::serve(listener, prepared.state.clone(), Some(1)).expect("server starts");
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        TestApp {
+            base_url: format!("http://127.0.0.1:{port}"),
+            client: awc::Client::builder()
+                .timeout(std::time::Duration::from_secs(30))
+                .finish(),
+            state: prepared.state,
+            server: handle,
+            db,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.send(self.client.get(self.url(path)), None).await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+        let mut req = self.client.get(self.url(path));
+        for (name, value) in headers {
+            req = req.insert_header((*name, *value));
+        }
+        self.send(req, None).await
+    }
+
+    /// Sends `body` as given, with the given content type (None: no Content-Type header).
+    pub async fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> TestResponse {
+        let method = actix_web::http::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(ct) = content_type {
+            req = req.insert_header(("content-type", ct));
+        }
+        self.send(req, Some(body)).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> TestResponse {
+        self.send_raw(
+            "POST",
+            path,
+            Some("application/json"),
+            body.to_string().into_bytes(),
+        )
+        .await
+    }
+
+    async fn send(&self, req: awc::ClientRequest, body: Option<Vec<u8>>) -> TestResponse {
+        let result = match body {
+            Some(body) => req.send_body(body).await,
+            None => req.send().await,
+        };
+        let mut res = result.unwrap_or_else(|e| panic!("request failed: {e}"));
+        let body = res
+            .body()
+            .limit(64 * 1024 * 1024)
+            .await
+            .expect("body")
+            .to_vec();
+        TestResponse {
+            status: res.status().as_u16(),
+            headers: res.headers().clone(),
+            body,
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let handle = self.server.clone();
+        actix_web::rt::spawn(async move { handle.stop(false).await });
+    }
+}
+
+/// Declares each named `async fn(TestApp)` as two tests, `NAME::sqlite` and `NAME::postgres`.
+/// The PostgreSQL one returns early, saying so, when `PORTAL_TEST_DATABASE_URL` is not set.
+#[macro_export]
+macro_rules! on_every_backend {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[::actix_web::test]
+            async fn sqlite() {
+                let app = $crate::TestApp::spawn($crate::Backend::Sqlite).await.expect("sqlite always runs");
+                super::$name(app).await
+            }
+
+            #[::actix_web::test]
+            async fn postgres() {
+                match $crate::TestApp::spawn($crate::Backend::Postgres).await {
+                    Some(app) => super::$name(app).await,
+                    None => eprintln!("skipped on PostgreSQL: {} is not set", $crate::TEST_DATABASE_ENV),
+                }
+            }
+        }
+    )+};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn derives_the_test_database_url() {
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1"
+        );
+        assert_eq!(
+            with_database("postgres://u:p@h/db?sslmode=disable", "t2"),
+            "postgres://u:p@h/t2?sslmode=disable"
+        );
+        assert_eq!(with_database("postgres://h", "t3"), "postgres://h/t3");
+    }
+}

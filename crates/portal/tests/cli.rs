@@ -1,0 +1,183 @@
+//! The binary as an operator meets it: one-line configuration errors, migrate, seed, openapi,
+//! and a server that starts on SQLite with no set-up and stops cleanly on SIGTERM.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_portal");
+
+fn portal(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_remove("PORTAL_DATABASE_URL")
+        .env_remove("PORTAL_BIND")
+        .env_remove("PORTAL_DATA_DIR")
+        .env("RUST_LOG", "warn");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("portal runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).trim().to_string()
+}
+
+#[test]
+fn a_bad_bind_address_is_one_line_naming_the_variable() {
+    let out = portal(&["serve"], &[("PORTAL_BIND", "localhost-8080")]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert_eq!(
+        err,
+        "portal: --bind/PORTAL_BIND: 'localhost-8080' is not a HOST:PORT socket address"
+    );
+}
+
+#[test]
+fn an_unknown_database_scheme_is_refused_with_the_password_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = portal(
+        &["migrate"],
+        &[
+            ("PORTAL_DATABASE_URL", "mysql://root:hunter2@db/portal"),
+            ("PORTAL_DATA_DIR", dir.path().to_str().unwrap()),
+        ],
+    );
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("PORTAL_DATABASE_URL") && err.contains("mysql://root:***@db/portal"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"));
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no stray SQLite file was created"
+    );
+}
+
+#[test]
+fn an_unreachable_postgres_is_one_line_with_the_reason() {
+    let out = portal(
+        &[
+            "migrate",
+            "--database",
+            "postgresql://portal:pw@127.0.0.1:1/portal",
+        ],
+        &[],
+    );
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("portal: cannot connect to postgresql://portal:***@127.0.0.1:1/portal: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn migrate_then_seed_twice_on_a_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("x.db").display());
+    let out = portal(&["migrate", "--database", &db], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first = portal(&["seed", "--database", &db], &[]);
+    assert!(
+        String::from_utf8_lossy(&first.stdout).contains("added 33 agencies, 3 sites, 38 sections")
+    );
+    let second = portal(&["seed", "--database", &db], &[]);
+    assert!(
+        String::from_utf8_lossy(&second.stdout).contains("added 0 agencies, 0 sites, 0 sections")
+    );
+}
+
+#[test]
+fn openapi_prints_the_committed_document() {
+    let out = portal(&["openapi"], &[]);
+    assert!(out.status.success());
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../openapi/openapi.json"
+    ))
+    .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout) == committed,
+        "openapi/openapi.json is stale"
+    );
+}
+
+fn http_get(port: u16, path: &str) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    Some(response)
+}
+
+#[test]
+fn serve_starts_on_the_default_sqlite_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(BIN)
+        .arg("serve")
+        .env_remove("PORTAL_DATABASE_URL")
+        .env("PORTAL_DATA_DIR", dir.path())
+        .env("PORTAL_BIND", format!("127.0.0.1:{port}"))
+        .env("PORTAL_WORKERS", "1")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let sections = loop {
+        if let Some(body) = http_get(port, "/api/v1/sites/quang-nam/sections") {
+            break body;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(sections.starts_with("HTTP/1.1 200"), "{sections}");
+    assert!(sections.contains("Văn bản quy phạm pháp luật"));
+    assert!(
+        dir.path().join("portal.db").exists(),
+        "the default database lives in the data folder"
+    );
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "exit after SIGTERM: {:?} {}",
+        out.status,
+        stderr(&out)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("listening on http://127.0.0.1:{port}")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("/docs/"), "{stdout}");
+    assert!(stdout.contains("Database: sqlite"), "{stdout}");
+}

@@ -7,10 +7,24 @@ use std::net::TcpListener;
 use actix_web::dev::ServerHandle;
 use diesel::connection::SimpleConnection;
 pub use portal_api::AppState;
+use portal_audit::Actor;
+use portal_auth::accounts::{self, NewUser};
+use portal_auth::{AuthConfig, JwtKeys, Role};
 pub use portal_db::Backend;
 use portal_db::{establish, DatabaseUrl, PoolOptions};
+use serde_json::{json, Value};
 
 pub const TEST_DATABASE_ENV: &str = "PORTAL_TEST_DATABASE_URL";
+
+/// The HS256 secret every test server signs with, so tests can also forge tokens deliberately.
+pub const TEST_JWT_SECRET: &[u8] = b"portal-tests-only-secret-0123456789abcdef";
+
+/// The password of users made with `TestApp::user`.
+pub const TEST_PASSWORD: &str = "Hội An mùa lụt 2026";
+
+pub fn test_keys() -> JwtKeys {
+    JwtKeys::hs256(TEST_JWT_SECRET).expect("test secret is long enough")
+}
 
 /// A database that exists for one test only.
 pub struct TestDb {
@@ -163,8 +177,14 @@ impl TestApp {
             max_size: 4,
             ..PoolOptions::default()
         };
-        let prepared = portal_api::bootstrap::prepare(&db.url, &options, true)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let prepared = portal_api::bootstrap::prepare(
+            &db.url,
+            &options,
+            true,
+            test_keys(),
+            AuthConfig::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
         let port = listener.local_addr().expect("bound").port();
         let server =
@@ -179,6 +199,83 @@ impl TestApp {
             state: prepared.state,
             server: handle,
             db,
+        }
+    }
+
+    /// A direct database connection, for arranging what no endpoint can (e.g. a lock that expired).
+    pub fn conn(&self) -> portal_db::PooledConn {
+        self.state.pool.get().expect("a pooled connection")
+    }
+
+    /// Creates an active user with `TEST_PASSWORD` and the given roles, straight in the domain.
+    pub fn user(&self, username: &str, agency: &str, roles: &[(&str, &str)]) -> i64 {
+        let mut conn = self.conn();
+        let actor = Actor::system("test");
+        let view = accounts::create(
+            &mut conn,
+            &actor,
+            &NewUser {
+                username: username.into(),
+                display_name: username.into(),
+                email: None,
+                agency: agency.into(),
+                password: TEST_PASSWORD.into(),
+                must_change_password: false,
+            },
+        )
+        .unwrap_or_else(|e| panic!("creating {username}: {e}"));
+        for (site, role) in roles {
+            let role = Role::parse(role).expect("role name");
+            accounts::grant_role(&mut conn, &actor, view.user.id, site, role, &[]).expect("grant");
+        }
+        view.user.id
+    }
+
+    /// Signs in over HTTP and returns the whole token response.
+    pub async fn login_response(&self, username: &str, password: &str) -> TestResponse {
+        self.post_json(
+            "/api/v1/auth/login",
+            &json!({"username": username, "password": password}),
+        )
+        .await
+    }
+
+    /// Signs in over HTTP with `TEST_PASSWORD`; returns (access token, refresh token).
+    pub async fn login(&self, username: &str) -> (String, String) {
+        let res = self.login_response(username, TEST_PASSWORD).await;
+        assert_eq!(res.status, 200, "login of {username}: {}", res.text());
+        let body = res.json();
+        (
+            body["access_token"].as_str().unwrap().to_string(),
+            body["refresh_token"].as_str().unwrap().to_string(),
+        )
+    }
+
+    /// A user made with `user` and signed in: their access token.
+    pub async fn token_for(&self, username: &str, agency: &str, roles: &[(&str, &str)]) -> String {
+        self.user(username, agency, roles);
+        self.login(username).await.0
+    }
+
+    /// Sends `method path` with an optional bearer token and JSON body.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> TestResponse {
+        let method = actix_web::http::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            req = req.insert_header(("authorization", format!("Bearer {token}")));
+        }
+        match body {
+            Some(body) => {
+                req = req.insert_header(("content-type", "application/json"));
+                self.send(req, Some(body.to_string().into_bytes())).await
+            }
+            None => self.send(req, None).await,
         }
     }
 
@@ -289,5 +386,36 @@ mod tests {
             "postgres://u:p@h/t2?sslmode=disable"
         );
         assert_eq!(with_database("postgres://h", "t3"), "postgres://h/t3");
+    }
+}
+
+impl TestApp {
+    /// The id of the section `slug` of `site`, looked up through the public API.
+    pub async fn section_id(&self, site: &str, slug: &str) -> i64 {
+        let body = self
+            .get(&format!(
+                "/api/v1/sites/{site}/sections?flat=true&limit=100"
+            ))
+            .await
+            .json();
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["slug"] == slug)
+            .and_then(|s| s["id"].as_i64())
+            .unwrap_or_else(|| panic!("no section {slug} on {site}"))
+    }
+
+    /// The scopes `/auth/me` reports for a token.
+    pub async fn scopes(&self, token: &str) -> Vec<String> {
+        let res = self.call("GET", "/api/v1/auth/me", Some(token), None).await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        res.json()["scopes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
     }
 }

@@ -1,5 +1,6 @@
 //! Opening the database the way the server does: connect, migrate, seed on first start.
 
+use portal_auth::{AuthConfig, JwtKeys};
 use portal_db::{build_pool, migrations, DatabaseUrl, PoolOptions};
 use portal_sections::seed;
 
@@ -17,6 +18,8 @@ pub fn prepare(
     url: &DatabaseUrl,
     options: &PoolOptions,
     seed_if_empty: bool,
+    keys: JwtKeys,
+    auth: AuthConfig,
 ) -> Result<Prepared, String> {
     let pool = build_pool(url, options).map_err(|e| e.to_string())?;
     let mut conn = pool
@@ -35,7 +38,7 @@ pub fn prepare(
     };
     drop(conn);
     Ok(Prepared {
-        state: AppState::new(pool, url.backend()),
+        state: AppState::new(pool, url.backend(), keys, auth),
         migrations_applied,
         seeded,
     })

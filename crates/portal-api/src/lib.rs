@@ -2,6 +2,7 @@
 //! problem documents. One factory (`app`) builds the app for the server, the tests and the spec.
 
 pub mod app;
+pub mod auth;
 pub mod bootstrap;
 pub mod dto;
 pub mod lang;

@@ -18,10 +18,37 @@ names come in the language asked for (`?lang=` or `Accept-Language`), falling ba
         (name = "agencies", description = "Sở, Ban, ngành, districts and other bodies"),
         (name = "tools", description = "Vietnamese text helpers for editors' interfaces"),
         (name = "operations", description = "Health, readiness and metrics"),
+        (name = "auth", description = "Signing in, tokens, the caller's own account (docs/security.md)"),
+        (name = "users", description = "Accounts and roles, managed by operators (Điều 21.4)"),
+        (name = "api-keys", description = "Keys for sub-sites and integrators"),
+        (name = "audit", description = "The tamper-evident audit log"),
     ),
-    components(schemas(crate::problem::Problem, crate::problem::ProblemField))
+    components(schemas(crate::problem::Problem, crate::problem::ProblemField)),
+    modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
+
+/// The `bearer` security scheme that protected operations name.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT access token, or an API key pk_…")
+                    .description(Some(
+                        "An access token from POST /api/v1/auth/login, or an API key.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The OpenAPI document exactly as the server serves it at `/api/openapi.json`; needs no database.
 pub fn openapi() -> utoipa::openapi::OpenApi {

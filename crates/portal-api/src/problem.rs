@@ -32,6 +32,12 @@ pub struct Problem {
     /// For validation problems: every invalid field with a code and a message.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// For 412: the version the resource has now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
+    /// For 429: seconds to wait (also sent as `Retry-After`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 /// One invalid field of a request.
@@ -62,6 +68,8 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             errors: Vec::new(),
+            current_version: None,
+            retry_after: None,
         }
     }
 
@@ -76,9 +84,15 @@ impl Problem {
 
     pub fn response(&self) -> HttpResponse {
         let body = serde_json::to_string(self).unwrap_or_else(|_| "{}".into());
-        HttpResponse::build(self.status_code())
-            .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
-            .body(body)
+        let mut builder = HttpResponse::build(self.status_code());
+        builder.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        if self.status == 401 {
+            builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        if let Some(seconds) = self.retry_after {
+            builder.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        builder.body(body)
     }
 }
 
@@ -131,6 +145,31 @@ impl From<Error> for ApiError {
                 .with_errors(vec![field])
             }
             Error::Conflict(detail) => Problem::new(StatusCode::CONFLICT, "conflict", detail),
+            Error::Unauthenticated(detail) => {
+                Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", detail)
+            }
+            Error::Forbidden(detail) => Problem::new(StatusCode::FORBIDDEN, "forbidden", detail),
+            Error::PreconditionFailed {
+                message,
+                current_version,
+            } => {
+                let mut problem = Problem::new(
+                    StatusCode::PRECONDITION_FAILED,
+                    "precondition-failed",
+                    message,
+                );
+                problem.current_version = Some(current_version);
+                problem
+            }
+            Error::TooManyRequests {
+                message,
+                retry_after_secs,
+            } => {
+                let mut problem =
+                    Problem::new(StatusCode::TOO_MANY_REQUESTS, "too-many-requests", message);
+                problem.retry_after = Some(retry_after_secs);
+                problem
+            }
             Error::Unavailable(detail) => {
                 log::error!("database unavailable: {detail}");
                 Problem::new(

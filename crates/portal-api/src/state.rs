@@ -2,25 +2,35 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use actix_web::web;
+use portal_auth::{AuthConfig, JwtKeys};
 use portal_core::Error;
 use portal_db::{Backend, DbConn, Pool};
 
 use crate::metrics::Metrics;
 use crate::problem::ApiError;
 
-/// What every handler may reach: the pool and the metrics registry. Cloned per worker; cheap.
+/// Token signing keys and the account-security limits.
+pub struct AuthRuntime {
+    pub keys: JwtKeys,
+    pub config: AuthConfig,
+}
+
+/// What every handler may reach: the pool, the auth keys and the metrics registry. Cloned per
+/// worker; cheap.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: Pool,
     pub backend: Backend,
+    pub auth: Arc<AuthRuntime>,
     pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
-    pub fn new(pool: Pool, backend: Backend) -> Self {
+    pub fn new(pool: Pool, backend: Backend, keys: JwtKeys, config: AuthConfig) -> Self {
         Self {
             pool,
             backend,
+            auth: Arc::new(AuthRuntime { keys, config }),
             metrics: Arc::new(Metrics::new()),
         }
     }

@@ -46,6 +46,27 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
 
+    /// No valid credentials: missing, malformed, expired or revoked.
+    #[error("{0}")]
+    Unauthenticated(String),
+
+    /// Valid credentials without the scope the action needs.
+    #[error("{0}")]
+    Forbidden(String),
+
+    /// The change was based on a version that is no longer current.
+    #[error("{message}")]
+    PreconditionFailed {
+        message: String,
+        current_version: i64,
+    },
+
+    #[error("{message}")]
+    TooManyRequests {
+        message: String,
+        retry_after_secs: u64,
+    },
+
     /// The database could not be reached or refused to work (pool timeout, connection lost).
     #[error("database unavailable: {0}")]
     Unavailable(String),
@@ -77,6 +98,12 @@ impl Error {
             parameter: parameter.into(),
             reason: reason.into(),
         }
+    }
+
+    pub fn forbidden_scope(scope: &str) -> Self {
+        Self::Forbidden(format!(
+            "this needs the scope '{scope}', which the credentials do not carry"
+        ))
     }
 
     pub fn field(

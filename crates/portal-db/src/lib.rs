@@ -27,3 +27,21 @@ pub fn ping(conn: &mut DbConn) -> Result<(), portal_core::Error> {
     conn.batch_execute("SELECT 1")
         .map_err(|e| portal_core::Error::Unavailable(e.to_string()))
 }
+
+/// A transaction for work that writes. On SQLite it takes the write lock first: a transaction
+/// that reads and only later writes would otherwise fail with SQLITE_BUSY (without waiting) when
+/// another writer committed in between. On PostgreSQL it is a plain transaction.
+pub fn write_transaction<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{Connection, SimpleConnection};
+    conn.transaction(|conn| {
+        if let DbConn::Sqlite(sqlite) = conn {
+            // Any write takes the lock; this one changes nothing and the table always exists.
+            sqlite.batch_execute("UPDATE audit_head SET seq = seq WHERE id = 1")?;
+        }
+        work(conn)
+    })
+}

@@ -21,6 +21,19 @@ pub fn reachable_of_site(conn: &mut DbConn, site_id: i64) -> Result<Vec<Section>
     Ok(reachable(all))
 }
 
+/// Every section of a site, hidden ones included, for its managers.
+pub fn all_of_site(conn: &mut DbConn, site_id: i64) -> Result<Vec<Section>, Error> {
+    Ok(sections::table
+        .filter(sections::site_id.eq(site_id))
+        .order((
+            sections::parent_id.asc(),
+            sections::position.asc(),
+            sections::id.asc(),
+        ))
+        .select(Section::as_select())
+        .load(conn)?)
+}
+
 /// Keeps the sections whose every ancestor is visible too.
 pub fn reachable(all: Vec<Section>) -> Vec<Section> {
     let parent_and_visible: HashMap<i64, (Option<i64>, bool)> = all

@@ -4,8 +4,14 @@ use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use std::io::Read;
+use std::time::Duration;
+
 use clap::{Args, Parser, Subcommand};
-use portal_db::{establish, migrations, DatabaseUrl, PoolOptions};
+use portal_audit::Actor;
+use portal_auth::accounts::{self, NewUser};
+use portal_auth::{AuthConfig, JwtKeys, Role};
+use portal_db::{establish, migrations, DatabaseUrl, DbConn, PoolOptions};
 use portal_sections::seed;
 
 #[derive(Parser)]
@@ -23,6 +29,74 @@ struct Cli {
 
 #[derive(Args)]
 struct Common {
+    /// `production` makes a missing JWT key an error instead of generating a development one.
+    #[arg(
+        long = "env",
+        env = "PORTAL_ENV",
+        default_value = "development",
+        global = true
+    )]
+    environment: String,
+    /// HS256 secret for access tokens (at least 32 bytes).
+    #[arg(
+        long = "jwt-secret",
+        env = "PORTAL_JWT_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    jwt_secret: Option<String>,
+    /// HS256 (default), EdDSA or RS256. The last two need the key files below.
+    #[arg(
+        long = "jwt-algorithm",
+        env = "PORTAL_JWT_ALGORITHM",
+        default_value = "HS256",
+        global = true
+    )]
+    jwt_algorithm: String,
+    #[arg(
+        long = "jwt-private-key",
+        env = "PORTAL_JWT_PRIVATE_KEY_FILE",
+        global = true
+    )]
+    jwt_private_key: Option<PathBuf>,
+    #[arg(
+        long = "jwt-public-key",
+        env = "PORTAL_JWT_PUBLIC_KEY_FILE",
+        global = true
+    )]
+    jwt_public_key: Option<PathBuf>,
+    /// Access-token lifetime in seconds.
+    #[arg(
+        long = "access-token-ttl",
+        env = "PORTAL_ACCESS_TOKEN_TTL_SECS",
+        default_value = "900",
+        global = true
+    )]
+    access_ttl: String,
+    /// Seconds a refresh token may sit unused.
+    #[arg(
+        long = "refresh-idle",
+        env = "PORTAL_REFRESH_IDLE_SECS",
+        default_value = "1800",
+        global = true
+    )]
+    refresh_idle: String,
+    /// Longest a session may last, in seconds.
+    #[arg(
+        long = "refresh-max",
+        env = "PORTAL_REFRESH_MAX_SECS",
+        default_value = "43200",
+        global = true
+    )]
+    refresh_max: String,
+    /// Accounts with no sign-in for this many days are disabled.
+    #[arg(
+        long = "idle-disable-days",
+        env = "PORTAL_IDLE_DISABLE_DAYS",
+        default_value = "45",
+        global = true
+    )]
+    idle_days: String,
     /// Database URL: postgres://…, postgresql://…, sqlite://PATH or a file path. Default: a SQLite
     /// file in the data folder.
     #[arg(
@@ -70,6 +144,53 @@ enum Command {
     },
     /// Print the OpenAPI document the server serves at /api/openapi.json.
     Openapi,
+    /// Manage accounts from the command line (the first operator of a fresh install).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user with a role on a site; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Agency code, e.g. ttcntt.
+        #[arg(long)]
+        agency: String,
+        /// contributor, editor, chief_editor or operator.
+        #[arg(long)]
+        role: String,
+        /// Site key, e.g. quang-nam.
+        #[arg(long)]
+        site: String,
+        /// Display name (defaults to the username).
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Set a new password (read from standard input); the user must change it at next sign-in.
+    ResetPassword {
+        #[arg(long)]
+        username: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Disable every account with no sign-in for the configured idle period.
+    DisableIdle,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain; exit non-zero naming the first broken row.
+    Verify,
 }
 
 /// A configuration problem, reported as one line naming the setting.
@@ -94,6 +215,191 @@ fn database_url(common: &Common) -> Result<DatabaseUrl, ConfigError> {
     }
 }
 
+fn auth_config(common: &Common) -> Result<AuthConfig, ConfigError> {
+    let seconds = |value: &str, names: &str| -> Result<Duration, ConfigError> {
+        let n: u64 = parse_setting(value, names, "a whole number of seconds")?;
+        if n == 0 {
+            return Err(ConfigError(format!("{names}: must be at least 1")));
+        }
+        Ok(Duration::from_secs(n))
+    };
+    let days: u64 = parse_setting(
+        &common.idle_days,
+        "--idle-disable-days/PORTAL_IDLE_DISABLE_DAYS",
+        "a whole number of days",
+    )?;
+    Ok(AuthConfig {
+        access_ttl: seconds(
+            &common.access_ttl,
+            "--access-token-ttl/PORTAL_ACCESS_TOKEN_TTL_SECS",
+        )?,
+        refresh_idle: seconds(
+            &common.refresh_idle,
+            "--refresh-idle/PORTAL_REFRESH_IDLE_SECS",
+        )?,
+        refresh_max: seconds(&common.refresh_max, "--refresh-max/PORTAL_REFRESH_MAX_SECS")?,
+        idle_disable_after: Duration::from_secs(days.max(1) * 24 * 3600),
+        ..AuthConfig::default()
+    })
+}
+
+/// The signing keys: configured ones, or in development a secret kept in the data folder.
+fn jwt_keys(common: &Common) -> Result<JwtKeys, ConfigError> {
+    let production = match common.environment.as_str() {
+        "production" => true,
+        "development" => false,
+        other => {
+            return Err(ConfigError(format!(
+                "--env/PORTAL_ENV: '{other}' is not development or production"
+            )))
+        }
+    };
+    match common.jwt_algorithm.as_str() {
+        "HS256" => match &common.jwt_secret {
+            Some(secret) => JwtKeys::hs256(secret.as_bytes()).map_err(|e| ConfigError(format!("--jwt-secret/PORTAL_JWT_SECRET: {e}"))),
+            None if production => Err(ConfigError(
+                "PORTAL_JWT_SECRET: required in production (or set PORTAL_JWT_ALGORITHM=EdDSA|RS256 with key files)".into(),
+            )),
+            None => {
+                let path = common.data_dir.join("jwt-secret");
+                log::warn!(
+                    "no PORTAL_JWT_SECRET set: using a development secret kept in {} (never do this in production)",
+                    path.display()
+                );
+                JwtKeys::dev_secret_file(&path).map_err(|e| ConfigError(format!("PORTAL_JWT_SECRET: {e}")))
+            }
+        },
+        algorithm => match (&common.jwt_private_key, &common.jwt_public_key) {
+            (Some(private), Some(public)) => JwtKeys::from_pem_files(algorithm, private, public)
+                .map_err(|e| ConfigError(format!("--jwt-algorithm/PORTAL_JWT_ALGORITHM: {e}"))),
+            _ => Err(ConfigError(format!(
+                "PORTAL_JWT_PRIVATE_KEY_FILE/PORTAL_JWT_PUBLIC_KEY_FILE: both are required with PORTAL_JWT_ALGORITHM={algorithm}"
+            ))),
+        },
+    }
+}
+
+fn open_migrated(common: &Common) -> Result<(DatabaseUrl, DbConn), ConfigError> {
+    let url = database_url(common)?;
+    let mut conn = establish(&url).map_err(|e| ConfigError(e.to_string()))?;
+    migrations::run_pending(&mut conn)
+        .map_err(|e| ConfigError(format!("migrating {} failed: {e}", url.masked())))?;
+    Ok((url, conn))
+}
+
+fn read_password_stdin() -> Result<String, ConfigError> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| ConfigError(format!("--password-stdin: cannot read standard input: {e}")))?;
+    let password = text.trim_end_matches(['\n', '\r']).to_string();
+    if password.is_empty() {
+        return Err(ConfigError(
+            "--password-stdin: standard input was empty".into(),
+        ));
+    }
+    Ok(password)
+}
+
+fn domain_error(context: &str, e: portal_core::Error) -> ConfigError {
+    match e {
+        portal_core::Error::Validation(errors) => ConfigError(format!(
+            "{context}: {}",
+            errors
+                .iter()
+                .map(|e| format!("{} ({}): {}", e.field, e.code, e.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )),
+        other => ConfigError(format!("{context}: {other}")),
+    }
+}
+
+fn user_command(common: &Common, command: UserCommand) -> Result<(), ConfigError> {
+    let (url, mut conn) = open_migrated(common)?;
+    let actor = Actor::system("cli");
+    match command {
+        UserCommand::Add {
+            username,
+            agency,
+            role,
+            site,
+            name,
+            email,
+            password_stdin: _,
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                ConfigError(format!(
+                    "--role: '{role}' is not contributor, editor, chief_editor or operator"
+                ))
+            })?;
+            let password = read_password_stdin()?;
+            let view = accounts::create(
+                &mut conn,
+                &actor,
+                &NewUser {
+                    display_name: name.unwrap_or_else(|| username.clone()),
+                    username,
+                    email,
+                    agency,
+                    password,
+                    must_change_password: false,
+                },
+            )
+            .map_err(|e| domain_error("user add", e))?;
+            accounts::grant_role(&mut conn, &actor, view.user.id, &site, role, &[])
+                .map_err(|e| domain_error("user add", e))?;
+            println!(
+                "{}: created user '{}' ({}) as {} on {}",
+                url.masked(),
+                view.user.username,
+                view.agency,
+                role.as_str(),
+                site
+            );
+            Ok(())
+        }
+        UserCommand::ResetPassword {
+            username,
+            password_stdin: _,
+        } => {
+            let password = read_password_stdin()?;
+            let user = accounts::user_by_username(&mut conn, &username)
+                .map_err(|e| domain_error("user reset-password", e))?;
+            accounts::reset_password(&mut conn, &actor, user.id, &password)
+                .map_err(|e| domain_error("user reset-password", e))?;
+            println!(
+                "{}: password of '{}' reset; it must be changed at next sign-in",
+                url.masked(),
+                user.username
+            );
+            Ok(())
+        }
+        UserCommand::DisableIdle => {
+            let config = auth_config(common)?;
+            let ids = accounts::disable_idle(&mut conn, config.idle_disable_after)
+                .map_err(|e| domain_error("user disable-idle", e))?;
+            println!("{}: disabled {} idle account(s)", url.masked(), ids.len());
+            Ok(())
+        }
+    }
+}
+
+fn audit_command(common: &Common, command: AuditCommand) -> Result<(), ConfigError> {
+    let (url, mut conn) = open_migrated(common)?;
+    match command {
+        AuditCommand::Verify => {
+            match portal_audit::verify(&mut conn).map_err(|e| ConfigError(e.to_string()))? {
+                Ok(rows) => {
+                    println!("{}: audit chain intact ({rows} rows)", url.masked());
+                    Ok(())
+                }
+                Err(broken) => Err(ConfigError(broken.to_string())),
+            }
+        }
+    }
+}
+
 fn default_sqlite_path(data_dir: &Path) -> PathBuf {
     data_dir.join("portal.db")
 }
@@ -112,6 +418,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), ConfigError> {
     match cli.command {
+        Command::User(command) => user_command(&cli.common, command),
+        Command::Audit(command) => audit_command(&cli.common, command),
         Command::Openapi => {
             print!("{}", portal_api::openapi::openapi_json());
             Ok(())
@@ -171,7 +479,9 @@ fn run(cli: Cli) -> Result<(), ConfigError> {
                 .map(|w| parse_setting(&w, "--workers/PORTAL_WORKERS", "a whole number"))
                 .transpose()?;
             let url = database_url(&cli.common)?;
-            serve(bind, &url, max_size, workers)
+            let keys = jwt_keys(&cli.common)?;
+            let auth = auth_config(&cli.common)?;
+            serve(bind, &url, max_size, workers, keys, auth)
         }
     }
 }
@@ -181,12 +491,15 @@ fn serve(
     url: &DatabaseUrl,
     max_size: u32,
     workers: Option<usize>,
+    keys: JwtKeys,
+    auth: AuthConfig,
 ) -> Result<(), ConfigError> {
     let options = PoolOptions {
         max_size,
         ..PoolOptions::default()
     };
-    let prepared = portal_api::bootstrap::prepare(url, &options, true).map_err(ConfigError)?;
+    let prepared =
+        portal_api::bootstrap::prepare(url, &options, true, keys, auth).map_err(ConfigError)?;
     for name in &prepared.migrations_applied {
         log::info!("applied migration {name}");
     }

@@ -1,8 +1,12 @@
 pub mod agencies;
+pub mod auth;
 pub mod health;
+pub mod operations_admin;
+pub mod organisation;
 pub mod sections;
 pub mod sites;
 pub mod tools;
+pub mod users;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -21,5 +25,50 @@ fn v1(cfg: &mut ServiceConfig) {
         .service(sections::get_section)
         .service(agencies::list_agencies)
         .service(agencies::get_agency)
-        .service(tools::slug);
+        .service(tools::slug)
+        .service(auth::login)
+        .service(auth::refresh)
+        .service(auth::logout)
+        .service(auth::me)
+        .service(auth::change_password)
+        .service(auth::totp_enroll)
+        .service(auth::totp_confirm)
+        .service(auth::totp_disable)
+        .service(users::create_user)
+        .service(users::list_users)
+        .service(users::get_user)
+        .service(users::update_user)
+        .service(users::disable_user)
+        .service(users::enable_user)
+        .service(users::reset_password)
+        .service(users::grant_role)
+        .service(users::revoke_role)
+        .service(organisation::create_agency)
+        .service(organisation::rename_agency)
+        .service(organisation::deactivate_agency)
+        .service(organisation::merge_agency)
+        .service(organisation::create_site)
+        .service(organisation::update_site)
+        .service(organisation::deactivate_site)
+        .service(organisation::admin_site_sections)
+        .service(organisation::create_section)
+        .service(organisation::update_section)
+        .service(organisation::move_section)
+        .service(organisation::transfer_section)
+        .service(organisation::delete_section)
+        .service(operations_admin::create_api_key)
+        .service(operations_admin::list_api_keys)
+        .service(operations_admin::revoke_api_key)
+        .service(operations_admin::list_audit)
+        .service(operations_admin::get_security_settings)
+        .service(operations_admin::put_security_settings);
+}
+
+/// For PATCH fields that may be set to null: absent → None, null → Some(None).
+pub(crate) fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }

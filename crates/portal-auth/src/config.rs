@@ -1,0 +1,42 @@
+use std::time::Duration;
+
+/// Token lifetimes and account-security limits. The defaults follow level-3 practice under
+/// Nghị định 85/2016 and TCVN 11930:2017 (docs/security.md maps each to its rule).
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    pub issuer: String,
+    pub audience: String,
+    pub access_ttl: Duration,
+    /// A refresh token unused this long ends the session.
+    pub refresh_idle: Duration,
+    /// No session outlives this, however active.
+    pub refresh_max: Duration,
+    pub lockout_threshold: i32,
+    pub lockout_duration: Duration,
+    /// Failed logins one client address may make per window before it is throttled.
+    pub ip_max_failures: i32,
+    pub ip_window: Duration,
+    /// Accounts with no login for this long are disabled.
+    pub idle_disable_after: Duration,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            issuer: "portal-cms".into(),
+            audience: "portal-api".into(),
+            access_ttl: Duration::from_secs(15 * 60),
+            refresh_idle: Duration::from_secs(30 * 60),
+            refresh_max: Duration::from_secs(12 * 3600),
+            lockout_threshold: 5,
+            lockout_duration: Duration::from_secs(15 * 60),
+            ip_max_failures: 20,
+            ip_window: Duration::from_secs(15 * 60),
+            idle_disable_after: Duration::from_secs(45 * 24 * 3600),
+        }
+    }
+}
+
+pub(crate) fn chrono(d: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+}

@@ -1,0 +1,453 @@
+//! Signing in, refreshing and signing out, with lockout, throttling and idle-account rules.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use portal_audit::Actor;
+use portal_core::Error;
+use portal_db::schema::{agencies, login_throttle, users};
+use portal_db::{now, write_transaction, DbConn};
+use serde_json::json;
+
+use crate::accounts::{normalize_username, user_by_id};
+use crate::config::{chrono, AuthConfig};
+use crate::model::{User, UserStatus};
+use crate::scopes::{self, ScopeSet, ACCOUNT_SELF};
+use crate::tokens::{self, Claims, JwtKeys, RefreshRefusal};
+use crate::{password, settings, totp};
+
+pub struct LoginInput<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    pub totp_code: Option<&'a str>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    pub access_token: String,
+    pub expires_in: u64,
+    pub refresh_token: String,
+    pub scope: String,
+    pub must_change_password: bool,
+    pub totp_enrollment_required: bool,
+}
+
+#[derive(Debug)]
+pub enum LoginError {
+    /// One answer for unknown user, wrong password, wrong code, locked, disabled or idle account,
+    /// so the response never tells which usernames exist.
+    InvalidCredentials,
+    /// The password was right; a second-factor code is needed.
+    TotpRequired,
+    /// Too many failures from this client address.
+    Throttled {
+        retry_after_secs: u64,
+    },
+    Other(Error),
+}
+
+impl From<Error> for LoginError {
+    fn from(e: Error) -> Self {
+        LoginError::Other(e)
+    }
+}
+
+impl From<diesel::result::Error> for LoginError {
+    fn from(e: diesel::result::Error) -> Self {
+        LoginError::Other(e.into())
+    }
+}
+
+enum Verdict {
+    Success(User),
+    Failure {
+        user: Option<User>,
+        reason: &'static str,
+    },
+    Refused {
+        user: User,
+        reason: &'static str,
+    },
+    TotpMissing(User),
+}
+
+fn throttle_state(conn: &mut DbConn, ip: &str, config: &AuthConfig) -> Result<Option<u64>, Error> {
+    let row: Option<(NaiveDateTime, i32)> = login_throttle::table
+        .filter(login_throttle::client_ip.eq(ip))
+        .select((login_throttle::window_started_at, login_throttle::failures))
+        .first(conn)
+        .optional()?;
+    let at = now();
+    Ok(row.and_then(|(started, failures)| {
+        let ends = started + chrono(config.ip_window);
+        (failures >= config.ip_max_failures && ends > at)
+            .then(|| (ends - at).num_seconds().max(1) as u64)
+    }))
+}
+
+fn record_ip_failure(conn: &mut DbConn, ip: &str, config: &AuthConfig) -> Result<(), Error> {
+    let at = now();
+    let row: Option<NaiveDateTime> = login_throttle::table
+        .filter(login_throttle::client_ip.eq(ip))
+        .select(login_throttle::window_started_at)
+        .first(conn)
+        .optional()?;
+    match row {
+        None => {
+            diesel::insert_into(login_throttle::table)
+                .values((
+                    login_throttle::client_ip.eq(ip),
+                    login_throttle::window_started_at.eq(at),
+                    login_throttle::failures.eq(1),
+                ))
+                .execute(conn)?;
+        }
+        Some(started) if started + chrono(config.ip_window) <= at => {
+            diesel::update(login_throttle::table.filter(login_throttle::client_ip.eq(ip)))
+                .set((
+                    login_throttle::window_started_at.eq(at),
+                    login_throttle::failures.eq(1),
+                ))
+                .execute(conn)?;
+        }
+        Some(_) => {
+            diesel::update(login_throttle::table.filter(login_throttle::client_ip.eq(ip)))
+                .set(login_throttle::failures.eq(login_throttle::failures + 1))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+fn judge(user: Option<User>, input: &LoginInput, config: &AuthConfig) -> Verdict {
+    // Always pay for one argon2 verification, so timing does not reveal unknown usernames.
+    let stored = user
+        .as_ref()
+        .map_or(password::DUMMY_HASH, |u| u.password_hash.as_str());
+    let password_ok = password::verify(input.password, stored);
+    let Some(user) = user else {
+        return Verdict::Failure {
+            user: None,
+            reason: "unknown_user",
+        };
+    };
+    let at = now();
+    if user.status == UserStatus::Disabled.as_str() {
+        return Verdict::Refused {
+            user,
+            reason: "disabled",
+        };
+    }
+    if user.status == UserStatus::Locked.as_str()
+        && user.locked_until.is_some_and(|until| until > at)
+    {
+        return Verdict::Refused {
+            user,
+            reason: "locked",
+        };
+    }
+    if !password_ok {
+        return Verdict::Failure {
+            user: Some(user),
+            reason: "wrong_password",
+        };
+    }
+    let last_seen = user.last_login_at.unwrap_or(user.created_at);
+    if at - last_seen > chrono(config.idle_disable_after) {
+        return Verdict::Refused {
+            user,
+            reason: "idle",
+        };
+    }
+    if user.totp_enabled {
+        match input.totp_code {
+            None => return Verdict::TotpMissing(user),
+            Some(code) => {
+                let ok = user
+                    .totp_secret
+                    .as_deref()
+                    .is_some_and(|secret| totp::check(secret, &user.username, code));
+                if !ok {
+                    return Verdict::Failure {
+                        user: Some(user),
+                        reason: "wrong_totp_code",
+                    };
+                }
+            }
+        }
+    }
+    Verdict::Success(user)
+}
+
+fn agency_code(conn: &mut DbConn, agency_id: i64) -> Result<String, Error> {
+    Ok(agencies::table
+        .filter(agencies::id.eq(agency_id))
+        .select(agencies::code)
+        .first(conn)?)
+}
+
+/// The scopes of a token: the full set, or only `account:self` while the user must first change
+/// their password or enrol a second factor.
+fn token_scopes(conn: &mut DbConn, user: &User) -> Result<(ScopeSet, bool), Error> {
+    let full = scopes::for_user(conn, user)?;
+    let privileged = scopes::grants_of(conn, user.id)?
+        .iter()
+        .any(|g| g.role.is_privileged());
+    let enrol_needed =
+        privileged && !user.totp_enabled && settings::require_totp_for_privileged(conn)?;
+    if user.must_change_password || enrol_needed {
+        Ok((ScopeSet::parse(ACCOUNT_SELF), enrol_needed))
+    } else {
+        Ok((full, false))
+    }
+}
+
+fn issue(
+    conn: &mut DbConn,
+    keys: &JwtKeys,
+    config: &AuthConfig,
+    user: &User,
+    refresh_token: String,
+) -> Result<Tokens, Error> {
+    let (scope, enrol_needed) = token_scopes(conn, user)?;
+    let agency = agency_code(conn, user.agency_id)?;
+    let claims = Claims::new(
+        config,
+        user.id,
+        &user.username,
+        &agency,
+        scope.to_claim(),
+        user.token_version,
+    )?;
+    Ok(Tokens {
+        access_token: keys.sign(&claims)?,
+        expires_in: config.access_ttl.as_secs(),
+        refresh_token,
+        scope: claims.scope,
+        must_change_password: user.must_change_password,
+        totp_enrollment_required: enrol_needed,
+    })
+}
+
+pub fn login(
+    conn: &mut DbConn,
+    keys: &JwtKeys,
+    config: &AuthConfig,
+    input: &LoginInput,
+    client: &Actor,
+) -> Result<Tokens, LoginError> {
+    let ip = client.client_ip.clone().unwrap_or_else(|| "unknown".into());
+    if let Some(retry_after_secs) = throttle_state(conn, &ip, config)? {
+        return Err(LoginError::Throttled { retry_after_secs });
+    }
+    let username = normalize_username(input.username);
+    let user: Option<User> = users::table
+        .filter(users::username.eq(&username))
+        .select(User::as_select())
+        .first(conn)
+        .optional()?;
+    let verdict = judge(user, input, config);
+
+    let outcome = write_transaction(
+        conn,
+        |conn| -> Result<Result<Tokens, LoginError>, LoginError> {
+            let at = now();
+            let mut actor = client.clone();
+            match verdict {
+                Verdict::Success(user) => {
+                    diesel::update(users::table.filter(users::id.eq(user.id)))
+                        .set((
+                            users::failed_logins.eq(0),
+                            users::status.eq(UserStatus::Active.as_str()),
+                            users::locked_until.eq(None::<NaiveDateTime>),
+                            users::last_login_at.eq(at),
+                        ))
+                        .execute(conn)?;
+                    let user = user_by_id(conn, user.id)?;
+                    actor.user_id = Some(user.id);
+                    actor.label = user.username.clone();
+                    actor.agency = Some(agency_code(conn, user.agency_id)?);
+                    let refresh = tokens::start_family(conn, user.id, config)?;
+                    let tokens = issue(conn, keys, config, &user, refresh)?;
+                    portal_audit::append(
+                        conn,
+                        &actor,
+                        "login.success",
+                        Some(&format!("user:{}", user.id)),
+                        None,
+                        None,
+                    )?;
+                    Ok(Ok(tokens))
+                }
+                Verdict::TotpMissing(user) => {
+                    portal_audit::append(
+                        conn,
+                        &actor,
+                        "login.totp_required",
+                        Some(&format!("user:{}", user.id)),
+                        None,
+                        None,
+                    )?;
+                    Ok(Err(LoginError::TotpRequired))
+                }
+                Verdict::Refused { user, reason } => {
+                    record_ip_failure(conn, &ip, config)?;
+                    if reason == "idle" {
+                        diesel::update(users::table.filter(users::id.eq(user.id)))
+                            .set((
+                                users::status.eq(UserStatus::Disabled.as_str()),
+                                users::token_version.eq(users::token_version + 1),
+                                users::updated_at.eq(at),
+                            ))
+                            .execute(conn)?;
+                        portal_audit::append(
+                            conn,
+                            &Actor::system("idle-accounts"),
+                            "user.disable_idle",
+                            Some(&format!("user:{}", user.id)),
+                            Some(
+                                &json!({"status": user.status, "last_login_at": user.last_login_at}),
+                            ),
+                            Some(&json!({"status": "disabled"})),
+                        )?;
+                    }
+                    portal_audit::append(
+                        conn,
+                        &actor,
+                        "login.failure",
+                        Some(&format!("user:{}", user.id)),
+                        None,
+                        Some(&json!({"reason": reason, "username": user.username})),
+                    )?;
+                    Ok(Err(LoginError::InvalidCredentials))
+                }
+                Verdict::Failure { user, reason } => {
+                    record_ip_failure(conn, &ip, config)?;
+                    let target = user.as_ref().map(|u| format!("user:{}", u.id));
+                    if let Some(user) = &user {
+                        let failures = user.failed_logins + 1;
+                        let lock = failures >= config.lockout_threshold;
+                        diesel::update(users::table.filter(users::id.eq(user.id)))
+                            .set((
+                                users::failed_logins.eq(if lock { 0 } else { failures }),
+                                users::status.eq(if lock {
+                                    UserStatus::Locked.as_str()
+                                } else {
+                                    user.status.as_str()
+                                }),
+                                users::locked_until.eq(if lock {
+                                    Some(at + chrono(config.lockout_duration))
+                                } else {
+                                    user.locked_until
+                                }),
+                            ))
+                            .execute(conn)?;
+                        if lock {
+                            portal_audit::append(
+                                conn,
+                                &Actor::system("lockout"),
+                                "user.lock",
+                                target.as_deref(),
+                                None,
+                                Some(
+                                    &json!({"failed_logins": failures, "minutes": config.lockout_duration.as_secs() / 60}),
+                                ),
+                            )?;
+                        }
+                    }
+                    portal_audit::append(
+                        conn,
+                        &actor,
+                        "login.failure",
+                        target.as_deref(),
+                        None,
+                        Some(
+                            &json!({"reason": reason, "username": normalize_username(input.username)}),
+                        ),
+                    )?;
+                    Ok(Err(LoginError::InvalidCredentials))
+                }
+            }
+        },
+    )?;
+    outcome
+}
+
+/// Rotates a refresh token into a new pair, with scopes recomputed from the current ownership.
+pub fn refresh(
+    conn: &mut DbConn,
+    keys: &JwtKeys,
+    config: &AuthConfig,
+    refresh_token: &str,
+    client: &Actor,
+) -> Result<Tokens, Error> {
+    write_transaction(conn, |conn| -> Result<Result<Tokens, Error>, Error> {
+        let rotated = tokens::rotate(conn, refresh_token, config)?;
+        let (user_id, next) = match rotated {
+            Ok(pair) => pair,
+            Err(refusal) => {
+                let (action, target) = match refusal {
+                    RefreshRefusal::Reused { user_id } => {
+                        ("token.reuse_detected", Some(format!("user:{user_id}")))
+                    }
+                    RefreshRefusal::Expired => ("token.refresh_expired", None),
+                    RefreshRefusal::Unknown => ("token.refresh_unknown", None),
+                };
+                portal_audit::append(conn, client, action, target.as_deref(), None, None)?;
+                // The audit row and any family revocation must be kept although the call fails.
+                return Ok(Err(Error::Unauthenticated(
+                    "the refresh token is invalid, expired or already used; sign in again".into(),
+                )));
+            }
+        };
+        let user = user_by_id(conn, user_id)?;
+        if user.status != UserStatus::Active.as_str() {
+            tokens::revoke_all_for_user(conn, user_id)?;
+            return Ok(Err(Error::Unauthenticated(
+                "the account cannot sign in now".into(),
+            )));
+        }
+        let tokens = issue(conn, keys, config, &user, next)?;
+        let mut actor = client.clone();
+        actor.user_id = Some(user.id);
+        actor.label = user.username.clone();
+        portal_audit::append(
+            conn,
+            &actor,
+            "token.refresh",
+            Some(&format!("user:{user_id}")),
+            None,
+            None,
+        )?;
+        Ok(Ok(tokens))
+    })?
+}
+
+/// Ends the session of `refresh_token`, and every access token of its user at once (other
+/// sessions keep their refresh tokens and simply refresh).
+pub fn logout(conn: &mut DbConn, refresh_token: &str, client: &Actor) -> Result<(), Error> {
+    write_transaction(conn, |conn| {
+        match tokens::revoke_by_token(conn, refresh_token)? {
+            Some(user_id) => {
+                diesel::update(users::table.filter(users::id.eq(user_id)))
+                    .set(users::token_version.eq(users::token_version + 1))
+                    .execute(conn)?;
+                let user = user_by_id(conn, user_id)?;
+                let mut actor = client.clone();
+                actor.user_id = Some(user_id);
+                actor.label = user.username;
+                portal_audit::append(
+                    conn,
+                    &actor,
+                    "logout",
+                    Some(&format!("user:{user_id}")),
+                    None,
+                    None,
+                )?;
+                Ok(())
+            }
+            None => Err(Error::Unauthenticated(
+                "the refresh token is not known".into(),
+            )),
+        }
+    })
+}

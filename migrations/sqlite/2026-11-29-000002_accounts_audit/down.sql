@@ -1,0 +1,9 @@
+DROP TABLE audit_head;
+DROP TABLE audit_log;
+DROP TABLE settings;
+DROP TABLE login_throttle;
+DROP TABLE api_keys;
+DROP TABLE refresh_tokens;
+DROP TABLE editor_sections;
+DROP TABLE role_grants;
+DROP TABLE users;

@@ -371,24 +371,6 @@ macro_rules! on_every_backend {
     )+};
 }
 
-#[cfg(test)]
-mod tests {
-    use super::with_database;
-
-    #[test]
-    fn derives_the_test_database_url() {
-        assert_eq!(
-            with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
-            "postgres://postgres@127.0.0.1:5432/t1"
-        );
-        assert_eq!(
-            with_database("postgres://u:p@h/db?sslmode=disable", "t2"),
-            "postgres://u:p@h/t2?sslmode=disable"
-        );
-        assert_eq!(with_database("postgres://h", "t3"), "postgres://h/t3");
-    }
-}
-
 impl TestApp {
     /// The id of the section `slug` of `site`, looked up through the public API.
     pub async fn section_id(&self, site: &str, slug: &str) -> i64 {
@@ -417,5 +399,23 @@ impl TestApp {
             .iter()
             .map(|s| s.as_str().unwrap().to_string())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn derives_the_test_database_url() {
+        assert_eq!(
+            with_database("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1"
+        );
+        assert_eq!(
+            with_database("postgres://u:p@h/db?sslmode=disable", "t2"),
+            "postgres://u:p@h/t2?sslmode=disable"
+        );
+        assert_eq!(with_database("postgres://h", "t3"), "postgres://h/t3");
     }
 }

@@ -98,7 +98,13 @@ impl Problem {
 
 /// The error type of every handler: a domain error, or a problem raised at the HTTP edge.
 #[derive(Debug)]
-pub struct ApiError(pub Problem);
+pub struct ApiError(pub Box<Problem>);
+
+impl From<Problem> for ApiError {
+    fn from(problem: Problem) -> Self {
+        ApiError(Box::new(problem))
+    }
+}
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -187,7 +193,7 @@ impl From<Error> for ApiError {
                 )
             }
         };
-        ApiError(problem)
+        ApiError(Box::new(problem))
     }
 }
 
@@ -251,7 +257,7 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
         ),
         other => Problem::new(StatusCode::BAD_REQUEST, "malformed-body", other.to_string()),
     };
-    ApiError(problem).into()
+    ApiError(Box::new(problem)).into()
 }
 
 pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
@@ -265,7 +271,7 @@ pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Err
         format!("the query string is invalid: {message}"),
     )
     .with_errors(field_errors(&message, "query"));
-    ApiError(problem).into()
+    ApiError(Box::new(problem)).into()
 }
 
 pub fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
@@ -279,7 +285,7 @@ pub fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
         format!("the path is invalid: {message}"),
     )
     .with_errors(field_errors(&message, "path"));
-    ApiError(problem).into()
+    ApiError(Box::new(problem)).into()
 }
 
 /// Turns any error response that is not already a problem document (actix's bare 404 and 405,

@@ -76,10 +76,6 @@ impl ScopeSet {
         )
     }
 
-    pub fn from_iter<I: IntoIterator<Item = String>>(scopes: I) -> Self {
-        Self(scopes.into_iter().collect())
-    }
-
     pub fn allows(&self, scope: &str) -> bool {
         self.0.contains(scope)
     }

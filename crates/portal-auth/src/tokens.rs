@@ -230,21 +230,24 @@ pub fn start_family(conn: &mut DbConn, user_id: i64, config: &AuthConfig) -> Res
     insert_token(conn, user_id, &family, now(), config)
 }
 
+/// id, user, family, family start, expiry, used, revoked.
+type RefreshRow = (
+    i64,
+    i64,
+    String,
+    NaiveDateTime,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+);
+
 /// Exchanges a refresh token for the next one of its family. Returns the user id and the new token.
 pub fn rotate(
     conn: &mut DbConn,
     token: &str,
     config: &AuthConfig,
 ) -> Result<Result<(i64, String), RefreshRefusal>, Error> {
-    let row: Option<(
-        i64,
-        i64,
-        String,
-        NaiveDateTime,
-        NaiveDateTime,
-        Option<NaiveDateTime>,
-        Option<NaiveDateTime>,
-    )> = refresh_tokens::table
+    let row: Option<RefreshRow> = refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(secrets::digest(token)))
         .select((
             refresh_tokens::id,

@@ -181,3 +181,146 @@ fn serve_starts_on_the_default_sqlite_and_stops_cleanly_on_sigterm() {
     assert!(stdout.contains("/docs/"), "{stdout}");
     assert!(stdout.contains("Database: sqlite"), "{stdout}");
 }
+
+fn portal_stdin(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env_remove("PORTAL_DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_first_operator_is_created_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("x.db").display());
+    portal(&["seed", "--database", &db], &[]);
+    let args = [
+        "user",
+        "add",
+        "--database",
+        &db,
+        "--username",
+        "admin.ttcntt",
+        "--agency",
+        "ttcntt",
+        "--role",
+        "operator",
+        "--site",
+        "quang-nam",
+        "--password-stdin",
+    ];
+    let weak = portal_stdin(&args, "short\n");
+    assert!(!weak.status.success());
+    assert!(
+        stderr(&weak).contains("password (too_short)"),
+        "{}",
+        stderr(&weak)
+    );
+    let out = portal_stdin(&args, "Biển Cửa Đại xanh 2026\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("created user 'admin.ttcntt' (ttcntt) as operator on quang-nam"));
+    let again = portal_stdin(&args, "Biển Cửa Đại xanh 2026\n");
+    assert!(
+        stderr(&again).contains("username (taken)"),
+        "{}",
+        stderr(&again)
+    );
+    let reset = portal_stdin(
+        &[
+            "user",
+            "reset-password",
+            "--database",
+            &db,
+            "--username",
+            "admin.ttcntt",
+            "--password-stdin",
+        ],
+        "Một mật khẩu mới 2026\n",
+    );
+    assert!(reset.status.success(), "{}", stderr(&reset));
+}
+
+#[test]
+fn audit_verify_passes_then_names_an_edited_row() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db");
+    let db = format!("sqlite://{}", path.display());
+    portal(&["seed", "--database", &db], &[]);
+    let args = [
+        "user",
+        "add",
+        "--database",
+        &db,
+        "--username",
+        "a.b.c",
+        "--agency",
+        "ttcntt",
+        "--role",
+        "operator",
+        "--site",
+        "quang-nam",
+        "--password-stdin",
+    ];
+    assert!(portal_stdin(&args, "Biển Cửa Đại xanh 2026\n")
+        .status
+        .success());
+    let ok = portal(&["audit", "verify", "--database", &db], &[]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("audit chain intact (2 rows)"));
+
+    let mut conn = diesel::SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+    conn.batch_execute("UPDATE audit_log SET actor = 'someone.else' WHERE seq = 1")
+        .unwrap();
+    let broken = portal(&["audit", "verify", "--database", &db], &[]);
+    assert!(!broken.status.success());
+    assert!(
+        stderr(&broken).starts_with("portal: audit chain broken at seq 1:"),
+        "{}",
+        stderr(&broken)
+    );
+}
+
+#[test]
+fn production_refuses_to_start_without_a_signing_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = portal(
+        &["serve"],
+        &[
+            ("PORTAL_ENV", "production"),
+            ("PORTAL_DATA_DIR", dir.path().to_str().unwrap()),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).starts_with("portal: PORTAL_JWT_SECRET: required in production"),
+        "{}",
+        stderr(&out)
+    );
+    let short = portal(
+        &["serve"],
+        &[
+            ("PORTAL_JWT_SECRET", "too-short"),
+            ("PORTAL_DATA_DIR", dir.path().to_str().unwrap()),
+        ],
+    );
+    assert!(
+        stderr(&short).contains("at least 32 bytes"),
+        "{}",
+        stderr(&short)
+    );
+}

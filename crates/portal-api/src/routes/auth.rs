@@ -111,12 +111,12 @@ pub async fn login(
         .await?;
     match outcome {
         Ok(tokens) => Ok(web::Json(tokens.into())),
-        Err(LoginError::InvalidCredentials) => Err(ApiError(Problem::new(
+        Err(LoginError::InvalidCredentials) => Err(ApiError::from(Problem::new(
             actix_web::http::StatusCode::UNAUTHORIZED,
             "invalid-credentials",
             "the username or password is wrong, or the account cannot sign in now",
         ))),
-        Err(LoginError::TotpRequired) => Err(ApiError(Problem::new(
+        Err(LoginError::TotpRequired) => Err(ApiError::from(Problem::new(
             actix_web::http::StatusCode::UNAUTHORIZED,
             "totp-required",
             "this account uses a second factor: send totp_code",

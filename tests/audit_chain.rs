@@ -1,0 +1,101 @@
+//! The audit chain detects an edited, a deleted and a truncated row (Điều 17.4).
+
+use diesel::prelude::*;
+use portal_audit::{append, verify, Actor};
+use portal_db::schema::audit_log;
+use portal_db::{establish, migrations, DbConn};
+use portal_tests::TestDb;
+use serde_json::json;
+
+fn chain_of_five(db: &TestDb) -> DbConn {
+    let mut conn = establish(&db.url).unwrap();
+    migrations::run_pending(&mut conn).unwrap();
+    let actor = Actor {
+        user_id: Some(1),
+        label: "thu.ttcntt".into(),
+        agency: Some("ttcntt".into()),
+        client_ip: Some("10.0.0.7".into()),
+        user_agent: Some("test".into()),
+    };
+    for i in 1..=5 {
+        append(
+            &mut conn,
+            &actor,
+            "section.update",
+            Some(&format!("section:{i}")),
+            Some(&json!({"n": i})),
+            Some(&json!({"n": i + 1})),
+        )
+        .unwrap();
+    }
+    conn
+}
+
+fn run_all(check: impl Fn(&TestDb)) {
+    check(&TestDb::sqlite());
+    if let Some(db) = TestDb::postgres() {
+        check(&db);
+    }
+}
+
+#[test]
+fn an_intact_chain_verifies() {
+    run_all(|db| {
+        let mut conn = chain_of_five(db);
+        assert_eq!(verify(&mut conn).unwrap(), Ok(5));
+    });
+}
+
+#[test]
+fn an_edited_row_is_named() {
+    run_all(|db| {
+        let mut conn = chain_of_five(db);
+        diesel::update(audit_log::table.filter(audit_log::seq.eq(3)))
+            .set(audit_log::after_json.eq(r#"{"n":99}"#))
+            .execute(&mut conn)
+            .unwrap();
+        let broken = verify(&mut conn).unwrap().unwrap_err();
+        assert_eq!(broken.seq, 3);
+        assert!(broken.reason.contains("changed"), "{broken}");
+    });
+}
+
+#[test]
+fn a_deleted_row_is_named() {
+    run_all(|db| {
+        let mut conn = chain_of_five(db);
+        diesel::delete(audit_log::table.filter(audit_log::seq.eq(2)))
+            .execute(&mut conn)
+            .unwrap();
+        let broken = verify(&mut conn).unwrap().unwrap_err();
+        assert_eq!(broken.seq, 2);
+        assert!(broken.reason.contains("deleted"), "{broken}");
+    });
+}
+
+#[test]
+fn a_rehashed_forgery_still_breaks_the_next_link() {
+    run_all(|db| {
+        let mut conn = chain_of_five(db);
+        // A forger who recomputes row 2's hash cannot fix row 3's prev_hash without rewriting
+        // everything after it; changing the hash alone breaks the link.
+        diesel::update(audit_log::table.filter(audit_log::seq.eq(2)))
+            .set(audit_log::hash.eq("f".repeat(64)))
+            .execute(&mut conn)
+            .unwrap();
+        let broken = verify(&mut conn).unwrap().unwrap_err();
+        assert_eq!(broken.seq, 2);
+    });
+}
+
+#[test]
+fn a_truncated_tail_is_detected() {
+    run_all(|db| {
+        let mut conn = chain_of_five(db);
+        diesel::delete(audit_log::table.filter(audit_log::seq.ge(4)))
+            .execute(&mut conn)
+            .unwrap();
+        let broken = verify(&mut conn).unwrap().unwrap_err();
+        assert_eq!(broken.seq, 4);
+    });
+}

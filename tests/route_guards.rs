@@ -1,0 +1,149 @@
+//! Walks every route of the OpenAPI document (which the app is built from): no endpoint can
+//! forget its guard. Anything not on the public list must answer 401 without a token, and every
+//! administrative endpoint must answer 403 to a contributor of an ordinary agency.
+
+use portal_tests::{on_every_backend, TestApp};
+use serde_json::{json, Value};
+
+/// Operations anyone may call without credentials.
+const PUBLIC: &[&str] = &[
+    "get /healthz",
+    "get /readyz",
+    "get /metrics",
+    "get /api/v1/sites",
+    "get /api/v1/sites/{site}",
+    "get /api/v1/sites/{site}/sections",
+    "get /api/v1/sections/{id}",
+    "get /api/v1/agencies",
+    "get /api/v1/agencies/{code}",
+    "post /api/v1/tools/slug",
+    "post /api/v1/auth/login",
+    "post /api/v1/auth/refresh",
+    "post /api/v1/auth/logout",
+];
+
+/// Operations every signed-in user may call on their own account.
+const SELF_SERVICE: &[&str] = &[
+    "get /api/v1/auth/me",
+    "post /api/v1/auth/password",
+    "post /api/v1/auth/totp/enroll",
+    "post /api/v1/auth/totp/confirm",
+    "post /api/v1/auth/totp/disable",
+];
+
+fn operations() -> Vec<(String, String, bool)> {
+    let doc: Value = serde_json::from_str(&portal_api::openapi::openapi_json()).unwrap();
+    let mut ops = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            ops.push((method.clone(), path.clone(), op.get("security").is_some()));
+        }
+    }
+    ops
+}
+
+fn concrete(path: &str) -> String {
+    path.replace("{site}", "quang-nam")
+        .replace("{code}", "so-tp")
+        .replace("{id}", "1")
+}
+
+#[test]
+fn every_operation_is_either_public_or_declares_bearer_security() {
+    for (method, path, secured) in operations() {
+        let name = format!("{method} {path}");
+        assert_eq!(
+            secured,
+            !PUBLIC.contains(&name.as_str()),
+            "{name}: public operations are listed in PUBLIC, all others declare security"
+        );
+    }
+}
+
+on_every_backend!(
+    non_public_routes_answer_401_without_a_token,
+    admin_routes_answer_403_to_a_contributor
+);
+
+async fn non_public_routes_answer_401_without_a_token(app: TestApp) {
+    let mut checked = 0;
+    for (method, path, secured) in operations() {
+        if !secured {
+            continue;
+        }
+        let body = (method != "get" && method != "delete").then(|| json!({}));
+        let res = app
+            .call(
+                &method.to_uppercase(),
+                &concrete(&path),
+                None,
+                body.as_ref(),
+            )
+            .await;
+        let doc = res.problem(401);
+        assert_eq!(
+            doc["type"], "urn:problem:portal:unauthenticated",
+            "{method} {path}"
+        );
+        assert_eq!(res.header("www-authenticate").as_deref(), Some("Bearer"));
+        checked += 1;
+    }
+    assert!(checked >= 30, "walked {checked} protected operations");
+}
+
+async fn admin_routes_answer_403_to_a_contributor(app: TestApp) {
+    let token = app
+        .token_for("son.stp", "so-tp", &[("quang-nam", "contributor")])
+        .await;
+    let mut checked = 0;
+    for (method, path, secured) in operations() {
+        let name = format!("{method} {path}");
+        if !secured || SELF_SERVICE.contains(&name.as_str()) {
+            continue;
+        }
+        // A plausible body, so that only the authorization decides.
+        let body = match name.as_str() {
+            "post /api/v1/admin/users" => Some(
+                json!({"username": "x.y", "display_name": "X", "agency": "so-tp", "password": "Sông Thu Bồn 2026"}),
+            ),
+            "post /api/v1/admin/agencies" => {
+                Some(json!({"code": "so-moi", "name_vi": "Sở Mới", "kind": "department"}))
+            }
+            "post /api/v1/admin/sites" => Some(
+                json!({"key": "moi", "name_vi": "Mới", "base_url": "https://x.gov.vn", "owner": "so-tp"}),
+            ),
+            "post /api/v1/admin/sites/{site}/sections" => {
+                Some(json!({"name_vi": "Mục mới", "owner": "so-tp"}))
+            }
+            "post /api/v1/admin/agencies/{code}/merge" => Some(json!({"into": "so-tttt"})),
+            "post /api/v1/admin/sections/{id}/transfer" => Some(json!({"owner": "so-tp"})),
+            "post /api/v1/admin/users/{id}/roles"
+            | "post /api/v1/admin/users/{id}/roles/revoke" => {
+                Some(json!({"site": "quang-nam", "role": "operator"}))
+            }
+            "post /api/v1/admin/users/{id}/reset-password" => {
+                Some(json!({"password": "Sông Thu Bồn 2026"}))
+            }
+            "post /api/v1/admin/api-keys" => {
+                Some(json!({"name": "k", "scopes": ["webhooks:manage"]}))
+            }
+            "put /api/v1/admin/security-settings" => {
+                Some(json!({"require_totp_for_privileged": false}))
+            }
+            _ if method == "get" || method == "delete" => None,
+            _ => Some(json!({})),
+        };
+        let res = app
+            .call(
+                &method.to_uppercase(),
+                &concrete(&path),
+                Some(&token),
+                body.as_ref(),
+            )
+            .await;
+        let doc = res.problem(403);
+        assert_eq!(doc["type"], "urn:problem:portal:forbidden", "{name}");
+        checked += 1;
+    }
+    assert!(checked >= 25, "walked {checked} administrative operations");
+}

@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod lang;
+pub mod legacy;
 pub mod page;
 pub mod text;
 

@@ -160,7 +160,63 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    content_items (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        section_id -> BigInt,
+        kind -> Text,
+        language -> Text,
+        translation_group -> Text,
+        translation_of -> Nullable<BigInt>,
+        title -> Text,
+        slug -> Text,
+        summary -> Nullable<Text>,
+        body -> Text,
+        author -> Nullable<Text>,
+        source -> Nullable<Text>,
+        tags -> Text,
+        featured_image_url -> Nullable<Text>,
+        fields -> Text,
+        status -> Text,
+        version -> BigInt,
+        published_at -> Nullable<Timestamp>,
+        created_by -> Nullable<BigInt>,
+        updated_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+        deleted_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    content_revisions (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        version -> BigInt,
+        snapshot -> Text,
+        note -> Nullable<Text>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    slug_redirects (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        language -> Text,
+        old_slug -> Text,
+        item_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sites -> agencies (owner_agency_id));
+diesel::joinable!(content_items -> sites (site_id));
+diesel::joinable!(content_items -> sections (section_id));
+diesel::joinable!(content_revisions -> content_items (item_id));
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(role_grants -> users (user_id));
 diesel::joinable!(role_grants -> sites (site_id));
@@ -183,4 +239,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     settings,
     audit_log,
     audit_head,
+    content_items,
+    content_revisions,
+    slug_redirects,
 );

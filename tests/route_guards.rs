@@ -62,8 +62,62 @@ fn every_operation_is_either_public_or_declares_bearer_security() {
 
 on_every_backend!(
     non_public_routes_answer_401_without_a_token,
-    admin_routes_answer_403_to_a_contributor
+    admin_routes_answer_403_to_a_contributor,
+    content_routes_answer_403_to_another_agency,
 );
+
+/// Every authoring operation on an item of Sở Tài chính, by a contributor of Sở Tư pháp.
+async fn content_routes_answer_403_to_another_agency(app: TestApp) {
+    let owner = app
+        .token_for("owner.stc", "so-tc", &[("quang-nam", "contributor")])
+        .await;
+    let budget = app.section_id("quang-nam", "cong-khai-ngan-sach").await;
+    let created = app
+        .call("POST", "/api/v1/admin/content", Some(&owner), Some(&json!({"section_id": budget, "kind": "news", "title": "Ngân sách", "body": "<p>x</p>"})))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    let id = created.json()["id"].as_i64().unwrap().to_string();
+    let intruder = app
+        .token_for("intruder.stp", "so-tp", &[("quang-nam", "contributor")])
+        .await;
+    let mut checked = 0;
+    for (method, path, _) in operations() {
+        let name = format!("{method} {path}");
+        if !path.starts_with("/api/v1/admin/content") || name == "get /api/v1/admin/content" {
+            continue;
+        }
+        let concrete = path.replace("{id}", &id).replace("{version}", "1");
+        let concrete = if concrete.ends_with("/diff") {
+            format!("{concrete}?from=1&to=1")
+        } else {
+            concrete
+        };
+        let body = match name.as_str() {
+            "post /api/v1/admin/content" => Some(
+                json!({"section_id": budget, "kind": "news", "title": "Chen ngang", "body": "<p>x</p>"}),
+            ),
+            "patch /api/v1/admin/content/{id}" => Some(json!({"version": 1, "title": "Sửa trộm"})),
+            "post /api/v1/admin/content/{id}/move" => Some(json!({"section_id": budget})),
+            "post /api/v1/admin/content/{id}/translations" => {
+                Some(json!({"language": "en", "title": "Budget", "body": "<p>x</p>"}))
+            }
+            _ if method == "get" || method == "delete" => None,
+            _ => Some(json!({})),
+        };
+        let doc = app
+            .call(
+                &method.to_uppercase(),
+                &concrete,
+                Some(&intruder),
+                body.as_ref(),
+            )
+            .await
+            .problem(403);
+        assert_eq!(doc["type"], "urn:problem:portal:forbidden", "{name}");
+        checked += 1;
+    }
+    assert!(checked >= 11, "walked {checked} content operations");
+}
 
 async fn non_public_routes_answer_401_without_a_token(app: TestApp) {
     let mut checked = 0;
@@ -98,7 +152,11 @@ async fn admin_routes_answer_403_to_a_contributor(app: TestApp) {
     let mut checked = 0;
     for (method, path, secured) in operations() {
         let name = format!("{method} {path}");
-        if !secured || SELF_SERVICE.contains(&name.as_str()) {
+        // Authoring is scoped per section, not administrative: see the content walk below.
+        if !secured
+            || SELF_SERVICE.contains(&name.as_str())
+            || path.starts_with("/api/v1/admin/content")
+        {
             continue;
         }
         // A plausible body, so that only the authorization decides.

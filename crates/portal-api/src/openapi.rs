@@ -22,6 +22,7 @@ names come in the language asked for (`?lang=` or `Accept-Language`), falling ba
         (name = "users", description = "Accounts and roles, managed by operators (Điều 21.4)"),
         (name = "api-keys", description = "Keys for sub-sites and integrators"),
         (name = "audit", description = "The tamper-evident audit log"),
+        (name = "content", description = "Authoring items: drafts, translations, revisions (docs/content-model.md)"),
     ),
     components(schemas(crate::problem::Problem, crate::problem::ProblemField)),
     modifiers(&BearerAuth)

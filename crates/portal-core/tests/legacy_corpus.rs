@@ -158,8 +158,8 @@ fn to_vni(text: &str) -> String {
                 s.to_string()
             }
         };
-        if base == 'i' && tone.is_some() {
-            out.push_str(&case(match tone.unwrap() {
+        if let (true, Some(tone)) = (base == 'i', tone) {
+            out.push_str(&case(match tone {
                 '\u{301}' => "í",
                 '\u{300}' => "ì",
                 '\u{309}' => "æ",

@@ -1,5 +1,6 @@
 pub mod agencies;
 pub mod auth;
+pub mod content;
 pub mod health;
 pub mod operations_admin;
 pub mod organisation;
@@ -61,7 +62,27 @@ fn v1(cfg: &mut ServiceConfig) {
         .service(operations_admin::revoke_api_key)
         .service(operations_admin::list_audit)
         .service(operations_admin::get_security_settings)
-        .service(operations_admin::put_security_settings);
+        .service(operations_admin::put_security_settings)
+        .service(
+            utoipa_actix_web::scope("/admin/content")
+                .app_data(
+                    actix_web::web::JsonConfig::default()
+                        .limit(content::CONTENT_JSON_LIMIT)
+                        .error_handler(crate::problem::json_error),
+                )
+                .service(content::create_content)
+                .service(content::list_content)
+                .service(content::get_content)
+                .service(content::update_content)
+                .service(content::delete_content)
+                .service(content::undelete_content)
+                .service(content::move_content)
+                .service(content::translate_content)
+                .service(content::list_revisions)
+                .service(content::get_revision)
+                .service(content::diff_revisions)
+                .service(content::restore_revision),
+        );
 }
 
 /// For PATCH fields that may be set to null: absent → None, null → Some(None).

@@ -672,7 +672,7 @@ pub async fn transfer_section(
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `sections:manage:site:<key>`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such section", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The section is not empty", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The section has child sections or items", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/admin/sections/{id}")]
@@ -685,7 +685,17 @@ pub async fn delete_section(
     require_manage_section(&state, &caller, id).await?;
     let actor = caller.actor();
     state
-        .db(move |conn| admin::delete_section(conn, &actor, id))
+        .db(move |conn| {
+            // The content domain sits above the section one: the check that a section holds no
+            // items is orchestrated here (the foreign key would refuse it anyway).
+            let items = portal_content::items::count_in_section(conn, id)?;
+            if items > 0 {
+                return Err(Error::Conflict(format!(
+                    "section {id} still holds {items} item(s); move them first"
+                )));
+            }
+            admin::delete_section(conn, &actor, id)
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,0 +1,188 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use portal_db::schema::content_items;
+use serde::{Deserialize, Serialize};
+
+/// What an item is (Điều 4.1: text, audio, images, video, graphics; Điều 8.2: links to sub-sites).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    News,
+    Article,
+    Document,
+    Photo,
+    Video,
+    Audio,
+    Infographic,
+    Link,
+    Page,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 9] = [
+        Kind::News,
+        Kind::Article,
+        Kind::Document,
+        Kind::Photo,
+        Kind::Video,
+        Kind::Audio,
+        Kind::Infographic,
+        Kind::Link,
+        Kind::Page,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::News => "news",
+            Kind::Article => "article",
+            Kind::Document => "document",
+            Kind::Photo => "photo",
+            Kind::Video => "video",
+            Kind::Audio => "audio",
+            Kind::Infographic => "infographic",
+            Kind::Link => "link",
+            Kind::Page => "page",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn is_media(self) -> bool {
+        matches!(
+            self,
+            Kind::Photo | Kind::Video | Kind::Audio | Kind::Infographic
+        )
+    }
+}
+
+/// Where an item is in the editorial workflow. Authoring creates drafts; the moderation crate
+/// moves them on (Điều 10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Draft,
+    Submitted,
+    InReview,
+    AwaitingApproval,
+    Published,
+    Returned,
+    Unpublished,
+    Archived,
+}
+
+impl Status {
+    pub const ALL: [Status; 8] = [
+        Status::Draft,
+        Status::Submitted,
+        Status::InReview,
+        Status::AwaitingApproval,
+        Status::Published,
+        Status::Returned,
+        Status::Unpublished,
+        Status::Archived,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Submitted => "submitted",
+            Status::InReview => "in_review",
+            Status::AwaitingApproval => "awaiting_approval",
+            Status::Published => "published",
+            Status::Returned => "returned",
+            Status::Unpublished => "unpublished",
+            Status::Archived => "archived",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = content_items)]
+pub struct ContentItem {
+    pub id: i64,
+    pub site_id: i64,
+    pub section_id: i64,
+    pub kind: String,
+    pub language: String,
+    pub translation_group: String,
+    pub translation_of: Option<i64>,
+    pub title: String,
+    pub slug: String,
+    pub summary: Option<String>,
+    pub body: String,
+    pub author: Option<String>,
+    pub source: Option<String>,
+    /// JSON array of strings.
+    pub tags: String,
+    pub featured_image_url: Option<String>,
+    /// JSON object of the kind's own fields.
+    pub fields: String,
+    pub status: String,
+    pub version: i64,
+    pub published_at: Option<NaiveDateTime>,
+    pub created_by: Option<i64>,
+    pub updated_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub deleted_by: Option<i64>,
+}
+
+impl ContentItem {
+    pub fn tag_list(&self) -> Vec<String> {
+        serde_json::from_str(&self.tags).unwrap_or_default()
+    }
+
+    pub fn fields_json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.fields).unwrap_or_else(|_| serde_json::json!({}))
+    }
+}
+
+/// The kind-specific fields, all optional here; `validate` says which each kind requires and
+/// refuses those that do not belong to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindFields {
+    /// document: number and symbol, e.g. "3069/QĐ-UBND".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// document: Quyết định, Chỉ thị, Nghị quyết, Thông báo, Kế hoạch, …
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_type: Option<String>,
+    /// document: the issuing body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuing_body: Option<String>,
+    /// document: who signed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
+    /// document: YYYY-MM-DD.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issued_date: Option<chrono::NaiveDate>,
+    /// document: YYYY-MM-DD, not before the issue date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_date: Option<chrono::NaiveDate>,
+    /// document: URLs of the downloadable files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<String>>,
+    /// photo, video, audio, infographic: URLs of the media.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media_urls: Option<Vec<String>>,
+    /// photo, video, audio, infographic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    /// photo, video, audio, infographic: the photographer or producer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credit: Option<String>,
+    /// photo, infographic: the text alternative, required for accessibility.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alt_text: Option<String>,
+    /// link: the page on a sub-site or another official site (Điều 8.2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_url: Option<String>,
+}

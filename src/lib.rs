@@ -107,7 +107,7 @@ pub struct TestApp {
     pub client: awc::Client,
     pub state: AppState,
     server: ServerHandle,
-    pub db: TestDb,
+    db: Option<TestDb>,
 }
 
 pub struct TestResponse {
@@ -185,10 +185,18 @@ impl TestApp {
             AuthConfig::default(),
         )
         .unwrap_or_else(|e| panic!("{e}"));
+        // Tests deliver to receivers on loopback and retry at once instead of after backoff.
+        let state = prepared.state.with_webhooks(
+            true,
+            portal_moderation::webhooks::Policy {
+                base_backoff: std::time::Duration::ZERO,
+                max_backoff: std::time::Duration::ZERO,
+                ..Default::default()
+            },
+        );
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
         let port = listener.local_addr().expect("bound").port();
-        let server =
-            portal_api::serve(listener, prepared.state.clone(), Some(1)).expect("server starts");
+        let server = portal_api::serve(listener, state.clone(), Some(1)).expect("server starts");
         let handle = server.handle();
         actix_web::rt::spawn(server);
         TestApp {
@@ -196,10 +204,21 @@ impl TestApp {
             client: awc::Client::builder()
                 .timeout(std::time::Duration::from_secs(30))
                 .finish(),
-            state: prepared.state,
+            state,
             server: handle,
-            db,
+            db: Some(db),
         }
+    }
+
+    /// Stops this server and starts a new one on the same database, as a restart would.
+    pub async fn restart(mut self) -> TestApp {
+        let db = self.db.take().expect("the app owns its database");
+        self.server.stop(true).await;
+        TestApp::spawn_on(db).await
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.db.as_ref().map_or(Backend::Sqlite, TestDb::backend)
     }
 
     /// A direct database connection, for arranging what no endpoint can (e.g. a lock that expired).

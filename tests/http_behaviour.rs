@@ -140,7 +140,7 @@ async fn health_and_readiness_answer(app: TestApp) {
     assert_eq!(ready.status, 200);
     assert_eq!(
         ready.json(),
-        json!({"status": "ready", "database": app.db.backend().name()})
+        json!({"status": "ready", "database": app.backend().name()})
     );
 }
 

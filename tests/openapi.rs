@@ -101,6 +101,15 @@ async fn every_documented_get_route_is_served(app: TestApp) {
         )
         .await;
     assert_eq!(item.status, 201, "{}", item.text());
+    let hook = app
+        .call(
+            "POST",
+            "/api/v1/admin/webhooks",
+            Some(&operator),
+            Some(&serde_json::json!({"url": "http://127.0.0.1:9/hook", "events": ["content.published"], "secret": "a-secret-of-16-chars"})),
+        )
+        .await;
+    assert_eq!(hook.status, 201, "{}", hook.text());
     let samples = [
         ("{site}", "quang-nam"),
         ("{code}", "so-tp"),
@@ -122,7 +131,12 @@ async fn every_documented_get_route_is_served(app: TestApp) {
         if concrete.ends_with("/diff") {
             concrete.push_str("?from=1&to=1");
         }
-        let holder = if path.starts_with("/api/v1/admin/content") {
+        if concrete.ends_with("/workflow/stats") {
+            concrete.push_str("?site=quang-nam");
+        }
+        let holder = if path.starts_with("/api/v1/admin/content")
+            || path.starts_with("/api/v1/admin/workflow")
+        {
             chief.as_str()
         } else {
             operator.as_str()

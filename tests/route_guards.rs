@@ -29,6 +29,9 @@ const SELF_SERVICE: &[&str] = &[
     "post /api/v1/auth/totp/enroll",
     "post /api/v1/auth/totp/confirm",
     "post /api/v1/auth/totp/disable",
+    "get /api/v1/admin/notifications",
+    "post /api/v1/admin/notifications/{id}/read",
+    "post /api/v1/admin/notifications/read-all",
 ];
 
 fn operations() -> Vec<(String, String, bool)> {
@@ -43,9 +46,16 @@ fn operations() -> Vec<(String, String, bool)> {
 }
 
 fn concrete(path: &str) -> String {
+    let query = if path.ends_with("/workflow/stats") {
+        "?site=quang-nam"
+    } else {
+        ""
+    };
     path.replace("{site}", "quang-nam")
         .replace("{code}", "so-tp")
         .replace("{id}", "1")
+        .replace("{delivery}", "1")
+        + query
 }
 
 #[test]
@@ -86,7 +96,10 @@ async fn content_routes_answer_403_to_another_agency(app: TestApp) {
         if !path.starts_with("/api/v1/admin/content") || name == "get /api/v1/admin/content" {
             continue;
         }
-        let concrete = path.replace("{id}", &id).replace("{version}", "1");
+        let concrete = path
+            .replace("{id}", &id)
+            .replace("{version}", "1")
+            .replace("{comment}", "1");
         let concrete = if concrete.ends_with("/diff") {
             format!("{concrete}?from=1&to=1")
         } else {
@@ -97,6 +110,7 @@ async fn content_routes_answer_403_to_another_agency(app: TestApp) {
                 json!({"section_id": budget, "kind": "news", "title": "Chen ngang", "body": "<p>x</p>"}),
             ),
             "patch /api/v1/admin/content/{id}" => Some(json!({"version": 1, "title": "Sửa trộm"})),
+            "post /api/v1/admin/content/{id}/comments" => Some(json!({"body": "Góp ý"})),
             "post /api/v1/admin/content/{id}/move" => Some(json!({"section_id": budget})),
             "post /api/v1/admin/content/{id}/translations" => {
                 Some(json!({"language": "en", "title": "Budget", "body": "<p>x</p>"}))
@@ -182,6 +196,9 @@ async fn admin_routes_answer_403_to_a_contributor(app: TestApp) {
             "post /api/v1/admin/users/{id}/reset-password" => {
                 Some(json!({"password": "Sông Thu Bồn 2026"}))
             }
+            "post /api/v1/admin/webhooks" => Some(
+                json!({"url": "http://127.0.0.1:9/x", "events": ["content.published"], "secret": "a-secret-of-16-chars"}),
+            ),
             "post /api/v1/admin/api-keys" => {
                 Some(json!({"name": "k", "scopes": ["webhooks:manage"]}))
             }

@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod problem;
 pub mod routes;
 pub mod state;
+pub mod worker;
 
 pub use app::{app, serve};
 pub use openapi::openapi;

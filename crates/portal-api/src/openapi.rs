@@ -22,6 +22,8 @@ names come in the language asked for (`?lang=` or `Accept-Language`), falling ba
         (name = "users", description = "Accounts and roles, managed by operators (Điều 21.4)"),
         (name = "api-keys", description = "Keys for sub-sites and integrators"),
         (name = "audit", description = "The tamper-evident audit log"),
+        (name = "workflow", description = "Submit, review, approve and publish (Điều 10); comments, notifications, queues (docs/workflow.md)"),
+        (name = "webhooks", description = "Events to sub-sites and integrators, signed with HMAC-SHA256"),
         (name = "content", description = "Authoring items: drafts, translations, revisions (docs/content-model.md)"),
     ),
     components(schemas(crate::problem::Problem, crate::problem::ProblemField)),

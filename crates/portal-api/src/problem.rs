@@ -35,6 +35,9 @@ pub struct Problem {
     /// For 412: the version the resource has now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i64>,
+    /// For 409 `invalid-transition`: the workflow steps the item's state allows now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_transitions: Option<Vec<String>>,
     /// For 429: seconds to wait (also sent as `Retry-After`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
@@ -69,6 +72,7 @@ impl Problem {
             detail: detail.into(),
             errors: Vec::new(),
             current_version: None,
+            allowed_transitions: None,
             retry_after: None,
         }
     }
@@ -151,6 +155,11 @@ impl From<Error> for ApiError {
                 .with_errors(vec![field])
             }
             Error::Conflict(detail) => Problem::new(StatusCode::CONFLICT, "conflict", detail),
+            Error::InvalidTransition { message, allowed } => {
+                let mut problem = Problem::new(StatusCode::CONFLICT, "invalid-transition", message);
+                problem.allowed_transitions = Some(allowed);
+                problem
+            }
             Error::Unauthenticated(detail) => {
                 Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", detail)
             }

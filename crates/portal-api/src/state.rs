@@ -15,6 +15,13 @@ pub struct AuthRuntime {
     pub config: AuthConfig,
 }
 
+/// Outbound webhook rules.
+pub struct WebhookRuntime {
+    /// Allow endpoints on private and loopback addresses (tests, closed networks).
+    pub allow_private: bool,
+    pub policy: portal_moderation::webhooks::Policy,
+}
+
 /// What every handler may reach: the pool, the auth keys and the metrics registry. Cloned per
 /// worker; cheap.
 #[derive(Clone)]
@@ -22,6 +29,7 @@ pub struct AppState {
     pub pool: Pool,
     pub backend: Backend,
     pub auth: Arc<AuthRuntime>,
+    pub webhooks: Arc<WebhookRuntime>,
     pub metrics: Arc<Metrics>,
 }
 
@@ -31,8 +39,24 @@ impl AppState {
             pool,
             backend,
             auth: Arc::new(AuthRuntime { keys, config }),
+            webhooks: Arc::new(WebhookRuntime {
+                allow_private: false,
+                policy: portal_moderation::webhooks::Policy::default(),
+            }),
             metrics: Arc::new(Metrics::new()),
         }
+    }
+
+    pub fn with_webhooks(
+        mut self,
+        allow_private: bool,
+        policy: portal_moderation::webhooks::Policy,
+    ) -> Self {
+        self.webhooks = Arc::new(WebhookRuntime {
+            allow_private,
+            policy,
+        });
+        self
     }
 
     /// Runs blocking diesel work on actix's blocking pool, never on the async executor, and

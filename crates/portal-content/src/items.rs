@@ -477,6 +477,13 @@ fn save(
             content_items::version.eq(expected_version + 1),
             content_items::updated_by.eq(actor.user_id),
             content_items::updated_at.eq(now()),
+            // Editing a published item starts a new draft; the published version stays live
+            // until the new one is approved.
+            content_items::status.eq(if before.status == Status::Published.as_str() {
+                Status::Draft.as_str()
+            } else {
+                before.status.as_str()
+            }),
         ))
         .execute(conn)?;
         if updated == 0 {

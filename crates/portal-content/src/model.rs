@@ -132,6 +132,14 @@ pub struct ContentItem {
     pub updated_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
     pub deleted_by: Option<i64>,
+    /// The version readers see, if any; later edits wait for approval while it stays live.
+    pub published_revision: Option<i64>,
+    pub first_published_at: Option<NaiveDateTime>,
+    pub claimed_by: Option<i64>,
+    pub approved_by: Option<i64>,
+    pub publish_at: Option<NaiveDateTime>,
+    pub unpublish_at: Option<NaiveDateTime>,
+    pub status_changed_at: Option<NaiveDateTime>,
 }
 
 impl ContentItem {

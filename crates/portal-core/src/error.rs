@@ -46,6 +46,13 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
 
+    /// A workflow step that the item's current state does not allow.
+    #[error("{message}")]
+    InvalidTransition {
+        message: String,
+        allowed: Vec<String>,
+    },
+
     /// No valid credentials: missing, malformed, expired or revoked.
     #[error("{0}")]
     Unauthenticated(String),

@@ -28,6 +28,8 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        require_two_person_approval -> Bool,
+        review_threshold_hours -> Integer,
     }
 }
 
@@ -187,6 +189,105 @@ diesel::table! {
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
         deleted_by -> Nullable<BigInt>,
+        published_revision -> Nullable<BigInt>,
+        first_published_at -> Nullable<Timestamp>,
+        claimed_by -> Nullable<BigInt>,
+        approved_by -> Nullable<BigInt>,
+        publish_at -> Nullable<Timestamp>,
+        unpublish_at -> Nullable<Timestamp>,
+        status_changed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    workflow_transitions (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        action -> Text,
+        from_status -> Text,
+        to_status -> Text,
+        actor_user_id -> Nullable<BigInt>,
+        actor -> Text,
+        comment -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    review_comments (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        author_user_id -> Nullable<BigInt>,
+        body -> Text,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        item_id -> Nullable<BigInt>,
+        message -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> BigInt,
+        url -> Text,
+        events -> Text,
+        site_id -> Nullable<BigInt>,
+        secret -> Text,
+        active -> Bool,
+        consecutive_failures -> Integer,
+        disabled_reason -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox_events (id) {
+        id -> BigInt,
+        event_type -> Text,
+        site_id -> Nullable<BigInt>,
+        item_id -> Nullable<BigInt>,
+        payload -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        endpoint_id -> BigInt,
+        event_id -> BigInt,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    delivery_attempts (id) {
+        id -> BigInt,
+        delivery_id -> BigInt,
+        attempted_at -> Timestamp,
+        status_code -> Nullable<Integer>,
+        latency_ms -> BigInt,
+        error -> Nullable<Text>,
     }
 }
 
@@ -217,6 +318,8 @@ diesel::joinable!(sites -> agencies (owner_agency_id));
 diesel::joinable!(content_items -> sites (site_id));
 diesel::joinable!(content_items -> sections (section_id));
 diesel::joinable!(content_revisions -> content_items (item_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_deliveries -> outbox_events (event_id));
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(role_grants -> users (user_id));
 diesel::joinable!(role_grants -> sites (site_id));
@@ -242,4 +345,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     content_items,
     content_revisions,
     slug_redirects,
+    workflow_transitions,
+    review_comments,
+    notifications,
+    webhook_endpoints,
+    outbox_events,
+    webhook_deliveries,
+    delivery_attempts,
 );

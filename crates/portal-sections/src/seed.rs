@@ -153,6 +153,8 @@ fn load_in_transaction(conn: &mut DbConn, file: &SeedFile) -> Result<SeedReport,
                         sites::languages.eq(site.languages.join(",")),
                         sites::owner_agency_id.eq(owner),
                         sites::parent_site_id.eq(parent_site_id),
+                        // Điều 10: the main portal's chief editor approves what others edited.
+                        sites::require_two_person_approval.eq(parent_site_id.is_none()),
                         sites::active.eq(true),
                         sites::created_at.eq(at),
                         sites::updated_at.eq(at),

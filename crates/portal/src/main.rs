@@ -133,6 +133,20 @@ enum Command {
         /// Worker threads (default: one per core).
         #[arg(long, env = "PORTAL_WORKERS")]
         workers: Option<String>,
+        /// Seconds between runs of scheduled publication and webhook delivery (0 turns them off).
+        #[arg(
+            long = "job-interval",
+            env = "PORTAL_JOB_INTERVAL_SECS",
+            default_value = "5"
+        )]
+        job_interval: String,
+        /// Let webhooks call private and loopback addresses (closed networks, tests).
+        #[arg(
+            long = "webhooks-allow-private",
+            env = "PORTAL_WEBHOOKS_ALLOW_PRIVATE",
+            default_value = "false"
+        )]
+        webhooks_allow_private: String,
     },
     /// Run pending database migrations and exit.
     Migrate,
@@ -462,7 +476,19 @@ fn run(cli: Cli) -> Result<(), ConfigError> {
             bind,
             pool_size,
             workers,
+            job_interval,
+            webhooks_allow_private,
         } => {
+            let job_interval: u64 = parse_setting(
+                &job_interval,
+                "--job-interval/PORTAL_JOB_INTERVAL_SECS",
+                "a whole number of seconds",
+            )?;
+            let allow_private: bool = parse_setting(
+                &webhooks_allow_private,
+                "--webhooks-allow-private/PORTAL_WEBHOOKS_ALLOW_PRIVATE",
+                "true or false",
+            )?;
             let bind: SocketAddr =
                 parse_setting(&bind, "--bind/PORTAL_BIND", "a HOST:PORT socket address")?;
             let max_size: u32 = parse_setting(
@@ -481,9 +507,19 @@ fn run(cli: Cli) -> Result<(), ConfigError> {
             let url = database_url(&cli.common)?;
             let keys = jwt_keys(&cli.common)?;
             let auth = auth_config(&cli.common)?;
-            serve(bind, &url, max_size, workers, keys, auth)
+            let jobs = Jobs {
+                interval: (job_interval > 0).then(|| Duration::from_secs(job_interval)),
+                allow_private,
+            };
+            serve(bind, &url, max_size, workers, keys, auth, jobs)
         }
     }
+}
+
+/// Background jobs of the server.
+struct Jobs {
+    interval: Option<Duration>,
+    allow_private: bool,
 }
 
 fn serve(
@@ -493,6 +529,7 @@ fn serve(
     workers: Option<usize>,
     keys: JwtKeys,
     auth: AuthConfig,
+    jobs: Jobs,
 ) -> Result<(), ConfigError> {
     let options = PoolOptions {
         max_size,
@@ -521,7 +558,14 @@ fn serve(
     println!("Database: {}", portal_db::describe(url));
     actix_web::rt::System::new()
         .block_on(async move {
-            let server = portal_api::serve(listener, prepared.state, workers)?;
+            let state = prepared.state.with_webhooks(
+                jobs.allow_private,
+                portal_moderation::webhooks::Policy::default(),
+            );
+            if let Some(interval) = jobs.interval {
+                portal_api::worker::spawn(state.clone(), interval);
+            }
+            let server = portal_api::serve(listener, state, workers)?;
             server.await
         })
         .map_err(|e| ConfigError(format!("server stopped with an error: {e}")))?;

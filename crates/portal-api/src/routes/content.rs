@@ -131,12 +131,22 @@ pub struct ContentItemDto {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
+    /// The version readers see, if the item is live; edits after publication wait for approval
+    /// while it stays live.
+    pub published_revision: Option<i64>,
+    pub first_published_at: Option<DateTime<Utc>>,
+    /// The editor reviewing it (in_review).
+    pub claimed_by: Option<i64>,
+    /// Set when approved for a later `publish_at`.
+    pub approved_by: Option<i64>,
+    pub publish_at: Option<DateTime<Utc>>,
+    pub unpublish_at: Option<DateTime<Utc>>,
     /// Other languages of this item (single-item responses only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translations: Option<Vec<TranslationRef>>,
 }
 
-fn dto(
+pub(crate) fn dto(
     item: ContentItem,
     site: String,
     translations: Option<Vec<TranslationRef>>,
@@ -166,6 +176,12 @@ fn dto(
         created_at: item.created_at.and_utc(),
         updated_at: item.updated_at.and_utc(),
         deleted_at: item.deleted_at.map(|t| t.and_utc()),
+        published_revision: item.published_revision,
+        first_published_at: item.first_published_at.map(|t| t.and_utc()),
+        claimed_by: item.claimed_by,
+        approved_by: item.approved_by,
+        publish_at: item.publish_at.map(|t| t.and_utc()),
+        unpublish_at: item.unpublish_at.map(|t| t.and_utc()),
         translations,
     }
 }
@@ -174,7 +190,7 @@ fn dto(
 type Full = (ContentItem, String, Vec<(String, i64, String)>);
 
 /// The item, its site key and translations, as one response with its `ETag`.
-fn respond(
+pub(crate) fn respond(
     status: actix_web::http::StatusCode,
     (item, site, translations): (ContentItem, String, Vec<(String, i64, String)>),
 ) -> HttpResponse {
@@ -190,14 +206,14 @@ fn respond(
     res
 }
 
-fn full(conn: &mut portal_db::DbConn, item: ContentItem) -> Result<Full, Error> {
+pub(crate) fn full(conn: &mut portal_db::DbConn, item: ContentItem) -> Result<Full, Error> {
     let site = items::site_key_of_section(conn, item.section_id)?;
     let translations = items::translations(conn, &item)?;
     Ok((item, site, translations))
 }
 
 /// Loads an item and checks the caller may `action` ("write" or "review") in its section.
-async fn authorized(
+pub(crate) async fn authorized(
     state: &AppState,
     caller: &Caller,
     id: i64,

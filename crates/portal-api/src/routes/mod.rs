@@ -8,6 +8,7 @@ pub mod sections;
 pub mod sites;
 pub mod tools;
 pub mod users;
+pub mod workflow;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -63,6 +64,29 @@ fn v1(cfg: &mut ServiceConfig) {
         .service(operations_admin::list_audit)
         .service(operations_admin::get_security_settings)
         .service(operations_admin::put_security_settings)
+        .service(workflow::submit)
+        .service(workflow::claim)
+        .service(workflow::forward)
+        .service(workflow::approve)
+        .service(workflow::return_item)
+        .service(workflow::unpublish)
+        .service(workflow::archive)
+        .service(workflow::item_workflow)
+        .service(workflow::list_comments)
+        .service(workflow::add_comment)
+        .service(workflow::resolve_comment)
+        .service(workflow::list_notifications)
+        .service(workflow::read_notification)
+        .service(workflow::read_all_notifications)
+        .service(workflow::my_queue)
+        .service(workflow::site_stats)
+        .service(workflow::create_webhook)
+        .service(workflow::list_webhooks)
+        .service(workflow::disable_webhook)
+        .service(workflow::enable_webhook)
+        .service(workflow::list_deliveries)
+        .service(workflow::redeliver)
+        .service(workflow::test_webhook)
         .service(
             utoipa_actix_web::scope("/admin/content")
                 .app_data(

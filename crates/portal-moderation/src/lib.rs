@@ -1,0 +1,12 @@
+//! The path an item takes from an agency's draft to the public portal, on the main portal and on
+//! each sub-site with its own editorial board (Điều 9, 10, 19, 22.2): transitions, review
+//! comments, notifications, queues, scheduled publication, and webhooks to sub-sites.
+
+pub mod comments;
+pub mod notifications;
+pub mod queues;
+pub mod schedule;
+pub mod webhooks;
+pub mod workflow;
+
+pub use workflow::Action;

@@ -1,0 +1,498 @@
+//! The states of Điều 10 and the steps between them:
+//!
+//! ```text
+//! draft ─submit→ submitted ─claim→ in_review ─forward→ awaiting_approval ─approve→ published
+//!   ▲                              │                  │                        │
+//!   └──────── returned ◄─return────┴──────────────────┘              unpublish │
+//! unpublished ◄──────────────────────────────────────────────────────────────────┘
+//! (unpublished and returned items are submitted again; any state ─archive→ archived)
+//! ```
+//!
+//! Every step is one transaction that checks the state, records who, when, from, to and the
+//! comment, notifies the people it concerns, and writes webhook events to the outbox.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use portal_audit::Actor;
+use portal_content::items::get_live;
+use portal_content::text::clean;
+use portal_content::{ContentItem, Status};
+use portal_core::{Error, FieldError};
+use portal_db::schema::{content_items, sites, workflow_transitions};
+use portal_db::{now, write_transaction, DbConn};
+use serde_json::json;
+
+use crate::{notifications, webhooks};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Submit,
+    Claim,
+    Forward,
+    Approve,
+    Return,
+    Unpublish,
+    Archive,
+}
+
+impl Action {
+    pub const ALL: [Action; 7] = [
+        Action::Submit,
+        Action::Claim,
+        Action::Forward,
+        Action::Approve,
+        Action::Return,
+        Action::Unpublish,
+        Action::Archive,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Submit => "submit",
+            Action::Claim => "claim",
+            Action::Forward => "forward",
+            Action::Approve => "approve",
+            Action::Return => "return",
+            Action::Unpublish => "unpublish",
+            Action::Archive => "archive",
+        }
+    }
+
+    /// The scope family a step needs: `write` on the section, `review` on the section, or
+    /// `publish` on the site.
+    pub fn needs(self) -> &'static str {
+        match self {
+            Action::Submit => "write",
+            Action::Claim | Action::Forward | Action::Return => "review",
+            Action::Approve | Action::Unpublish | Action::Archive => "publish",
+        }
+    }
+
+    fn allowed_for(self, item: &ContentItem) -> bool {
+        let status = Status::parse(&item.status);
+        match self {
+            Action::Submit => matches!(
+                status,
+                Some(Status::Draft | Status::Returned | Status::Unpublished)
+            ),
+            Action::Claim => status == Some(Status::Submitted),
+            Action::Forward => status == Some(Status::InReview),
+            // Approved for later: still waiting, but not again.
+            Action::Approve => {
+                status == Some(Status::AwaitingApproval) && item.approved_by.is_none()
+            }
+            Action::Return => matches!(status, Some(Status::InReview | Status::AwaitingApproval)),
+            Action::Unpublish => item.published_revision.is_some(),
+            Action::Archive => status != Some(Status::Archived),
+        }
+    }
+}
+
+/// The steps the item's state allows now.
+pub fn allowed(item: &ContentItem) -> Vec<String> {
+    Action::ALL
+        .into_iter()
+        .filter(|a| a.allowed_for(item))
+        .map(|a| a.as_str().to_string())
+        .collect()
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StepInput {
+    pub comment: Option<String>,
+    /// Approve only: publish at this time rather than now.
+    pub publish_at: Option<NaiveDateTime>,
+    /// Approve only: take the item down at this time.
+    pub unpublish_at: Option<NaiveDateTime>,
+}
+
+fn record(
+    conn: &mut DbConn,
+    actor: &Actor,
+    item: &ContentItem,
+    action: &str,
+    to: &str,
+    comment: Option<&str>,
+) -> Result<(), Error> {
+    diesel::insert_into(workflow_transitions::table)
+        .values((
+            workflow_transitions::item_id.eq(item.id),
+            workflow_transitions::action.eq(action),
+            workflow_transitions::from_status.eq(&item.status),
+            workflow_transitions::to_status.eq(to),
+            workflow_transitions::actor_user_id.eq(actor.user_id),
+            workflow_transitions::actor.eq(&actor.label),
+            workflow_transitions::comment.eq(comment),
+            workflow_transitions::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    portal_audit::append(
+        conn,
+        actor,
+        &format!("content.{action}"),
+        Some(&format!("content:{}", item.id)),
+        Some(&json!({"status": item.status})),
+        Some(&json!({"status": to, "comment": comment})),
+    )?;
+    Ok(())
+}
+
+fn set_status(conn: &mut DbConn, id: i64, status: Status) -> Result<(), Error> {
+    diesel::update(content_items::table.filter(content_items::id.eq(id)))
+        .set((
+            content_items::status.eq(status.as_str()),
+            content_items::status_changed_at.eq(Some(now())),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn site_key(conn: &mut DbConn, site_id: i64) -> Result<String, Error> {
+    Ok(sites::table
+        .filter(sites::id.eq(site_id))
+        .select(sites::key)
+        .first(conn)?)
+}
+
+/// What webhook receivers get: enough to fetch the item, and its live version.
+fn event_payload(conn: &mut DbConn, item: &ContentItem) -> Result<serde_json::Value, Error> {
+    Ok(json!({
+        "id": item.id,
+        "site": site_key(conn, item.site_id)?,
+        "section_id": item.section_id,
+        "kind": item.kind,
+        "language": item.language,
+        "slug": item.slug,
+        "title": item.title,
+        "published_revision": item.published_revision,
+    }))
+}
+
+fn required_comment(input: &StepInput, action: Action) -> Result<String, Error> {
+    let mut errors = Vec::new();
+    let comment = clean(
+        "comment",
+        input.comment.as_deref().unwrap_or(""),
+        2_000,
+        true,
+        &mut errors,
+    );
+    if errors.is_empty() && comment.trim().is_empty() {
+        errors.push(FieldError::new(
+            "comment",
+            "required",
+            format!("say why ({} needs a reason)", action.as_str()),
+        ));
+    }
+    if errors.is_empty() {
+        Ok(comment)
+    } else {
+        Err(Error::Validation(errors))
+    }
+}
+
+/// Publishes the item's current version now: the snapshot readers see is fixed at this version.
+pub(crate) fn publish_now(
+    conn: &mut DbConn,
+    actor: &Actor,
+    item: &ContentItem,
+    unpublish_at: Option<NaiveDateTime>,
+    comment: Option<&str>,
+) -> Result<(), Error> {
+    let at = now();
+    let first = item.first_published_at.is_none();
+    diesel::update(content_items::table.filter(content_items::id.eq(item.id)))
+        .set((
+            content_items::status.eq(Status::Published.as_str()),
+            content_items::status_changed_at.eq(Some(at)),
+            content_items::published_revision.eq(Some(item.version)),
+            content_items::first_published_at.eq(Some(item.first_published_at.unwrap_or(at))),
+            content_items::published_at.eq(Some(at)),
+            content_items::publish_at.eq(None::<NaiveDateTime>),
+            content_items::unpublish_at.eq(unpublish_at),
+            content_items::approved_by.eq(None::<i64>),
+            content_items::claimed_by.eq(None::<i64>),
+        ))
+        .execute(conn)?;
+    record(
+        conn,
+        actor,
+        item,
+        "publish",
+        Status::Published.as_str(),
+        comment,
+    )?;
+    let published = portal_content::items::get(conn, item.id)?;
+    let payload = event_payload(conn, &published)?;
+    let event = if first {
+        "content.published"
+    } else {
+        "content.updated"
+    };
+    webhooks::enqueue(conn, event, item.site_id, item.id, &payload)?;
+    if let Some(author) = item.created_by {
+        notifications::notify(
+            conn,
+            &[author],
+            "published",
+            Some(item.id),
+            &format!("«{}» was published", item.title),
+        )?;
+    }
+    Ok(())
+}
+
+/// Takes the live version down.
+pub(crate) fn take_down(
+    conn: &mut DbConn,
+    actor: &Actor,
+    item: &ContentItem,
+    to: Status,
+    action: &str,
+    comment: Option<&str>,
+) -> Result<(), Error> {
+    let was_live = item.published_revision.is_some();
+    diesel::update(content_items::table.filter(content_items::id.eq(item.id)))
+        .set((
+            content_items::status.eq(to.as_str()),
+            content_items::status_changed_at.eq(Some(now())),
+            content_items::published_revision.eq(None::<i64>),
+            content_items::unpublish_at.eq(None::<NaiveDateTime>),
+            content_items::publish_at.eq(None::<NaiveDateTime>),
+            content_items::approved_by.eq(None::<i64>),
+        ))
+        .execute(conn)?;
+    record(conn, actor, item, action, to.as_str(), comment)?;
+    if was_live {
+        let payload = event_payload(conn, item)?;
+        let event = if to == Status::Archived {
+            "content.archived"
+        } else {
+            "content.unpublished"
+        };
+        webhooks::enqueue(conn, event, item.site_id, item.id, &payload)?;
+    }
+    Ok(())
+}
+
+/// Takes one workflow step. The caller has already checked the scope `action.needs()`.
+pub fn step(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    action: Action,
+    input: &StepInput,
+) -> Result<ContentItem, Error> {
+    write_transaction(conn, |conn| {
+        let item = get_live(conn, id)?;
+        if !action.allowed_for(&item) {
+            return Err(Error::InvalidTransition {
+                message: format!(
+                    "an item that is {} cannot be {}ed",
+                    item.status,
+                    action.as_str().trim_end_matches('e')
+                ),
+                allowed: allowed(&item),
+            });
+        }
+        let comment = input
+            .comment
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty());
+        match action {
+            Action::Submit => {
+                // Điều 6.3: every published item names its author and its source.
+                let mut errors = Vec::new();
+                if item.author.as_deref().is_none_or(|a| a.trim().is_empty()) {
+                    errors.push(FieldError::new(
+                        "author",
+                        "required",
+                        "an item names its author before it is submitted (Điều 6.3)",
+                    ));
+                }
+                if item.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                    errors.push(FieldError::new(
+                        "source",
+                        "required",
+                        "an item names its source before it is submitted (Điều 6.3)",
+                    ));
+                }
+                if !errors.is_empty() {
+                    return Err(Error::Validation(errors));
+                }
+                diesel::update(content_items::table.filter(content_items::id.eq(id)))
+                    .set((
+                        content_items::claimed_by.eq(None::<i64>),
+                        content_items::approved_by.eq(None::<i64>),
+                    ))
+                    .execute(conn)?;
+                set_status(conn, id, Status::Submitted)?;
+                record(
+                    conn,
+                    actor,
+                    &item,
+                    "submit",
+                    Status::Submitted.as_str(),
+                    comment,
+                )?;
+                let board = notifications::reviewers(conn, item.site_id, item.section_id)?;
+                notifications::notify(
+                    conn,
+                    &board,
+                    "submitted",
+                    Some(id),
+                    &format!("«{}» was submitted for review", item.title),
+                )?;
+            }
+            Action::Claim => {
+                diesel::update(content_items::table.filter(content_items::id.eq(id)))
+                    .set(content_items::claimed_by.eq(actor.user_id))
+                    .execute(conn)?;
+                set_status(conn, id, Status::InReview)?;
+                record(
+                    conn,
+                    actor,
+                    &item,
+                    "claim",
+                    Status::InReview.as_str(),
+                    comment,
+                )?;
+            }
+            Action::Forward => {
+                set_status(conn, id, Status::AwaitingApproval)?;
+                record(
+                    conn,
+                    actor,
+                    &item,
+                    "forward",
+                    Status::AwaitingApproval.as_str(),
+                    comment,
+                )?;
+                let chiefs = notifications::holders(conn, item.site_id, &["chief_editor"])?;
+                notifications::notify(
+                    conn,
+                    &chiefs,
+                    "forwarded",
+                    Some(id),
+                    &format!("«{}» awaits your approval", item.title),
+                )?;
+            }
+            Action::Approve => {
+                let two_people: bool = sites::table
+                    .filter(sites::id.eq(item.site_id))
+                    .select(sites::require_two_person_approval)
+                    .first(conn)?;
+                if two_people && actor.user_id.is_some() && actor.user_id == item.updated_by {
+                    return Err(Error::Forbidden(
+                        "this site requires two people: the last editor of an item cannot approve it (Điều 10.2)".into(),
+                    ));
+                }
+                let at = now();
+                if let Some(unpublish_at) = input.unpublish_at {
+                    if unpublish_at <= input.publish_at.unwrap_or(at) {
+                        return Err(Error::field(
+                            "unpublish_at",
+                            "not_after_publication",
+                            "must be after the publication time",
+                        ));
+                    }
+                }
+                match input.publish_at.filter(|t| *t > at) {
+                    Some(publish_at) => {
+                        diesel::update(content_items::table.filter(content_items::id.eq(id)))
+                            .set((
+                                content_items::approved_by.eq(actor.user_id),
+                                content_items::publish_at.eq(Some(publish_at)),
+                                content_items::unpublish_at.eq(input.unpublish_at),
+                            ))
+                            .execute(conn)?;
+                        record(
+                            conn,
+                            actor,
+                            &item,
+                            "schedule",
+                            Status::AwaitingApproval.as_str(),
+                            comment,
+                        )?;
+                    }
+                    None => publish_now(conn, actor, &item, input.unpublish_at, comment)?,
+                }
+            }
+            Action::Return => {
+                let reason = required_comment(input, action)?;
+                diesel::update(content_items::table.filter(content_items::id.eq(id)))
+                    .set((
+                        content_items::claimed_by.eq(None::<i64>),
+                        content_items::approved_by.eq(None::<i64>),
+                        content_items::publish_at.eq(None::<NaiveDateTime>),
+                    ))
+                    .execute(conn)?;
+                set_status(conn, id, Status::Returned)?;
+                record(
+                    conn,
+                    actor,
+                    &item,
+                    "return",
+                    Status::Returned.as_str(),
+                    Some(&reason),
+                )?;
+                if let Some(author) = item.created_by {
+                    notifications::notify(
+                        conn,
+                        &[author],
+                        "returned",
+                        Some(id),
+                        &format!("«{}» was returned: {reason}", item.title),
+                    )?;
+                }
+            }
+            Action::Unpublish => {
+                let reason = required_comment(input, action)?;
+                take_down(
+                    conn,
+                    actor,
+                    &item,
+                    Status::Unpublished,
+                    "unpublish",
+                    Some(&reason),
+                )?;
+                if let Some(author) = item.created_by {
+                    notifications::notify(
+                        conn,
+                        &[author],
+                        "unpublished",
+                        Some(id),
+                        &format!("«{}» was taken down: {reason}", item.title),
+                    )?;
+                }
+            }
+            Action::Archive => take_down(conn, actor, &item, Status::Archived, "archive", comment)?,
+        }
+        portal_content::items::get(conn, id)
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = workflow_transitions)]
+pub struct Transition {
+    pub id: i64,
+    pub item_id: i64,
+    pub action: String,
+    pub from_status: String,
+    pub to_status: String,
+    pub actor_user_id: Option<i64>,
+    pub actor: String,
+    pub comment: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// The item's history of steps, oldest first.
+pub fn history(conn: &mut DbConn, item_id: i64) -> Result<Vec<Transition>, Error> {
+    Ok(workflow_transitions::table
+        .filter(workflow_transitions::item_id.eq(item_id))
+        .order(workflow_transitions::id.asc())
+        .limit(1_000)
+        .select(Transition::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,18 @@
+DROP TABLE delivery_attempts;
+DROP TABLE webhook_deliveries;
+DROP TABLE outbox_events;
+DROP TABLE webhook_endpoints;
+DROP TABLE notifications;
+DROP TABLE review_comments;
+DROP TABLE workflow_transitions;
+DROP INDEX content_items_unpublish_at;
+DROP INDEX content_items_publish_at;
+ALTER TABLE content_items DROP COLUMN status_changed_at;
+ALTER TABLE content_items DROP COLUMN unpublish_at;
+ALTER TABLE content_items DROP COLUMN publish_at;
+ALTER TABLE content_items DROP COLUMN approved_by;
+ALTER TABLE content_items DROP COLUMN claimed_by;
+ALTER TABLE content_items DROP COLUMN first_published_at;
+ALTER TABLE content_items DROP COLUMN published_revision;
+ALTER TABLE sites DROP COLUMN review_threshold_hours;
+ALTER TABLE sites DROP COLUMN require_two_person_approval;

@@ -1,0 +1,373 @@
+//! Webhooks to sub-sites: signed, retried, recorded, and never lost across a restart.
+
+use std::collections::VecDeque;
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use diesel::prelude::*;
+use portal_db::schema::webhook_endpoints;
+use portal_tests::{on_every_backend, TestApp};
+use serde_json::{json, Value};
+
+on_every_backend!(
+    receivers_can_verify_the_signature,
+    a_receiver_failing_three_times_gets_the_event_exactly_once_more,
+    events_survive_a_server_restart,
+    test_events_redelivery_and_disabling,
+    registrations_are_validated,
+);
+
+const SECRET: &str = "hoi-an-shared-secret-2026";
+
+#[derive(Clone, Default)]
+struct Receiver {
+    got: Arc<Mutex<Vec<(String, String, String)>>>,
+    script: Arc<Mutex<VecDeque<u16>>>,
+}
+
+impl Receiver {
+    /// Starts a receiver on loopback that answers with the scripted statuses, then 200.
+    fn start(script: &[u16]) -> (Receiver, String) {
+        let receiver = Receiver::default();
+        receiver.script.lock().unwrap().extend(script);
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!(
+            "http://127.0.0.1:{}/hook",
+            listener.local_addr().unwrap().port()
+        );
+        let state = receiver.clone();
+        let server = HttpServer::new(move || {
+            let state = state.clone();
+            App::new().route(
+                "/hook",
+                web::post().to(move |req: HttpRequest, body: String| {
+                    let state = state.clone();
+                    async move {
+                        let header = |n: &str| {
+                            req.headers()
+                                .get(n)
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or("")
+                                .to_string()
+                        };
+                        state.got.lock().unwrap().push((
+                            header("portal-event"),
+                            header("portal-signature"),
+                            body,
+                        ));
+                        let status = state.script.lock().unwrap().pop_front().unwrap_or(200);
+                        HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap())
+                            .finish()
+                    }
+                }),
+            )
+        })
+        .workers(1)
+        .listen(listener)
+        .unwrap()
+        .run();
+        actix_web::rt::spawn(server);
+        (receiver, url)
+    }
+
+    fn events(&self) -> Vec<String> {
+        self.got
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(e, _, _)| e.clone())
+            .collect()
+    }
+}
+
+async fn register(app: &TestApp, operator: &str, url: &str) -> i64 {
+    let res = app
+        .call("POST", "/api/v1/admin/webhooks", Some(operator), Some(&json!({"url": url, "events": ["content.published", "content.unpublished"], "site": "quang-nam", "secret": SECRET})))
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text());
+    res.json()["id"].as_i64().unwrap()
+}
+
+/// Publishes a new item through the whole workflow; returns its id.
+async fn publish_one(app: &TestApp, title: &str) -> i64 {
+    let author = app
+        .token_for(
+            &format!("tg.{}", title.len()),
+            "so-tp",
+            &[("quang-nam", "contributor")],
+        )
+        .await;
+    let chief = app
+        .token_for(
+            &format!("tbt.{}", title.len()),
+            "so-tttt",
+            &[("quang-nam", "chief_editor")],
+        )
+        .await;
+    let section = app
+        .section_id("quang-nam", "van-ban-quy-pham-phap-luat")
+        .await;
+    let item = app
+        .call(
+            "POST",
+            "/api/v1/admin/content",
+            Some(&author),
+            Some(
+                &json!({"section_id": section, "kind": "news", "title": title,
+            "body": "<p>x</p>", "author": "A", "source": "B"}),
+            ),
+        )
+        .await
+        .json();
+    let id = item["id"].as_i64().unwrap();
+    for (token, action) in [
+        (&author, "submit"),
+        (&chief, "claim"),
+        (&chief, "forward"),
+        (&chief, "approve"),
+    ] {
+        let res = app
+            .call(
+                "POST",
+                &format!("/api/v1/admin/content/{id}/{action}"),
+                Some(token),
+                None,
+            )
+            .await;
+        assert_eq!(res.status, 200, "{action}: {}", res.text());
+    }
+    id
+}
+
+async fn receivers_can_verify_the_signature(app: TestApp) {
+    let operator = app
+        .token_for("it.hooks", "ttcntt", &[("quang-nam", "operator")])
+        .await;
+    let (receiver, url) = Receiver::start(&[]);
+    register(&app, &operator, &url).await;
+    let id = publish_one(&app, "Có chữ ký").await;
+    assert_eq!(
+        portal_api::worker::run_webhooks_once(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
+    let got = receiver.got.lock().unwrap().clone();
+    assert_eq!(got.len(), 1);
+    let (event, signature, body) = &got[0];
+    assert_eq!(event, "content.published");
+    let now = chrono::Utc::now().timestamp();
+    assert!(
+        portal_moderation::webhooks::verify(SECRET, signature, body, now, 300),
+        "{signature}"
+    );
+    assert!(!portal_moderation::webhooks::verify(
+        "a-different-secret!!",
+        signature,
+        body,
+        now,
+        300
+    ));
+    let payload: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(payload["event"], "content.published");
+    assert_eq!(payload["data"]["id"], id);
+    assert_eq!(payload["data"]["site"], "quang-nam");
+    assert_eq!(payload["data"]["published_revision"], 1);
+}
+
+async fn a_receiver_failing_three_times_gets_the_event_exactly_once_more(app: TestApp) {
+    let operator = app
+        .token_for("it.retry", "ttcntt", &[("quang-nam", "operator")])
+        .await;
+    let (receiver, url) = Receiver::start(&[500, 503, 500]);
+    let endpoint = register(&app, &operator, &url).await;
+    publish_one(&app, "Thử lại").await;
+    for _ in 0..6 {
+        portal_api::worker::run_webhooks_once(&app.state)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        receiver.events(),
+        ["content.published"; 4],
+        "three failures, then one success, then nothing"
+    );
+    let deliveries = app
+        .call(
+            "GET",
+            &format!("/api/v1/admin/webhooks/{endpoint}/deliveries"),
+            Some(&operator),
+            None,
+        )
+        .await
+        .json();
+    let delivery = &deliveries["items"][0];
+    assert_eq!(delivery["status"], "delivered");
+    assert_eq!(delivery["attempts"], 4);
+    let codes: Vec<i64> = delivery["attempt_log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["status_code"].as_i64().unwrap())
+        .collect();
+    assert_eq!(codes, [500, 503, 500, 200]);
+    assert!(delivery["attempt_log"][0]["latency_ms"].is_i64());
+    let hooks = app
+        .call("GET", "/api/v1/admin/webhooks", Some(&operator), None)
+        .await
+        .json();
+    assert_eq!(hooks["items"][0]["consecutive_failures"], 0);
+}
+
+async fn events_survive_a_server_restart(app: TestApp) {
+    let operator = app
+        .token_for("it.restart", "ttcntt", &[("quang-nam", "operator")])
+        .await;
+    let (receiver, url) = Receiver::start(&[]);
+    register(&app, &operator, &url).await;
+    publish_one(&app, "Trước khi khởi động lại").await;
+    let app = app.restart().await;
+    assert!(receiver.events().is_empty());
+    portal_api::worker::run_webhooks_once(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(receiver.events(), ["content.published"]);
+}
+
+async fn test_events_redelivery_and_disabling(app: TestApp) {
+    let operator = app
+        .token_for("it.test", "ttcntt", &[("quang-nam", "operator")])
+        .await;
+    let (receiver, url) = Receiver::start(&[]);
+    let endpoint = register(&app, &operator, &url).await;
+    let queued = app
+        .call(
+            "POST",
+            &format!("/api/v1/admin/webhooks/{endpoint}/test"),
+            Some(&operator),
+            None,
+        )
+        .await;
+    assert_eq!(queued.status, 202);
+    portal_api::worker::run_webhooks_once(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(receiver.events(), ["webhook.test"]);
+    let delivery = queued.json()["delivery_id"].as_i64().unwrap();
+    let again = app
+        .call(
+            "POST",
+            &format!("/api/v1/admin/webhooks/{endpoint}/deliveries/{delivery}/redeliver"),
+            Some(&operator),
+            None,
+        )
+        .await;
+    assert_eq!(again.status, 202);
+    portal_api::worker::run_webhooks_once(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(receiver.events(), ["webhook.test", "webhook.test"]);
+    app.call(
+        "POST",
+        &format!("/api/v1/admin/webhooks/{endpoint}/deliveries/999/redeliver"),
+        Some(&operator),
+        None,
+    )
+    .await
+    .problem(404);
+
+    // An endpoint that keeps failing is disabled and flagged.
+    let (failing, bad_url) = Receiver::start(&[500; 10]);
+    let bad = register(&app, &operator, &bad_url).await;
+    diesel::update(webhook_endpoints::table.filter(webhook_endpoints::id.eq(bad)))
+        .set(webhook_endpoints::consecutive_failures.eq(49))
+        .execute(&mut *app.conn())
+        .unwrap();
+    app.call(
+        "POST",
+        &format!("/api/v1/admin/webhooks/{bad}/test"),
+        Some(&operator),
+        None,
+    )
+    .await;
+    portal_api::worker::run_webhooks_once(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(failing.events().len(), 1);
+    let hooks = app
+        .call("GET", "/api/v1/admin/webhooks", Some(&operator), None)
+        .await
+        .json();
+    let flagged = hooks["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == bad)
+        .unwrap()
+        .clone();
+    assert_eq!(flagged["active"], false);
+    assert!(
+        flagged["disabled_reason"]
+            .as_str()
+            .unwrap()
+            .contains("50 failed attempts"),
+        "{flagged}"
+    );
+    portal_api::worker::run_webhooks_once(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(
+        failing.events().len(),
+        1,
+        "a disabled endpoint gets nothing more"
+    );
+    let enabled = app
+        .call(
+            "POST",
+            &format!("/api/v1/admin/webhooks/{bad}/enable"),
+            Some(&operator),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(enabled["active"], true);
+    assert_eq!(enabled["consecutive_failures"], 0);
+}
+
+async fn registrations_are_validated(app: TestApp) {
+    let operator = app
+        .token_for("it.valid", "ttcntt", &[("quang-nam", "operator")])
+        .await;
+    let doc = app
+        .call("POST", "/api/v1/admin/webhooks", Some(&operator), Some(&json!({"url": "ftp://hoian.gov.vn/x", "events": ["content.deleted"], "secret": "short", "site": "nowhere"})))
+        .await
+        .problem(422);
+    let fields: Vec<&str> = doc["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["url", "events[0]", "secret"]);
+    let doc = app
+        .call("POST", "/api/v1/admin/webhooks", Some(&operator), Some(&json!({"url": "http://127.0.0.1:1/x", "events": ["content.published"], "secret": SECRET, "site": "nowhere"})))
+        .await
+        .problem(422);
+    assert_eq!(doc["errors"][0]["field"], "site");
+    // An API key with the webhook scope may manage webhooks too.
+    let key = app
+        .call(
+            "POST",
+            "/api/v1/admin/api-keys",
+            Some(&operator),
+            Some(&json!({"name": "Hội An", "scopes": ["webhooks:manage"]})),
+        )
+        .await
+        .json();
+    let secret = key["secret"].as_str().unwrap();
+    let listed = app
+        .call("GET", "/api/v1/admin/webhooks", Some(secret), None)
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.text());
+}

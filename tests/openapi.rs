@@ -97,10 +97,11 @@ async fn every_documented_get_route_is_served(app: TestApp) {
             "POST",
             "/api/v1/admin/content",
             Some(&chief),
-            Some(&serde_json::json!({"section_id": section, "kind": "news", "title": "Tin", "body": "<p>x</p>"})),
+            Some(&serde_json::json!({"section_id": section, "kind": "news", "title": "Tin", "body": "<p>x</p>", "author": "A", "source": "B"})),
         )
         .await;
     assert_eq!(item.status, 201, "{}", item.text());
+    app.advance(1, &["submit", "claim", "forward", "approve"]);
     let hook = app
         .call(
             "POST",
@@ -115,6 +116,8 @@ async fn every_documented_get_route_is_served(app: TestApp) {
         ("{code}", "so-tp"),
         ("{id}", "1"),
         ("{version}", "1"),
+        ("{lang}", "vi"),
+        ("{slug}", "tin"),
     ];
     for (path, item) in doc["paths"].as_object().unwrap() {
         if item.get("get").is_none() {
@@ -130,6 +133,9 @@ async fn every_documented_get_route_is_served(app: TestApp) {
         );
         if concrete.ends_with("/diff") {
             concrete.push_str("?from=1&to=1");
+        }
+        if concrete.ends_with("/api/v1/search") {
+            concrete.push_str("?q=tin");
         }
         if concrete.ends_with("/workflow/stats") {
             concrete.push_str("?site=quang-nam");

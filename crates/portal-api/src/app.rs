@@ -35,6 +35,7 @@ pub fn app(
         .configure(crate::routes::configure)
         .split_for_parts();
     let allowed = AllowedMethods::from_doc(&doc);
+    let cors = cors(&state.public.cors_origins);
     app.app_data(web::Data::new(state))
         .app_data(web::Data::new(allowed))
         .app_data(
@@ -50,6 +51,7 @@ pub fn app(
         .wrap(ErrorHandlers::new().default_handler(ensure_problem))
         .wrap(from_fn(record_metrics))
         .wrap(Compress::default())
+        .wrap(cors)
         .wrap(from_fn(request_id))
         .wrap(Logger::new(r#"%{r}a "%r" %s %b %Dms rid=%{x-request-id}o"#))
 }
@@ -85,6 +87,38 @@ impl AllowedMethods {
 
 /// Reached when no route matched. actix's method guards make a known path with the wrong method
 /// land here too; the resource map still knows the path's pattern, which tells the two apart.
+/// CORS for frontend teams: the configured origins (or any, with `*`) may call every endpoint
+/// with a bearer token and read the caching headers.
+fn cors(origins: &[String]) -> actix_cors::Cors {
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::IF_MODIFIED_SINCE,
+            header::ACCEPT_LANGUAGE,
+            header::HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LAST_MODIFIED,
+            header::LINK,
+            header::RETRY_AFTER,
+            header::HeaderName::from_static("x-request-id"),
+        ])
+        .max_age(3600);
+    if origins.iter().any(|o| o == "*") {
+        cors = cors.allow_any_origin();
+    } else {
+        for origin in origins {
+            cors = cors.allowed_origin(origin);
+        }
+    }
+    cors
+}
+
 async fn route_not_found(req: HttpRequest, allowed: web::Data<AllowedMethods>) -> HttpResponse {
     if let Some(pattern) = req.match_pattern() {
         let methods = allowed

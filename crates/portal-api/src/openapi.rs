@@ -13,6 +13,7 @@ names come in the language asked for (`?lang=` or `Accept-Language`), falling ba
         license(name = "MIT OR Apache-2.0"),
     ),
     tags(
+        (name = "public", description = "What readers, the portal UI and sub-sites read: published items only (docs/api-guide.md)"),
         (name = "sites", description = "The main portal and its sub-sites (Điều 8.2, 22.2)"),
         (name = "sections", description = "Sections (chuyên mục) and the agencies that own them (Điều 7.2)"),
         (name = "agencies", description = "Sở, Ban, ngành, districts and other bodies"),

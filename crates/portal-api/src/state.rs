@@ -22,6 +22,25 @@ pub struct WebhookRuntime {
     pub policy: portal_moderation::webhooks::Policy,
 }
 
+/// How public reads are cached and who may read them from a browser.
+#[derive(Debug, Clone)]
+pub struct PublicConfig {
+    pub max_age_secs: u32,
+    pub stale_while_revalidate_secs: u32,
+    /// Origins allowed by CORS; `*` allows any.
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for PublicConfig {
+    fn default() -> Self {
+        Self {
+            max_age_secs: 60,
+            stale_while_revalidate_secs: 300,
+            cors_origins: vec!["*".into()],
+        }
+    }
+}
+
 /// What every handler may reach: the pool, the auth keys and the metrics registry. Cloned per
 /// worker; cheap.
 #[derive(Clone)]
@@ -30,6 +49,7 @@ pub struct AppState {
     pub backend: Backend,
     pub auth: Arc<AuthRuntime>,
     pub webhooks: Arc<WebhookRuntime>,
+    pub public: Arc<PublicConfig>,
     pub metrics: Arc<Metrics>,
 }
 
@@ -43,8 +63,14 @@ impl AppState {
                 allow_private: false,
                 policy: portal_moderation::webhooks::Policy::default(),
             }),
+            public: Arc::new(PublicConfig::default()),
             metrics: Arc::new(Metrics::new()),
         }
+    }
+
+    pub fn with_public(mut self, public: PublicConfig) -> Self {
+        self.public = Arc::new(public);
+        self
     }
 
     pub fn with_webhooks(

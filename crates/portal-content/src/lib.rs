@@ -6,6 +6,7 @@
 pub mod html;
 pub mod items;
 pub mod model;
+pub mod published;
 pub mod revisions;
 pub mod text;
 pub mod validate;

@@ -314,7 +314,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    published_items (item_id) {
+        item_id -> BigInt,
+        site_id -> BigInt,
+        section_id -> BigInt,
+        kind -> Text,
+        language -> Text,
+        translation_group -> Text,
+        slug -> Text,
+        title -> Text,
+        summary -> Nullable<Text>,
+        body -> Text,
+        author -> Nullable<Text>,
+        source -> Nullable<Text>,
+        tags -> Text,
+        featured_image_url -> Nullable<Text>,
+        fields -> Text,
+        revision -> BigInt,
+        published_at -> Timestamp,
+        updated_at -> Timestamp,
+        search_title -> Text,
+        search_text -> Text,
+    }
+}
+
 diesel::joinable!(sites -> agencies (owner_agency_id));
+diesel::joinable!(published_items -> sections (section_id));
 diesel::joinable!(content_items -> sites (site_id));
 diesel::joinable!(content_items -> sections (section_id));
 diesel::joinable!(content_revisions -> content_items (item_id));
@@ -352,4 +378,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox_events,
     webhook_deliveries,
     delivery_attempts,
+    published_items,
 );

@@ -223,6 +223,7 @@ pub(crate) fn publish_now(
         comment,
     )?;
     let published = portal_content::items::get(conn, item.id)?;
+    portal_content::published::put(conn, &published, published.first_published_at.unwrap_or(at))?;
     let payload = event_payload(conn, &published)?;
     let event = if first {
         "content.published"
@@ -263,6 +264,7 @@ pub(crate) fn take_down(
         ))
         .execute(conn)?;
     record(conn, actor, item, action, to.as_str(), comment)?;
+    portal_content::published::remove(conn, item.id)?;
     if was_live {
         let payload = event_payload(conn, item)?;
         let event = if to == Status::Archived {

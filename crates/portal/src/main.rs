@@ -140,6 +140,27 @@ enum Command {
             default_value = "5"
         )]
         job_interval: String,
+        /// Origins allowed by CORS, comma-separated; `*` for any.
+        #[arg(
+            long = "cors-origins",
+            env = "PORTAL_CORS_ORIGINS",
+            default_value = "*"
+        )]
+        cors_origins: String,
+        /// Seconds public answers may be cached (`Cache-Control: max-age`).
+        #[arg(
+            long = "cache-max-age",
+            env = "PORTAL_CACHE_MAX_AGE_SECS",
+            default_value = "60"
+        )]
+        cache_max_age: String,
+        /// Seconds a stale public answer may be served while revalidating.
+        #[arg(
+            long = "cache-stale-while-revalidate",
+            env = "PORTAL_CACHE_STALE_SECS",
+            default_value = "300"
+        )]
+        cache_stale: String,
         /// Let webhooks call private and loopback addresses (closed networks, tests).
         #[arg(
             long = "webhooks-allow-private",
@@ -478,7 +499,27 @@ fn run(cli: Cli) -> Result<(), ConfigError> {
             workers,
             job_interval,
             webhooks_allow_private,
+            cors_origins,
+            cache_max_age,
+            cache_stale,
         } => {
+            let public = portal_api::state::PublicConfig {
+                max_age_secs: parse_setting(
+                    &cache_max_age,
+                    "--cache-max-age/PORTAL_CACHE_MAX_AGE_SECS",
+                    "a whole number of seconds",
+                )?,
+                stale_while_revalidate_secs: parse_setting(
+                    &cache_stale,
+                    "--cache-stale-while-revalidate/PORTAL_CACHE_STALE_SECS",
+                    "a whole number of seconds",
+                )?,
+                cors_origins: cors_origins
+                    .split(',')
+                    .map(|o| o.trim().to_string())
+                    .filter(|o| !o.is_empty())
+                    .collect(),
+            };
             let job_interval: u64 = parse_setting(
                 &job_interval,
                 "--job-interval/PORTAL_JOB_INTERVAL_SECS",
@@ -510,6 +551,7 @@ fn run(cli: Cli) -> Result<(), ConfigError> {
             let jobs = Jobs {
                 interval: (job_interval > 0).then(|| Duration::from_secs(job_interval)),
                 allow_private,
+                public,
             };
             serve(bind, &url, max_size, workers, keys, auth, jobs)
         }
@@ -520,6 +562,7 @@ fn run(cli: Cli) -> Result<(), ConfigError> {
 struct Jobs {
     interval: Option<Duration>,
     allow_private: bool,
+    public: portal_api::state::PublicConfig,
 }
 
 fn serve(
@@ -558,10 +601,13 @@ fn serve(
     println!("Database: {}", portal_db::describe(url));
     actix_web::rt::System::new()
         .block_on(async move {
-            let state = prepared.state.with_webhooks(
-                jobs.allow_private,
-                portal_moderation::webhooks::Policy::default(),
-            );
+            let state = prepared
+                .state
+                .with_webhooks(
+                    jobs.allow_private,
+                    portal_moderation::webhooks::Policy::default(),
+                )
+                .with_public(jobs.public);
             if let Some(interval) = jobs.interval {
                 portal_api::worker::spawn(state.clone(), interval);
             }

@@ -4,6 +4,7 @@ pub mod content;
 pub mod health;
 pub mod operations_admin;
 pub mod organisation;
+pub mod public;
 pub mod sections;
 pub mod sites;
 pub mod tools;
@@ -28,6 +29,14 @@ fn v1(cfg: &mut ServiceConfig) {
         .service(agencies::list_agencies)
         .service(agencies::get_agency)
         .service(tools::slug)
+        .service(public::list)
+        .service(public::published_item)
+        .service(public::item_by_slug)
+        .service(public::search_items)
+        .service(public::change_feed)
+        .service(public::rss)
+        .service(public::atom)
+        .service(public::sitemap)
         .service(auth::login)
         .service(auth::refresh)
         .service(auth::logout)

@@ -1,0 +1,96 @@
+//! The readers' copy of a live item, kept in `published_items` in the same transaction as the
+//! workflow step that publishes or takes it down. The public API reads only this table.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use portal_core::text::fold;
+use portal_core::Error;
+use portal_db::schema::published_items;
+use portal_db::{now, DbConn};
+
+use crate::model::ContentItem;
+
+/// The text of some HTML: tags dropped, entities of the common kind decoded, space collapsed.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let decoded = out
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Makes the item's current version the one readers see.
+pub fn put(
+    conn: &mut DbConn,
+    item: &ContentItem,
+    published_at: NaiveDateTime,
+) -> Result<(), Error> {
+    remove(conn, item.id)?;
+    let text = html_text(&item.body);
+    let search_text = fold(&format!(
+        "{} {} {}",
+        item.title,
+        item.summary.as_deref().unwrap_or(""),
+        text
+    ));
+    diesel::insert_into(published_items::table)
+        .values((
+            published_items::item_id.eq(item.id),
+            published_items::site_id.eq(item.site_id),
+            published_items::section_id.eq(item.section_id),
+            published_items::kind.eq(&item.kind),
+            published_items::language.eq(&item.language),
+            published_items::translation_group.eq(&item.translation_group),
+            published_items::slug.eq(&item.slug),
+            published_items::title.eq(&item.title),
+            published_items::summary.eq(item.summary.as_deref()),
+            published_items::body.eq(&item.body),
+            published_items::author.eq(item.author.as_deref()),
+            published_items::source.eq(item.source.as_deref()),
+            published_items::tags.eq(&item.tags),
+            published_items::featured_image_url.eq(item.featured_image_url.as_deref()),
+            published_items::fields.eq(&item.fields),
+            published_items::revision.eq(item.version),
+            published_items::published_at.eq(published_at),
+            published_items::updated_at.eq(now()),
+            published_items::search_title.eq(fold(&item.title)),
+            published_items::search_text.eq(search_text),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn remove(conn: &mut DbConn, item_id: i64) -> Result<(), Error> {
+    diesel::delete(published_items::table.filter(published_items::item_id.eq(item_id)))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::html_text;
+
+    #[test]
+    fn html_becomes_searchable_text() {
+        assert_eq!(
+            html_text("<p>Đầu tư <strong>công</strong></p><p>A &amp; B&nbsp;C</p>"),
+            "Đầu tư công A & B C"
+        );
+    }
+}

@@ -1,0 +1,64 @@
+//! The change feed: publish, update, unpublish and archive events in commit order, with a cursor
+//! a mirror keeps to catch up after any downtime.
+//!
+//! Why the event ids are in commit order: every workflow step appends to the audit log in the
+//! same transaction, and appending takes the single audit-head row first; the outbox row is
+//! written after that, so no transaction can commit a smaller id after a larger one is visible.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use portal_core::Error;
+use portal_db::schema::outbox_events;
+use portal_db::DbConn;
+
+pub const CONTENT_EVENTS: [&str; 4] = [
+    "content.published",
+    "content.updated",
+    "content.unpublished",
+    "content.archived",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub seq: i64,
+    pub event_type: String,
+    pub item_id: i64,
+    pub at: NaiveDateTime,
+}
+
+/// Up to `limit` changes after `since` (0 for the beginning), oldest first.
+pub fn after(
+    conn: &mut DbConn,
+    site_id: Option<i64>,
+    since: i64,
+    limit: i64,
+) -> Result<Vec<Change>, Error> {
+    let mut query = outbox_events::table
+        .filter(outbox_events::id.gt(since))
+        .filter(outbox_events::event_type.eq_any(CONTENT_EVENTS))
+        .into_boxed();
+    if let Some(site) = site_id {
+        query = query.filter(outbox_events::site_id.eq(site));
+    }
+    let rows: Vec<(i64, String, Option<i64>, NaiveDateTime)> = query
+        .order(outbox_events::id.asc())
+        .limit(limit)
+        .select((
+            outbox_events::id,
+            outbox_events::event_type,
+            outbox_events::item_id,
+            outbox_events::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(seq, event_type, item_id, at)| {
+            item_id.map(|item_id| Change {
+                seq,
+                event_type,
+                item_id,
+                at,
+            })
+        })
+        .collect())
+}

@@ -1,0 +1,267 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use portal_core::{Error, Page, PageRequest};
+use portal_db::schema::{published_items, sections, sites, slug_redirects};
+use portal_db::DbConn;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = published_items)]
+pub struct PublishedItem {
+    pub item_id: i64,
+    pub site_id: i64,
+    pub section_id: i64,
+    pub kind: String,
+    pub language: String,
+    pub translation_group: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub body: String,
+    pub author: Option<String>,
+    pub source: Option<String>,
+    pub tags: String,
+    pub featured_image_url: Option<String>,
+    pub fields: String,
+    pub revision: i64,
+    pub published_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl PublishedItem {
+    pub fn tag_list(&self) -> Vec<String> {
+        serde_json::from_str(&self.tags).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub site_id: Option<i64>,
+    /// One section, or a section with its descendants.
+    pub section_ids: Option<Vec<i64>>,
+    pub kind: Option<String>,
+    pub language: Option<String>,
+    pub tag: Option<String>,
+    /// Part of the byline.
+    pub author: Option<String>,
+    pub published_from: Option<NaiveDateTime>,
+    pub published_to: Option<NaiveDateTime>,
+    pub updated_since: Option<NaiveDateTime>,
+}
+
+/// Published items of visible sections on active sites, with the filters applied.
+macro_rules! visible_query {
+    ($filter:expr) => {{
+        let filter: &Filter = $filter;
+        let mut query = published_items::table
+            .inner_join(sections::table.inner_join(sites::table))
+            .filter(sections::visible.eq(true))
+            .filter(sites::active.eq(true))
+            .select(PublishedItem::as_select())
+            .into_boxed();
+        if let Some(site) = filter.site_id {
+            query = query.filter(published_items::site_id.eq(site));
+        }
+        if let Some(ids) = &filter.section_ids {
+            query = query.filter(published_items::section_id.eq_any(ids.clone()));
+        }
+        if let Some(kind) = &filter.kind {
+            query = query.filter(published_items::kind.eq(kind.clone()));
+        }
+        if let Some(language) = &filter.language {
+            query = query.filter(published_items::language.eq(language.clone()));
+        }
+        if let Some(tag) = &filter.tag {
+            let quoted = serde_json::to_string(tag).unwrap_or_default();
+            query = query.filter(
+                published_items::tags.like(format!("%{}%", quoted.replace(['%', '_'], ""))),
+            );
+        }
+        if let Some(author) = &filter.author {
+            query = query.filter(
+                published_items::author.like(format!("%{}%", author.replace(['%', '_'], ""))),
+            );
+        }
+        if let Some(from) = filter.published_from {
+            query = query.filter(published_items::published_at.ge(from));
+        }
+        if let Some(to) = filter.published_to {
+            query = query.filter(published_items::published_at.lt(to));
+        }
+        if let Some(since) = filter.updated_since {
+            query = query.filter(published_items::updated_at.ge(since));
+        }
+        query
+    }};
+}
+
+fn key(item: &PublishedItem) -> String {
+    format!(
+        "{}|{}",
+        item.published_at.and_utc().timestamp_micros(),
+        item.item_id
+    )
+}
+
+fn parse_key(raw: &str) -> Result<(NaiveDateTime, i64), Error> {
+    let bad = || Error::invalid_parameter("cursor", "is not a cursor of this list");
+    let (micros, id) = raw.split_once('|').ok_or_else(bad)?;
+    let at = chrono::DateTime::from_timestamp_micros(micros.parse().map_err(|_| bad())?)
+        .ok_or_else(bad)?
+        .naive_utc();
+    Ok((at, id.parse().map_err(|_| bad())?))
+}
+
+/// Newest published first. The cursor is the last (published_at, id) seen, so items published
+/// while a client pages are neither skipped nor repeated.
+pub fn list(
+    conn: &mut DbConn,
+    filter: &Filter,
+    page: &PageRequest,
+) -> Result<Page<PublishedItem>, Error> {
+    let mut query = visible_query!(filter);
+    if let Some(after) = &page.after {
+        let (at, id) = parse_key(after)?;
+        query = query.filter(
+            published_items::published_at
+                .lt(at)
+                .or(published_items::published_at
+                    .eq(at)
+                    .and(published_items::item_id.lt(id))),
+        );
+    }
+    let rows = query
+        .order((
+            published_items::published_at.desc(),
+            published_items::item_id.desc(),
+        ))
+        .limit(page.fetch_limit())
+        .load(conn)?;
+    Ok(Page::from_rows(rows, page, key))
+}
+
+/// Deepest page a numbered listing may reach; cursors go further.
+pub const MAX_PAGE_DEPTH: i64 = 10_000;
+
+/// A numbered page, with a total counted up to `MAX_PAGE_DEPTH` (never the whole table).
+pub fn numbered(
+    conn: &mut DbConn,
+    filter: &Filter,
+    page: i64,
+    page_size: i64,
+) -> Result<(Vec<PublishedItem>, i64, bool), Error> {
+    let offset = (page - 1) * page_size;
+    if offset + page_size > MAX_PAGE_DEPTH {
+        return Err(Error::invalid_parameter(
+            "page",
+            format!(
+                "page × page_size may reach item {MAX_PAGE_DEPTH} at most; use the cursor beyond"
+            ),
+        ));
+    }
+    let items = visible_query!(filter)
+        .order((
+            published_items::published_at.desc(),
+            published_items::item_id.desc(),
+        ))
+        .offset(offset)
+        .limit(page_size)
+        .load(conn)?;
+    let ids: Vec<i64> = visible_query!(filter)
+        .select(published_items::item_id)
+        .limit(MAX_PAGE_DEPTH + 1)
+        .load(conn)?;
+    let capped = ids.len() as i64 > MAX_PAGE_DEPTH;
+    Ok((items, ids.len().min(MAX_PAGE_DEPTH as usize) as i64, capped))
+}
+
+pub fn by_id(conn: &mut DbConn, id: i64) -> Result<PublishedItem, Error> {
+    let filter = Filter::default();
+    visible_query!(&filter)
+        .filter(published_items::item_id.eq(id))
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::not_found("published item", id))
+}
+
+/// An item by its slug; a slug it had before, once published, still finds it (`true` then).
+pub fn by_slug(
+    conn: &mut DbConn,
+    site_id: i64,
+    language: &str,
+    slug: &str,
+) -> Result<(PublishedItem, bool), Error> {
+    let filter = Filter {
+        site_id: Some(site_id),
+        language: Some(language.to_string()),
+        ..Filter::default()
+    };
+    if let Some(item) = visible_query!(&filter)
+        .filter(published_items::slug.eq(slug))
+        .first(conn)
+        .optional()?
+    {
+        return Ok((item, false));
+    }
+    let redirected: Option<i64> = slug_redirects::table
+        .filter(slug_redirects::site_id.eq(site_id))
+        .filter(slug_redirects::language.eq(language))
+        .filter(slug_redirects::old_slug.eq(slug))
+        .select(slug_redirects::item_id)
+        .first(conn)
+        .optional()?;
+    match redirected {
+        Some(id) => by_id(conn, id)
+            .map(|item| (item, true))
+            .map_err(|_| Error::not_found("published item", slug)),
+        None => Err(Error::not_found("published item", slug)),
+    }
+}
+
+/// The published translations of an item: (language, id, slug).
+pub fn translations(
+    conn: &mut DbConn,
+    item: &PublishedItem,
+) -> Result<Vec<(String, i64, String)>, Error> {
+    Ok(published_items::table
+        .filter(published_items::translation_group.eq(&item.translation_group))
+        .filter(published_items::item_id.ne(item.item_id))
+        .order(published_items::language.asc())
+        .select((
+            published_items::language,
+            published_items::item_id,
+            published_items::slug,
+        ))
+        .load(conn)?)
+}
+
+/// The newest other items of the same section.
+pub fn related(
+    conn: &mut DbConn,
+    item: &PublishedItem,
+    limit: i64,
+) -> Result<Vec<PublishedItem>, Error> {
+    let filter = Filter {
+        section_ids: Some(vec![item.section_id]),
+        language: Some(item.language.clone()),
+        ..Filter::default()
+    };
+    Ok(visible_query!(&filter)
+        .filter(published_items::item_id.ne(item.item_id))
+        .order((
+            published_items::published_at.desc(),
+            published_items::item_id.desc(),
+        ))
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// Newest first, for feeds and sitemaps.
+pub fn newest(conn: &mut DbConn, filter: &Filter, limit: i64) -> Result<Vec<PublishedItem>, Error> {
+    Ok(visible_query!(filter)
+        .order((
+            published_items::published_at.desc(),
+            published_items::item_id.desc(),
+        ))
+        .limit(limit)
+        .load(conn)?)
+}

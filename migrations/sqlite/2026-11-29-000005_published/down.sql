@@ -1,0 +1,2 @@
+DROP INDEX outbox_events_site;
+DROP TABLE published_items;

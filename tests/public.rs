@@ -1,0 +1,612 @@
+//! The public delivery API: only what is published, found without diacritics, cached with
+//! ETags, followed by mirrors through the change feed, and fed as RSS, Atom and sitemaps.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use portal_tests::{on_every_backend, TestApp};
+use serde_json::{json, Value};
+
+on_every_backend!(
+    only_published_items_are_ever_visible,
+    filters_and_their_bad_values,
+    cursor_paging_neither_skips_nor_repeats_while_items_are_published,
+    numbered_pages_carry_a_bounded_total,
+    search_folds_every_vietnamese_vowel_and_tone_and_d,
+    search_ranks_exact_diacritics_and_titles_first,
+    etags_and_last_modified_answer_304,
+    a_mirror_following_the_change_feed_ends_with_the_published_set,
+    feeds_and_sitemap_are_well_formed_xml,
+    a_renamed_slug_still_resolves_to_the_canonical_one,
+    cors_lets_frontends_read,
+);
+
+fn ids(page: &Value) -> Vec<i64> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect()
+}
+
+async fn only_published_items_are_ever_visible(app: TestApp) {
+    let section = "tin-tuc-su-kien";
+    let live = app.publish(
+        "quang-nam",
+        section,
+        "Tin đã đăng",
+        "<p>công khai</p>",
+        "vi",
+    );
+    let draft = app.draft(
+        "quang-nam",
+        section,
+        "Bản nháp bí mật",
+        "<p>công khai</p>",
+        "vi",
+    );
+    let submitted = app.draft(
+        "quang-nam",
+        section,
+        "Đã gửi bí mật",
+        "<p>công khai</p>",
+        "vi",
+    );
+    app.advance(submitted, &["submit"]);
+    let returned = app.draft(
+        "quang-nam",
+        section,
+        "Trả lại bí mật",
+        "<p>công khai</p>",
+        "vi",
+    );
+    app.advance(returned, &["submit", "claim", "return"]);
+    let unpublished = app.publish(
+        "quang-nam",
+        section,
+        "Gỡ xuống bí mật",
+        "<p>công khai</p>",
+        "vi",
+    );
+    app.advance(unpublished, &["unpublish"]);
+    let archived = app.publish(
+        "quang-nam",
+        section,
+        "Lưu trữ bí mật",
+        "<p>công khai</p>",
+        "vi",
+    );
+    app.advance(archived, &["archive"]);
+
+    assert_eq!(ids(&app.get("/api/v1/content").await.json()), [live]);
+    for hidden in [draft, submitted, returned, unpublished, archived] {
+        let doc = app
+            .get(&format!("/api/v1/content/{hidden}"))
+            .await
+            .problem(404);
+        assert_eq!(doc["type"], "urn:problem:portal:not-found");
+    }
+    let found = app.get("/api/v1/search?q=cong%20khai").await.json();
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    assert_eq!(found["items"][0]["id"], live);
+    for feed in ["rss.xml", "atom.xml", "sitemap.xml"] {
+        let xml = app
+            .get(&format!("/api/v1/sites/quang-nam/{feed}"))
+            .await
+            .text();
+        assert!(
+            !xml.contains("bí mật") && !xml.contains("bi-mat"),
+            "{feed} leaks: {xml}"
+        );
+        assert!(xml.contains("tin-da-dang"), "{feed}: {xml}");
+    }
+    let item = app.get(&format!("/api/v1/content/{live}")).await.json();
+    assert_eq!(item["title"], "Tin đã đăng");
+    assert_eq!(item["breadcrumb"][0]["slug"], section);
+    assert_eq!(item["body"], "<p>công khai</p>");
+}
+
+async fn filters_and_their_bad_values(app: TestApp) {
+    let news = app.publish("quang-nam", "tin-tuc-su-kien", "Tin tức", "<p>a</p>", "vi");
+    let legal = app.publish(
+        "quang-nam",
+        "van-ban-quy-pham-phap-luat",
+        "Văn bản",
+        "<p>b</p>",
+        "vi",
+    );
+    let english = app.publish(
+        "quang-nam",
+        "tin-tuc-su-kien",
+        "News in English",
+        "<p>c</p>",
+        "en",
+    );
+    let hoi_an = app.publish("hoi-an", "thong-bao", "Thông báo Hội An", "<p>d</p>", "vi");
+    let group = app.section_id("quang-nam", "phap-luat").await;
+    let legal_section = app
+        .section_id("quang-nam", "van-ban-quy-pham-phap-luat")
+        .await;
+
+    assert_eq!(
+        ids(&app.get("/api/v1/content?site=hoi-an").await.json()),
+        [hoi_an]
+    );
+    assert_eq!(
+        ids(&app
+            .get(&format!("/api/v1/content?section={legal_section}"))
+            .await
+            .json()),
+        [legal]
+    );
+    assert_eq!(
+        ids(&app
+            .get(&format!("/api/v1/content?section={group}"))
+            .await
+            .json()),
+        Vec::<i64>::new()
+    );
+    assert_eq!(
+        ids(&app
+            .get(&format!(
+                "/api/v1/content?section={group}&include_descendants=true"
+            ))
+            .await
+            .json()),
+        [legal]
+    );
+    assert_eq!(
+        ids(&app.get("/api/v1/content?language=en").await.json()),
+        [english]
+    );
+    assert_eq!(
+        ids(&app
+            .get("/api/v1/content?site=quang-nam&language=vi&kind=news")
+            .await
+            .json()),
+        [legal, news]
+    );
+    assert_eq!(
+        ids(&app.get("/api/v1/content?author=Ph%C3%B3ng").await.json()).len(),
+        4
+    );
+    let future = (chrono::Utc::now() + chrono::Duration::hours(1)).format("%Y-%m-%dT%H:%M:%SZ");
+    assert_eq!(
+        ids(&app
+            .get(&format!("/api/v1/content?published_from={future}"))
+            .await
+            .json()),
+        Vec::<i64>::new()
+    );
+    assert_eq!(
+        ids(&app
+            .get(&format!("/api/v1/content?published_to={future}"))
+            .await
+            .json())
+        .len(),
+        4
+    );
+    assert_eq!(
+        ids(&app
+            .get(&format!("/api/v1/content?updated_since={future}"))
+            .await
+            .json()),
+        Vec::<i64>::new()
+    );
+
+    for (query, field) in [
+        ("colour=red", "colour"),
+        ("published_from=yesterday", "query"),
+        ("limit=101", "limit"),
+        ("limit=0", "limit"),
+        ("cursor=nonsense", "cursor"),
+        ("kind=podcast", "kind"),
+        ("language=fr", "language"),
+        ("section=abc", "query"),
+        ("page=1&cursor=x", "page"),
+        ("page=2000&page_size=10", "page"),
+    ] {
+        let doc = app
+            .get(&format!("/api/v1/content?{query}"))
+            .await
+            .problem(400);
+        assert_eq!(doc["errors"][0]["field"], field, "{query}: {doc}");
+    }
+    app.get("/api/v1/content?site=da-nang").await.problem(404);
+    app.get("/api/v1/content?section=999999").await.problem(404);
+    app.get("/api/v1/search").await.problem(400);
+    app.get("/api/v1/search?q=%20%20").await.problem(400);
+    app.get("/api/v1/changes?since=garbage").await.problem(400);
+}
+
+async fn cursor_paging_neither_skips_nor_repeats_while_items_are_published(app: TestApp) {
+    let mut expected = BTreeSet::new();
+    for i in 0..7 {
+        expected.insert(app.publish(
+            "quang-nam",
+            "tin-tuc-su-kien",
+            &format!("Tin số {i}"),
+            "<p>x</p>",
+            "vi",
+        ));
+    }
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/content?limit=3".to_string();
+    let mut round = 0;
+    loop {
+        let page = app.get(&path).await.json();
+        seen.extend(ids(&page));
+        // Someone publishes while the reader pages: newer items land before the cursor.
+        app.publish(
+            "quang-nam",
+            "tin-tuc-su-kien",
+            &format!("Tin chen {round}"),
+            "<p>x</p>",
+            "vi",
+        );
+        round += 1;
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/content?limit=3&cursor={cursor}"),
+            None => break,
+        }
+    }
+    let unique: BTreeSet<i64> = seen.iter().copied().collect();
+    assert_eq!(unique.len(), seen.len(), "no item repeated: {seen:?}");
+    assert_eq!(
+        unique, expected,
+        "every item that existed when the walk began was seen exactly once"
+    );
+}
+
+async fn numbered_pages_carry_a_bounded_total(app: TestApp) {
+    for i in 0..5 {
+        app.publish(
+            "quang-nam",
+            "tin-tuc-su-kien",
+            &format!("Trang {i}"),
+            "<p>x</p>",
+            "vi",
+        );
+    }
+    let page = app.get("/api/v1/content?page=2&page_size=2").await.json();
+    assert_eq!(page["total"], 5);
+    assert_eq!(page["total_is_capped"], false);
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    assert_eq!(page["next_cursor"], Value::Null);
+}
+
+async fn search_folds_every_vietnamese_vowel_and_tone_and_d(app: TestApp) {
+    let letters = "aàảãáạăằẳẵắặâầẩẫấậeèẻẽéẹêềểễếệiìỉĩíịoòỏõóọôồổỗốộơờởỡớợuùủũúụưừửữứựyỳỷỹýỵđ";
+    let words: Vec<String> = letters
+        .chars()
+        .flat_map(|c| [format!("q{c}z"), format!("Q{}Z", c.to_uppercase())])
+        .collect();
+    let id = app.publish(
+        "quang-nam",
+        "tin-tuc-su-kien",
+        "Bảng chữ cái",
+        &format!("<p>{}</p>", words.join(" ")),
+        "vi",
+    );
+    for word in &words {
+        let folded = portal_core::text::fold(word);
+        let res = app.get(&format!("/api/v1/search?q={folded}")).await.json();
+        assert_eq!(res["items"][0]["id"], id, "{word} as {folded}");
+    }
+    let quang = app.publish(
+        "quang-nam",
+        "tin-tuc-su-kien",
+        "Quảng Nam thu hút đầu tư công",
+        "<p>Dự án trọng điểm</p>",
+        "vi",
+    );
+    for q in [
+        "quang%20nam",
+        "QUANG%20NAM",
+        "dau%20tu%20cong",
+        "%C4%91%E1%BA%A7u%20t%C6%B0",
+    ] {
+        let res = app.get(&format!("/api/v1/search?q={q}")).await.json();
+        assert_eq!(res["items"][0]["id"], quang, "{q}");
+    }
+    let hit = app.get("/api/v1/search?q=du%20an").await.json();
+    assert_eq!(hit["items"][0]["snippet"], "<mark>Dự án</mark> trọng điểm");
+}
+
+async fn search_ranks_exact_diacritics_and_titles_first(app: TestApp) {
+    let body_only = app.publish(
+        "quang-nam",
+        "tin-tuc-su-kien",
+        "Thông tin chung",
+        "<p>Nói về ma túy</p>",
+        "vi",
+    );
+    let folded_title = app.publish(
+        "quang-nam",
+        "tin-tuc-su-kien",
+        "Mã số mới",
+        "<p>x</p>",
+        "vi",
+    );
+    let exact_title = app.publish(
+        "quang-nam",
+        "tin-tuc-su-kien",
+        "Ma túy và phòng chống",
+        "<p>x</p>",
+        "vi",
+    );
+    let res = app.get("/api/v1/search?q=ma%20t%C3%BAy").await.json();
+    assert_eq!(
+        ids(&res),
+        [exact_title, body_only],
+        "exact title first, then the exact phrase in a body"
+    );
+    let res = app.get("/api/v1/search?q=ma").await.json();
+    let order = ids(&res);
+    assert_eq!(order[0], exact_title);
+    assert!(order.contains(&folded_title) && order.contains(&body_only));
+    assert!(
+        order.iter().position(|i| *i == folded_title) < order.iter().position(|i| *i == body_only),
+        "title above body"
+    );
+}
+
+async fn etags_and_last_modified_answer_304(app: TestApp) {
+    let id = app.publish("quang-nam", "tin-tuc-su-kien", "Lưu đệm", "<p>x</p>", "vi");
+    for path in [
+        format!("/api/v1/content/{id}"),
+        "/api/v1/content".to_string(),
+        "/api/v1/sites/quang-nam/rss.xml".to_string(),
+    ] {
+        let first = app.get(&path).await;
+        assert_eq!(first.status, 200);
+        let etag = first.header("etag").expect("strong ETag");
+        assert!(etag.starts_with('"') && !etag.starts_with("W/"), "{etag}");
+        assert!(
+            first
+                .header("cache-control")
+                .unwrap()
+                .contains("max-age=60"),
+            "{path}"
+        );
+        let modified = first.header("last-modified").expect("Last-Modified");
+        let again = app.get_with(&path, &[("if-none-match", &etag)]).await;
+        assert_eq!(again.status, 304, "{path}");
+        assert!(again.body.is_empty());
+        assert_eq!(
+            app.get_with(&path, &[("if-modified-since", &modified)])
+                .await
+                .status,
+            304,
+            "{path}"
+        );
+        assert_eq!(
+            app.get_with(&path, &[("if-none-match", "\"other\"")])
+                .await
+                .status,
+            200
+        );
+    }
+    let before = app
+        .get(&format!("/api/v1/content/{id}"))
+        .await
+        .header("etag")
+        .unwrap();
+    // A new version of the item is approved: the ETag changes at once, on every replica (no cache
+    // inside the server).
+    let chief = app
+        .token_for("chief.cache", "so-tttt", &[("quang-nam", "chief_editor")])
+        .await;
+    app.call(
+        "PATCH",
+        &format!("/api/v1/admin/content/{id}"),
+        Some(&chief),
+        Some(&json!({"version": 1, "title": "Lưu đệm mới"})),
+    )
+    .await;
+    app.advance(id, &["submit", "claim", "forward", "approve"]);
+    let after = app
+        .get_with(
+            &format!("/api/v1/content/{id}"),
+            &[("if-none-match", &before)],
+        )
+        .await;
+    assert_eq!(after.status, 200);
+    assert_eq!(after.json()["title"], "Lưu đệm mới");
+}
+
+/// One call of a mirror following the feed: applies the changes, keeps the cursor.
+async fn follow(
+    app: &TestApp,
+    cursor: &mut Option<String>,
+    mirror: &mut BTreeMap<i64, String>,
+) -> usize {
+    let path = match cursor {
+        Some(c) => format!("/api/v1/changes?site=quang-nam&limit=2&since={c}"),
+        None => "/api/v1/changes?site=quang-nam&limit=2".to_string(),
+    };
+    let page = app.get(&path).await.json();
+    for change in page["changes"].as_array().unwrap() {
+        let id = change["item_id"].as_i64().unwrap();
+        match change["item"].as_object() {
+            Some(item) => {
+                mirror.insert(id, item["title"].as_str().unwrap().to_string());
+            }
+            None => {
+                mirror.remove(&id);
+            }
+        }
+    }
+    *cursor = Some(page["next_cursor"].as_str().unwrap().to_string());
+    page["changes"].as_array().unwrap().len()
+}
+
+async fn a_mirror_following_the_change_feed_ends_with_the_published_set(app: TestApp) {
+    let mut mirror: BTreeMap<i64, String> = BTreeMap::new();
+    let mut cursor: Option<String> = None;
+    let a = app.publish("quang-nam", "tin-tuc-su-kien", "Một", "<p>x</p>", "vi");
+    let b = app.publish("quang-nam", "tin-tuc-su-kien", "Hai", "<p>x</p>", "vi");
+    follow(&app, &mut cursor, &mut mirror).await;
+    app.advance(a, &["unpublish"]);
+    let c = app.publish("quang-nam", "tin-tuc-su-kien", "Ba", "<p>x</p>", "vi");
+    app.publish("hoi-an", "thong-bao", "Khác site", "<p>x</p>", "vi");
+    follow(&app, &mut cursor, &mut mirror).await;
+    app.advance(b, &["archive"]);
+    app.advance(a, &["submit", "claim", "forward", "approve"]);
+    while follow(&app, &mut cursor, &mut mirror).await > 0 {}
+    let published: BTreeMap<i64, String> = app
+        .get("/api/v1/content?site=quang-nam&limit=100")
+        .await
+        .json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["id"].as_i64().unwrap(),
+                i["title"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(mirror, published);
+    assert_eq!(mirror.keys().copied().collect::<Vec<_>>(), [a, c]);
+    // After downtime, nothing is repeated: the cursor is where the mirror left off.
+    assert_eq!(follow(&app, &mut cursor, &mut mirror).await, 0);
+}
+
+async fn feeds_and_sitemap_are_well_formed_xml(app: TestApp) {
+    app.publish(
+        "quang-nam",
+        "tin-tuc-su-kien",
+        "Lễ hội <Đèn lồng> & \"Phố cổ\"",
+        "<p>x</p>",
+        "vi",
+    );
+    let rss = app.get("/api/v1/sites/quang-nam/rss.xml").await;
+    assert!(rss
+        .header("content-type")
+        .unwrap()
+        .starts_with("application/rss+xml"));
+    let text = rss.text();
+    let doc = roxmltree::Document::parse(&text).expect("RSS parses");
+    let item = doc.descendants().find(|n| n.has_tag_name("item")).unwrap();
+    let title = item
+        .children()
+        .find(|n| n.has_tag_name("title"))
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(
+        title, "Lễ hội <Đèn lồng> & \"Phố cổ\"",
+        "Vietnamese and markup survive escaping"
+    );
+    assert!(item.children().any(|n| n.has_tag_name("pubDate")));
+
+    let atom = app.get("/api/v1/sites/quang-nam/atom.xml").await.text();
+    let doc = roxmltree::Document::parse(&atom).expect("Atom parses");
+    let feed = doc.root_element();
+    assert_eq!(
+        feed.tag_name().namespace(),
+        Some("http://www.w3.org/2005/Atom")
+    );
+    for required in ["id", "title", "updated"] {
+        assert!(
+            feed.children().any(|n| n.has_tag_name(required)),
+            "feed needs {required}"
+        );
+    }
+    let entry = feed.children().find(|n| n.has_tag_name("entry")).unwrap();
+    for required in ["id", "title", "updated", "author"] {
+        assert!(
+            entry.children().any(|n| n.has_tag_name(required)),
+            "entry needs {required}"
+        );
+    }
+    let sitemap = app.get("/api/v1/sites/quang-nam/sitemap.xml").await.text();
+    let doc = roxmltree::Document::parse(&sitemap).expect("sitemap parses");
+    let loc = doc
+        .descendants()
+        .find(|n| n.has_tag_name("loc"))
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(loc, "https://quangnam.gov.vn/vi/le-hoi-den-long-pho-co");
+    let section = app
+        .section_id("quang-nam", "van-ban-quy-pham-phap-luat")
+        .await;
+    let empty = app
+        .get(&format!(
+            "/api/v1/sites/quang-nam/rss.xml?section={section}"
+        ))
+        .await
+        .text();
+    assert!(roxmltree::Document::parse(&empty)
+        .unwrap()
+        .descendants()
+        .all(|n| !n.has_tag_name("item")));
+    app.get("/api/v1/sites/nowhere/rss.xml").await.problem(404);
+}
+
+async fn a_renamed_slug_still_resolves_to_the_canonical_one(app: TestApp) {
+    let id = app.publish("quang-nam", "tin-tuc-su-kien", "Tên cũ", "<p>x</p>", "vi");
+    let by_slug = app.get("/api/v1/sites/quang-nam/content/vi/ten-cu").await;
+    assert_eq!(by_slug.status, 200);
+    assert_eq!(by_slug.json()["id"], id);
+    let chief = app
+        .token_for("chief.slug", "so-tttt", &[("quang-nam", "chief_editor")])
+        .await;
+    let res = app
+        .call(
+            "PATCH",
+            &format!("/api/v1/admin/content/{id}"),
+            Some(&chief),
+            Some(&json!({"version": 1, "slug": "ten-moi"})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+    app.advance(id, &["submit", "claim", "forward", "approve"]);
+    let old = app.get("/api/v1/sites/quang-nam/content/vi/ten-cu").await;
+    assert_eq!(old.status, 200);
+    assert_eq!(old.json()["canonical_slug"], "ten-moi");
+    assert_eq!(
+        old.header("link").as_deref(),
+        Some("</api/v1/sites/quang-nam/content/vi/ten-moi>; rel=\"canonical\"")
+    );
+    let new = app.get("/api/v1/sites/quang-nam/content/vi/ten-moi").await;
+    assert_eq!(new.json()["id"], id);
+    assert!(new.header("link").is_none());
+    app.get("/api/v1/sites/quang-nam/content/en/ten-moi")
+        .await
+        .problem(404);
+    app.get("/api/v1/sites/quang-nam/content/vi/khong-co")
+        .await
+        .problem(404);
+}
+
+async fn cors_lets_frontends_read(app: TestApp) {
+    let preflight = app
+        .client
+        .request(actix_web::http::Method::OPTIONS, app.url("/api/v1/content"))
+        .insert_header(("origin", "https://ui.quangnam.gov.vn"))
+        .insert_header(("access-control-request-method", "GET"))
+        .insert_header(("access-control-request-headers", "if-none-match"))
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    assert!(preflight
+        .headers()
+        .contains_key("access-control-allow-origin"));
+    let res = app
+        .get_with(
+            "/api/v1/content",
+            &[("origin", "https://ui.quangnam.gov.vn")],
+        )
+        .await;
+    assert!(res.header("access-control-allow-origin").is_some());
+    assert!(res
+        .header("access-control-expose-headers")
+        .unwrap_or_default()
+        .to_lowercase()
+        .contains("etag"));
+}

@@ -48,6 +48,8 @@ async fn shows_a_site_in_the_asked_language(app: TestApp) {
         "owner_agency": "ubnd-tinh",
         "parent_site": null,
         "active": true,
+        "require_two_person_approval": true,
+        "review_threshold_hours": 48,
     });
     let mut got = vi.clone();
     for stamp in ["created_at", "updated_at"] {

@@ -177,11 +177,64 @@ async fn a_sub_site_board_publishes_its_own_content(app: TestApp) {
     .problem(403);
     step(&app, &chief, id, "claim", None).await;
     step(&app, &chief, id, "forward", None).await;
-    // The sub-site does not require two people: its chief may approve what they reviewed.
+    // The sub-site does not require two people: its chief may approve what they edited.
+    let edited = app
+        .call(
+            "PATCH",
+            &format!("{ITEMS}/{id}"),
+            Some(&chief),
+            Some(&json!({"version": 1, "summary": "Ban biên tập Hội An sửa"})),
+        )
+        .await;
+    assert_eq!(edited.status, 200);
     assert_eq!(
         step(&app, &chief, id, "approve", None).await["status"],
         "published"
     );
+    // An operator turns the rule on for the sub-site; from then on the same move is refused.
+    let operator = app
+        .token_for("it.rules", "ttcntt", &[("quang-nam", "operator")])
+        .await;
+    let site = app
+        .call(
+            "PATCH",
+            "/api/v1/admin/sites/hoi-an",
+            Some(&operator),
+            Some(&json!({"require_two_person_approval": true, "review_threshold_hours": 24})),
+        )
+        .await
+        .json();
+    assert_eq!(site["require_two_person_approval"], true);
+    assert_eq!(site["review_threshold_hours"], 24);
+    let second = draft(&app, &staff, section, "Thông báo thứ hai").await;
+    step(&app, &staff, second, "submit", None).await;
+    step(&app, &chief, second, "claim", None).await;
+    app.call(
+        "PATCH",
+        &format!("{ITEMS}/{second}"),
+        Some(&chief),
+        Some(&json!({"version": 1, "summary": "sửa"})),
+    )
+    .await;
+    step(&app, &chief, second, "forward", None).await;
+    app.call(
+        "POST",
+        &format!("{ITEMS}/{second}/approve"),
+        Some(&chief),
+        None,
+    )
+    .await
+    .problem(403);
+    let bad = app
+        .call(
+            "PATCH",
+            "/api/v1/admin/sites/hoi-an",
+            Some(&operator),
+            Some(&json!({"review_threshold_hours": 0})),
+        )
+        .await
+        .problem(422);
+    assert_eq!(bad["errors"][0]["field"], "review_threshold_hours");
 }
 
 async fn wrong_state_is_409_wrong_person_403_anonymous_401(app: TestApp) {

@@ -45,6 +45,10 @@ pub struct SiteDto {
     /// Key of the portal a sub-site belongs to; null for the main portal.
     pub parent_site: Option<String>,
     pub active: bool,
+    /// The last editor of an item may not approve it (Điều 10.2).
+    pub require_two_person_approval: bool,
+    /// Hours an item may wait for the editorial board before it counts as overdue.
+    pub review_threshold_hours: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -62,6 +66,8 @@ impl SiteDto {
             owner_agency,
             parent_site,
             active: site.active,
+            require_two_person_approval: site.require_two_person_approval,
+            review_threshold_hours: site.review_threshold_hours,
             created_at: utc(site.created_at),
             updated_at: utc(site.updated_at),
         }

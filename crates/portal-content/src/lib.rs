@@ -3,6 +3,7 @@
 //! Who may write where is decided by the caller's scopes before these functions run; the
 //! workflow states after `draft` belong to the moderation crate.
 
+pub mod demo;
 pub mod html;
 pub mod items;
 pub mod model;

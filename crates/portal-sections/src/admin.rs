@@ -50,7 +50,8 @@ fn agency_json(a: &Agency, parent: Option<&str>) -> Value {
 
 fn site_json(s: &Site) -> Value {
     json!({"key": s.key, "name_vi": s.name_vi, "name_en": s.name_en, "base_url": s.base_url,
-           "languages": s.languages, "owner_agency_id": s.owner_agency_id, "parent_site_id": s.parent_site_id, "active": s.active})
+           "languages": s.languages, "owner_agency_id": s.owner_agency_id, "parent_site_id": s.parent_site_id, "active": s.active,
+           "require_two_person_approval": s.require_two_person_approval, "review_threshold_hours": s.review_threshold_hours})
 }
 
 fn section_json(s: &Section) -> Value {
@@ -385,6 +386,8 @@ pub struct SitePatch {
     pub base_url: Option<String>,
     pub languages: Option<Vec<String>>,
     pub owner: Option<String>,
+    pub require_two_person_approval: Option<bool>,
+    pub review_threshold_hours: Option<i32>,
 }
 
 pub fn update_site(
@@ -407,6 +410,16 @@ pub fn update_site(
         patch.base_url.as_deref(),
         patch.languages.as_deref(),
     );
+    if patch
+        .review_threshold_hours
+        .is_some_and(|h| !(1..=720).contains(&h))
+    {
+        errors.push(FieldError::new(
+            "review_threshold_hours",
+            "out_of_range",
+            "from 1 to 720 hours",
+        ));
+    }
     finish(errors)?;
     write_transaction(conn, |conn| {
         let before = site_queries::active_by_key(conn, key)?;
@@ -435,6 +448,16 @@ pub fn update_site(
             let owner = active_agency(conn, "owner", owner)?;
             diesel::update(target)
                 .set(sites::owner_agency_id.eq(owner.id))
+                .execute(conn)?;
+        }
+        if let Some(two_people) = patch.require_two_person_approval {
+            diesel::update(target)
+                .set(sites::require_two_person_approval.eq(two_people))
+                .execute(conn)?;
+        }
+        if let Some(hours) = patch.review_threshold_hours {
+            diesel::update(target)
+                .set(sites::review_threshold_hours.eq(hours))
                 .execute(conn)?;
         }
         diesel::update(target)

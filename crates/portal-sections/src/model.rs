@@ -83,6 +83,10 @@ pub struct Site {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Whether the last editor of an item may not approve it (Điều 10.2).
+    pub require_two_person_approval: bool,
+    /// How long an item may wait for the board before it counts as overdue.
+    pub review_threshold_hours: i32,
 }
 
 impl Site {

@@ -176,6 +176,12 @@ enum Command {
         /// A seed file in the same JSON shape as crates/portal-sections/seed/quang-nam.json.
         #[arg(long)]
         file: Option<PathBuf>,
+        /// Also publish this many generated demo items (for load tests and frontend work).
+        #[arg(long = "demo-content")]
+        demo_content: Option<usize>,
+        /// The seed number of the demo content: the same number gives the same items.
+        #[arg(long = "demo-seed", default_value_t = 2026)]
+        demo_seed: u64,
     },
     /// Print the OpenAPI document the server serves at /api/openapi.json.
     Openapi,
@@ -470,7 +476,11 @@ fn run(cli: Cli) -> Result<(), ConfigError> {
             }
             Ok(())
         }
-        Command::Seed { file } => {
+        Command::Seed {
+            file,
+            demo_content,
+            demo_seed,
+        } => {
             let url = database_url(&cli.common)?;
             let text = match &file {
                 Some(path) => std::fs::read_to_string(path).map_err(|e| {
@@ -491,6 +501,14 @@ fn run(cli: Cli) -> Result<(), ConfigError> {
                 report.sites_added,
                 report.sections_added
             );
+            if let Some(count) = demo_content {
+                let added = portal_content::demo::generate(&mut conn, count, demo_seed)
+                    .map_err(|e| ConfigError(format!("--demo-content: {e}")))?;
+                println!(
+                    "{}: published {added} demo items (seed {demo_seed})",
+                    url.masked()
+                );
+            }
             Ok(())
         }
         Command::Serve {

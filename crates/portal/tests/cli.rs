@@ -324,3 +324,41 @@ fn production_refuses_to_start_without_a_signing_key() {
         stderr(&short)
     );
 }
+
+#[test]
+fn demo_content_is_the_same_for_the_same_seed() {
+    use diesel::sql_types::Text;
+    use diesel::{Connection, QueryableByName, RunQueryDsl};
+    #[derive(QueryableByName, PartialEq, Debug)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        title: String,
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let titles = |name: &str, seed: &str| {
+        let path = dir.path().join(name);
+        let db = format!("sqlite://{}", path.display());
+        let out = portal(
+            &[
+                "seed",
+                "--database",
+                &db,
+                "--demo-content",
+                "60",
+                "--demo-seed",
+                seed,
+            ],
+            &[],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("published 60 demo items"));
+        let mut conn = diesel::SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+        diesel::sql_query("SELECT title FROM published_items ORDER BY item_id")
+            .load::<Row>(&mut conn)
+            .unwrap()
+    };
+    let a = titles("a.db", "7");
+    assert_eq!(a.len(), 60);
+    assert_eq!(a, titles("b.db", "7"), "same seed, same items");
+    assert_ne!(a, titles("c.db", "8"), "another seed, other items");
+}

@@ -327,6 +327,12 @@ pub struct UpdateSiteRequest {
     pub languages: Option<Vec<String>>,
     /// Code of the new owning agency.
     pub owner: Option<String>,
+    /// Whether the last editor of an item may not approve it (Điều 10.2); on by default for the
+    /// main portal.
+    pub require_two_person_approval: Option<bool>,
+    /// Hours an item may wait for the board before it counts as overdue, 1–720.
+    #[schema(minimum = 1, maximum = 720)]
+    pub review_threshold_hours: Option<i32>,
 }
 
 /// Updates a site's names, address, languages or owner.
@@ -362,6 +368,8 @@ pub async fn update_site(
         base_url: body.base_url,
         languages: body.languages,
         owner: body.owner,
+        require_two_person_approval: body.require_two_person_approval,
+        review_threshold_hours: body.review_threshold_hours,
     };
     let dto = state
         .db(move |conn| {

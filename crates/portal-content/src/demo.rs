@@ -1,0 +1,241 @@
+//! Demo content for load tests and for frontend teams: published items with realistic Vietnamese
+//! and English text across the seeded sections, the same for the same seed number.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use portal_audit::Actor;
+use portal_core::text::slugify;
+use portal_core::Error;
+use portal_db::schema::{content_items, sections, sites};
+use portal_db::{write_transaction, DbConn};
+
+use crate::model::Status;
+use crate::{published, revisions};
+
+/// splitmix64: small, fast, and the same sequence everywhere for a seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, words: &[&'a str]) -> &'a str {
+        words[self.below(words.len())]
+    }
+}
+
+const VI: &[&str] = &[
+    "Quảng Nam",
+    "tỉnh",
+    "đầu tư",
+    "công",
+    "dự án",
+    "phát triển",
+    "kinh tế",
+    "xã hội",
+    "người dân",
+    "doanh nghiệp",
+    "chính sách",
+    "văn bản",
+    "quy định",
+    "hướng dẫn",
+    "thủ tục",
+    "hành chính",
+    "dịch vụ",
+    "trực tuyến",
+    "Hội An",
+    "Tam Kỳ",
+    "Điện Bàn",
+    "du lịch",
+    "di sản",
+    "văn hóa",
+    "lễ hội",
+    "nông nghiệp",
+    "môi trường",
+    "giáo dục",
+    "y tế",
+    "giao thông",
+    "hạ tầng",
+    "ngân sách",
+    "kế hoạch",
+    "năm",
+    "triển khai",
+    "tăng cường",
+    "nâng cao",
+    "hiệu quả",
+    "chất lượng",
+    "cải cách",
+    "chuyển đổi số",
+    "cộng đồng",
+    "bền vững",
+    "miền núi",
+    "ven biển",
+    "khu công nghiệp",
+    "Ủy ban nhân dân",
+    "Sở",
+    "hội nghị",
+    "tổng kết",
+    "đánh giá",
+    "thông báo",
+    "kết quả",
+    "giải ngân",
+    "vốn",
+];
+
+const EN: &[&str] = &[
+    "Quang Nam",
+    "province",
+    "investment",
+    "public",
+    "project",
+    "development",
+    "economy",
+    "people",
+    "business",
+    "policy",
+    "document",
+    "regulation",
+    "guidance",
+    "procedure",
+    "online",
+    "service",
+    "Hoi An",
+    "Tam Ky",
+    "tourism",
+    "heritage",
+    "culture",
+    "festival",
+    "agriculture",
+    "environment",
+    "education",
+    "health",
+    "transport",
+    "infrastructure",
+    "budget",
+    "plan",
+    "year",
+    "quality",
+    "reform",
+    "digital",
+    "transformation",
+    "community",
+    "sustainable",
+    "coastal",
+    "industrial",
+    "zone",
+    "committee",
+    "conference",
+    "results",
+    "disbursement",
+];
+
+fn sentence(rng: &mut Rng, words: &[&str], min: usize, max: usize) -> String {
+    let n = min + rng.below(max - min + 1);
+    let mut s: Vec<&str> = (0..n).map(|_| rng.pick(words)).collect();
+    let first = s[0].to_string();
+    let mut capitalised: String = first.chars().take(1).flat_map(char::to_uppercase).collect();
+    capitalised.push_str(&first.chars().skip(1).collect::<String>());
+    s[0] = "";
+    format!("{capitalised}{}.", s.join(" ").trim_end())
+}
+
+/// Publishes `count` generated items; returns how many were added.
+pub fn generate(conn: &mut DbConn, count: usize, seed: u64) -> Result<usize, Error> {
+    let targets: Vec<(i64, i64)> = sections::table
+        .inner_join(sites::table)
+        .filter(sites::active.eq(true))
+        .filter(sections::visible.eq(true))
+        .order(sections::id.asc())
+        .select((sections::id, sites::id))
+        .load(conn)?;
+    if targets.is_empty() {
+        return Err(Error::Conflict("seed the sites and sections first".into()));
+    }
+    let mut rng = Rng(seed);
+    let start: NaiveDateTime = NaiveDate::from_ymd_opt(2021, 1, 1)
+        .and_then(|d| d.and_hms_opt(7, 0, 0))
+        .unwrap_or_default();
+    let actor = Actor::system("demo-content");
+    let mut done = 0;
+    while done < count {
+        let batch = (count - done).min(500);
+        write_transaction(conn, |conn| {
+            for i in done..done + batch {
+                let (section_id, site_id) = targets[rng.below(targets.len())];
+                let english = rng.below(100) < 15;
+                let words = if english { EN } else { VI };
+                let title = sentence(&mut rng, words, 6, 12)
+                    .trim_end_matches('.')
+                    .to_string();
+                let summary = format!(
+                    "{} {}",
+                    sentence(&mut rng, words, 12, 24),
+                    sentence(&mut rng, words, 10, 20)
+                );
+                let paragraphs = 3 + rng.below(4);
+                let body: String = (0..paragraphs)
+                    .map(|_| {
+                        format!(
+                            "<p>{} {} {}</p>",
+                            sentence(&mut rng, words, 10, 20),
+                            sentence(&mut rng, words, 10, 20),
+                            sentence(&mut rng, words, 8, 16)
+                        )
+                    })
+                    .collect();
+                let at = start + Duration::minutes((i as i64) * 15 + rng.below(10) as i64);
+                let slug = format!("{}-{}", slugify(&title), i + 1);
+                let tags = format!("[\"{}\"]", rng.pick(words));
+                let id: i64 = diesel::insert_into(content_items::table)
+                    .values((
+                        content_items::site_id.eq(site_id),
+                        content_items::section_id.eq(section_id),
+                        content_items::kind.eq("news"),
+                        content_items::language.eq(if english { "en" } else { "vi" }),
+                        content_items::translation_group.eq(format!("demo-{seed}-{i}")),
+                        content_items::title.eq(&title),
+                        content_items::slug.eq(&slug),
+                        content_items::summary.eq(Some(&summary)),
+                        content_items::body.eq(&body),
+                        content_items::author.eq(Some("Ban Biên tập")),
+                        content_items::source.eq(Some("Cổng TTĐT tỉnh Quảng Nam")),
+                        content_items::tags.eq(&tags),
+                        content_items::fields.eq("{}"),
+                        content_items::status.eq(Status::Published.as_str()),
+                        content_items::version.eq(1),
+                        content_items::published_revision.eq(Some(1)),
+                        content_items::published_at.eq(Some(at)),
+                        content_items::first_published_at.eq(Some(at)),
+                        content_items::status_changed_at.eq(Some(at)),
+                        content_items::created_at.eq(at),
+                        content_items::updated_at.eq(at),
+                    ))
+                    .returning(content_items::id)
+                    .get_result(conn)?;
+                let item = crate::items::get(conn, id)?;
+                revisions::record(conn, &item, None, Some("demo content"))?;
+                published::put(conn, &item, at)?;
+            }
+            portal_audit::append(
+                conn,
+                &actor,
+                "content.demo",
+                None,
+                None,
+                Some(&serde_json::json!({"items": batch, "seed": seed})),
+            )?;
+            Ok::<_, Error>(())
+        })?;
+        done += batch;
+    }
+    Ok(done)
+}

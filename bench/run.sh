@@ -55,7 +55,7 @@ run_backend() { # label database-url
     local section slug etag
     section="$(curl -sf "$base/sites/quang-nam/sections?flat=true&limit=100" | json "[s['id'] for s in d['items'] if s['slug']=='tin-tuc-su-kien'][0]")"
     slug="$(curl -sf "$base/content?section=$section&language=vi&limit=1" | json "d['items'][0]['slug']")"
-    etag="$(curl -sfI "$base/content?section=$section&limit=20" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')"
+    etag="$(curl -sf -D - -o /dev/null "$base/content?section=$section&limit=20" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')"
     {
         measure "GET /healthz" "http://127.0.0.1:$PORT/healthz"
         measure "newest 20 of a section" "$base/content?section=$section&limit=20"

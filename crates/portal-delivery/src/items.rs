@@ -48,21 +48,37 @@ pub struct Filter {
     pub updated_since: Option<NaiveDateTime>,
 }
 
-/// Published items of visible sections on active sites, with the filters applied.
+/// The sections readers may reach: visible, under visible ancestors, on active sites (all sites,
+/// or one). A few hundred rows at most, read per request: no cache to invalidate across replicas.
+pub fn reachable_sections(conn: &mut DbConn, site_id: Option<i64>) -> Result<Vec<i64>, Error> {
+    let mut query = sections::table
+        .inner_join(sites::table)
+        .filter(sites::active.eq(true))
+        .select(portal_sections::Section::as_select())
+        .into_boxed();
+    if let Some(site) = site_id {
+        query = query.filter(sections::site_id.eq(site));
+    }
+    let all: Vec<portal_sections::Section> = query.load(conn)?;
+    Ok(portal_sections::sections::reachable(all)
+        .into_iter()
+        .map(|s| s.id)
+        .collect())
+}
+
+/// Published items with the filters applied. Visibility is a list of reachable sections rather
+/// than a join, so the (section or site, published_at, id) indexes serve the newest-first order
+/// without sorting.
 macro_rules! visible_query {
-    ($filter:expr) => {{
+    ($filter:expr, $visible:expr) => {{
         let filter: &Filter = $filter;
+        let visible: &[i64] = $visible;
         let mut query = published_items::table
-            .inner_join(sections::table.inner_join(sites::table))
-            .filter(sections::visible.eq(true))
-            .filter(sites::active.eq(true))
+            .filter(published_items::section_id.eq_any(visible.to_vec()))
             .select(PublishedItem::as_select())
             .into_boxed();
         if let Some(site) = filter.site_id {
             query = query.filter(published_items::site_id.eq(site));
-        }
-        if let Some(ids) = &filter.section_ids {
-            query = query.filter(published_items::section_id.eq_any(ids.clone()));
         }
         if let Some(kind) = &filter.kind {
             query = query.filter(published_items::kind.eq(kind.clone()));
@@ -94,6 +110,19 @@ macro_rules! visible_query {
     }};
 }
 
+/// The sections a query may read: the asked ones that are reachable, or every reachable one.
+pub fn visible_for(conn: &mut DbConn, filter: &Filter) -> Result<Vec<i64>, Error> {
+    let reachable = reachable_sections(conn, filter.site_id)?;
+    Ok(match &filter.section_ids {
+        Some(asked) => asked
+            .iter()
+            .copied()
+            .filter(|id| reachable.contains(id))
+            .collect(),
+        None => reachable,
+    })
+}
+
 fn key(item: &PublishedItem) -> String {
     format!(
         "{}|{}",
@@ -118,7 +147,8 @@ pub fn list(
     filter: &Filter,
     page: &PageRequest,
 ) -> Result<Page<PublishedItem>, Error> {
-    let mut query = visible_query!(filter);
+    let visible = visible_for(conn, filter)?;
+    let mut query = visible_query!(filter, &visible);
     if let Some(after) = &page.after {
         let (at, id) = parse_key(after)?;
         query = query.filter(
@@ -158,7 +188,8 @@ pub fn numbered(
             ),
         ));
     }
-    let items = visible_query!(filter)
+    let visible = visible_for(conn, filter)?;
+    let items = visible_query!(filter, &visible)
         .order((
             published_items::published_at.desc(),
             published_items::item_id.desc(),
@@ -166,7 +197,7 @@ pub fn numbered(
         .offset(offset)
         .limit(page_size)
         .load(conn)?;
-    let ids: Vec<i64> = visible_query!(filter)
+    let ids: Vec<i64> = visible_query!(filter, &visible)
         .select(published_items::item_id)
         .limit(MAX_PAGE_DEPTH + 1)
         .load(conn)?;
@@ -175,12 +206,16 @@ pub fn numbered(
 }
 
 pub fn by_id(conn: &mut DbConn, id: i64) -> Result<PublishedItem, Error> {
-    let filter = Filter::default();
-    visible_query!(&filter)
+    let item: PublishedItem = published_items::table
         .filter(published_items::item_id.eq(id))
+        .select(PublishedItem::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| Error::not_found("published item", id))
+        .ok_or_else(|| Error::not_found("published item", id))?;
+    if !reachable_sections(conn, Some(item.site_id))?.contains(&item.section_id) {
+        return Err(Error::not_found("published item", id));
+    }
+    Ok(item)
 }
 
 /// An item by its slug; a slug it had before, once published, still finds it (`true` then).
@@ -195,7 +230,8 @@ pub fn by_slug(
         language: Some(language.to_string()),
         ..Filter::default()
     };
-    if let Some(item) = visible_query!(&filter)
+    let visible = visible_for(conn, &filter)?;
+    if let Some(item) = visible_query!(&filter, &visible)
         .filter(published_items::slug.eq(slug))
         .first(conn)
         .optional()?
@@ -245,7 +281,8 @@ pub fn related(
         language: Some(item.language.clone()),
         ..Filter::default()
     };
-    Ok(visible_query!(&filter)
+    let visible = visible_for(conn, &filter)?;
+    Ok(visible_query!(&filter, &visible)
         .filter(published_items::item_id.ne(item.item_id))
         .order((
             published_items::published_at.desc(),
@@ -257,7 +294,8 @@ pub fn related(
 
 /// Newest first, for feeds and sitemaps.
 pub fn newest(conn: &mut DbConn, filter: &Filter, limit: i64) -> Result<Vec<PublishedItem>, Error> {
-    Ok(visible_query!(filter)
+    let visible = visible_for(conn, filter)?;
+    Ok(visible_query!(filter, &visible)
         .order((
             published_items::published_at.desc(),
             published_items::item_id.desc(),

@@ -6,7 +6,7 @@
 use diesel::prelude::*;
 use portal_core::text::fold;
 use portal_core::Error;
-use portal_db::schema::{published_items, sections, sites};
+use portal_db::schema::published_items;
 use portal_db::DbConn;
 
 use crate::items::{Filter, PublishedItem};
@@ -101,10 +101,9 @@ pub fn search(
             format!("at most {MAX_TERMS} words"),
         ));
     }
+    let visible = crate::items::visible_for(conn, filter)?;
     let mut query = published_items::table
-        .inner_join(sections::table.inner_join(sites::table))
-        .filter(sections::visible.eq(true))
-        .filter(sites::active.eq(true))
+        .filter(published_items::section_id.eq_any(visible))
         .select(PublishedItem::as_select())
         .into_boxed();
     for term in &terms {
@@ -114,9 +113,6 @@ pub fn search(
     }
     if let Some(site) = filter.site_id {
         query = query.filter(published_items::site_id.eq(site));
-    }
-    if let Some(ids) = &filter.section_ids {
-        query = query.filter(published_items::section_id.eq_any(ids.clone()));
     }
     if let Some(kind) = &filter.kind {
         query = query.filter(published_items::kind.eq(kind.clone()));

@@ -13,6 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
 use crate::problem::{ApiError, Problem};
+use crate::routes::PageQuery;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -99,15 +100,6 @@ pub async fn create_api_key(
         key: key.into(),
         secret,
     }))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    #[param(minimum = 1, maximum = 100, default = 50)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -209,7 +209,7 @@ fn detail(
     })
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ContentQuery {
@@ -524,15 +524,7 @@ pub async fn search_items(
                     include_descendants: q.include_descendants,
                     kind: q.kind.clone(),
                     language: q.language.clone(),
-                    tag: None,
-                    author: None,
-                    published_from: None,
-                    published_to: None,
-                    updated_since: None,
-                    limit: None,
-                    cursor: None,
-                    page: None,
-                    page_size: None,
+                    ..ContentQuery::default()
                 },
             )?;
             let (hits, has_more) = search::search(conn, &q.q, &filter, page, page_size)?;
@@ -684,17 +676,8 @@ async fn feed(
                     site: Some(site.key.clone()),
                     section: query.section,
                     include_descendants: Some(true),
-                    kind: None,
                     language: Some(language.clone()),
-                    tag: None,
-                    author: None,
-                    published_from: None,
-                    published_to: None,
-                    updated_since: None,
-                    limit: None,
-                    cursor: None,
-                    page: None,
-                    page_size: None,
+                    ..ContentQuery::default()
                 },
             )?;
             let lang: Lang = language.parse().unwrap_or_default();

@@ -17,6 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::routes::content::{authorized, dto, full, respond, ContentItemDto};
+use crate::routes::PageQuery;
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -249,15 +250,6 @@ impl From<Comment> for CommentDto {
 pub struct CommentPage {
     pub items: Vec<CommentDto>,
     pub next_cursor: Option<String>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    #[param(minimum = 1, maximum = 100, default = 50)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
 }
 
 /// Lists the review comments on an item, oldest first (replies name their `parent_id`).

@@ -27,6 +27,54 @@ pub struct PublishedItem {
     pub updated_at: NaiveDateTime,
 }
 
+/// An item as lists show it: everything but the body and the kind's fields, which lists do not
+/// return and which are most of a row's bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = published_items)]
+pub struct ListedItem {
+    pub item_id: i64,
+    pub site_id: i64,
+    pub section_id: i64,
+    pub kind: String,
+    pub language: String,
+    pub translation_group: String,
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub author: Option<String>,
+    pub source: Option<String>,
+    pub tags: String,
+    pub featured_image_url: Option<String>,
+    pub revision: i64,
+    pub published_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl From<ListedItem> for PublishedItem {
+    fn from(l: ListedItem) -> Self {
+        PublishedItem {
+            item_id: l.item_id,
+            site_id: l.site_id,
+            section_id: l.section_id,
+            kind: l.kind,
+            language: l.language,
+            translation_group: l.translation_group,
+            slug: l.slug,
+            title: l.title,
+            summary: l.summary,
+            body: String::new(),
+            author: l.author,
+            source: l.source,
+            tags: l.tags,
+            featured_image_url: l.featured_image_url,
+            fields: "{}".into(),
+            revision: l.revision,
+            published_at: l.published_at,
+            updated_at: l.updated_at,
+        }
+    }
+}
+
 impl PublishedItem {
     pub fn tag_list(&self) -> Vec<String> {
         serde_json::from_str(&self.tags).unwrap_or_default()
@@ -70,12 +118,15 @@ pub fn reachable_sections(conn: &mut DbConn, site_id: Option<i64>) -> Result<Vec
 /// than a join, so the (section or site, published_at, id) indexes serve the newest-first order
 /// without sorting.
 macro_rules! visible_query {
-    ($filter:expr, $visible:expr) => {{
+    ($filter:expr, $visible:expr) => {
+        visible_query!($filter, $visible, PublishedItem)
+    };
+    ($filter:expr, $visible:expr, $row:ty) => {{
         let filter: &Filter = $filter;
         let visible: &[i64] = $visible;
         let mut query = published_items::table
             .filter(published_items::section_id.eq_any(visible.to_vec()))
-            .select(PublishedItem::as_select())
+            .select(<$row>::as_select())
             .into_boxed();
         if let Some(site) = filter.site_id {
             query = query.filter(published_items::site_id.eq(site));
@@ -148,7 +199,7 @@ pub fn list(
     page: &PageRequest,
 ) -> Result<Page<PublishedItem>, Error> {
     let visible = visible_for(conn, filter)?;
-    let mut query = visible_query!(filter, &visible);
+    let mut query = visible_query!(filter, &visible, ListedItem);
     if let Some(after) = &page.after {
         let (at, id) = parse_key(after)?;
         query = query.filter(
@@ -165,7 +216,10 @@ pub fn list(
             published_items::item_id.desc(),
         ))
         .limit(page.fetch_limit())
-        .load(conn)?;
+        .load::<ListedItem>(conn)?
+        .into_iter()
+        .map(PublishedItem::from)
+        .collect();
     Ok(Page::from_rows(rows, page, key))
 }
 
@@ -189,15 +243,18 @@ pub fn numbered(
         ));
     }
     let visible = visible_for(conn, filter)?;
-    let items = visible_query!(filter, &visible)
+    let items = visible_query!(filter, &visible, ListedItem)
         .order((
             published_items::published_at.desc(),
             published_items::item_id.desc(),
         ))
         .offset(offset)
         .limit(page_size)
-        .load(conn)?;
-    let ids: Vec<i64> = visible_query!(filter, &visible)
+        .load::<ListedItem>(conn)?
+        .into_iter()
+        .map(PublishedItem::from)
+        .collect();
+    let ids: Vec<i64> = visible_query!(filter, &visible, ListedItem)
         .select(published_items::item_id)
         .limit(MAX_PAGE_DEPTH + 1)
         .load(conn)?;
@@ -282,24 +339,30 @@ pub fn related(
         ..Filter::default()
     };
     let visible = visible_for(conn, &filter)?;
-    Ok(visible_query!(&filter, &visible)
+    Ok(visible_query!(&filter, &visible, ListedItem)
         .filter(published_items::item_id.ne(item.item_id))
         .order((
             published_items::published_at.desc(),
             published_items::item_id.desc(),
         ))
         .limit(limit)
-        .load(conn)?)
+        .load::<ListedItem>(conn)?
+        .into_iter()
+        .map(PublishedItem::from)
+        .collect())
 }
 
 /// Newest first, for feeds and sitemaps.
 pub fn newest(conn: &mut DbConn, filter: &Filter, limit: i64) -> Result<Vec<PublishedItem>, Error> {
     let visible = visible_for(conn, filter)?;
-    Ok(visible_query!(filter, &visible)
+    Ok(visible_query!(filter, &visible, ListedItem)
         .order((
             published_items::published_at.desc(),
             published_items::item_id.desc(),
         ))
         .limit(limit)
-        .load(conn)?)
+        .load::<ListedItem>(conn)?
+        .into_iter()
+        .map(PublishedItem::from)
+        .collect())
 }

@@ -233,6 +233,25 @@ fn field_errors(message: &str, fallback_field: &str) -> Vec<ProblemField> {
     }]
 }
 
+/// A JSON body that does not parse (400) or does not fit the schema (422, naming the field).
+pub fn body_problem(err: &serde_json::Error) -> Problem {
+    if err.is_data() {
+        let message = err.to_string();
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            format!("the body does not fit the schema: {message}"),
+        )
+        .with_errors(field_errors(&message, "body"))
+    } else {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "malformed-body",
+            format!("the body is not valid JSON: {err}"),
+        )
+    }
+}
+
 pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let problem = match &err {
         JsonPayloadError::OverflowKnownLength { length, limit } => Problem::new(
@@ -250,20 +269,7 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
             "unsupported-media-type",
             "the body must be sent as Content-Type: application/json",
         ),
-        JsonPayloadError::Deserialize(inner) if inner.is_data() => {
-            let message = inner.to_string();
-            Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "validation",
-                format!("the body does not fit the schema: {message}"),
-            )
-            .with_errors(field_errors(&message, "body"))
-        }
-        JsonPayloadError::Deserialize(inner) => Problem::new(
-            StatusCode::BAD_REQUEST,
-            "malformed-body",
-            format!("the body is not valid JSON: {inner}"),
-        ),
+        JsonPayloadError::Deserialize(inner) => body_problem(inner),
         other => Problem::new(StatusCode::BAD_REQUEST, "malformed-body", other.to_string()),
     };
     ApiError(Box::new(problem)).into()

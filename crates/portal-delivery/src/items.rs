@@ -86,6 +86,9 @@ pub struct Filter {
     pub site_id: Option<i64>,
     /// One section, or a section with its descendants.
     pub section_ids: Option<Vec<i64>>,
+    /// Set when the caller has already checked that `section_ids` are all reachable, so that
+    /// the hot path does not read the section tree twice.
+    pub sections_checked: bool,
     pub kind: Option<String>,
     pub language: Option<String>,
     pub tag: Option<String>,
@@ -163,6 +166,9 @@ macro_rules! visible_query {
 
 /// The sections a query may read: the asked ones that are reachable, or every reachable one.
 pub fn visible_for(conn: &mut DbConn, filter: &Filter) -> Result<Vec<i64>, Error> {
+    if let (true, Some(checked)) = (filter.sections_checked, &filter.section_ids) {
+        return Ok(checked.clone());
+    }
     let reachable = reachable_sections(conn, filter.site_id)?;
     Ok(match &filter.section_ids {
         Some(asked) => asked

@@ -186,6 +186,22 @@ pub(crate) fn dto(
     }
 }
 
+/// List entries, with the site keys read in one query.
+pub(crate) fn list_dtos(
+    conn: &mut portal_db::DbConn,
+    items: Vec<ContentItem>,
+) -> Result<Vec<ContentItemDto>, Error> {
+    let ids: Vec<i64> = items.iter().map(|i| i.site_id).collect();
+    let keys = portal_sections::sites::keys_by_id(conn, &ids)?;
+    Ok(items
+        .into_iter()
+        .map(|item| {
+            let key = keys.get(&item.site_id).cloned().unwrap_or_default();
+            dto(item, key, None)
+        })
+        .collect())
+}
+
 /// An item with its site key and its translations (language, id, slug).
 type Full = (ContentItem, String, Vec<(String, i64, String)>);
 
@@ -467,19 +483,7 @@ pub async fn list_content(
     let page = state
         .db(move |conn| {
             let page = items::list(conn, &filter, &visibility, &page)?;
-            let mut out = Vec::with_capacity(page.items.len());
-            let mut site_keys = std::collections::HashMap::new();
-            for item in page.items {
-                let key = match site_keys.get(&item.site_id) {
-                    Some(k) => Clone::clone(k),
-                    None => {
-                        let k = items::site_key_of_section(conn, item.section_id)?;
-                        site_keys.insert(item.site_id, k.clone());
-                        k
-                    }
-                };
-                out.push(dto(item, key, None));
-            }
+            let out = list_dtos(conn, page.items)?;
             Ok(ContentPage {
                 items: out,
                 next_cursor: page.next_cursor,

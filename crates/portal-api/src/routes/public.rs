@@ -294,6 +294,9 @@ fn filter_from(conn: &mut portal_db::DbConn, q: &ContentQuery) -> Result<Filter,
     }
     Ok(Filter {
         site_id,
+        // `reachable_by_id` above checked the section and found its descendants among the
+        // reachable sections of its site.
+        sections_checked: section_ids.is_some(),
         section_ids,
         kind: q.kind.clone(),
         language: q.language.clone(),

@@ -4,7 +4,6 @@
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use portal_auth::scopes::WEBHOOKS_MANAGE;
-use portal_content::ContentItem;
 use portal_core::{Error, PageRequest};
 use portal_moderation::comments::{self, Comment};
 use portal_moderation::notifications::{self, Notification};
@@ -16,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
 use crate::problem::{ApiError, Problem};
-use crate::routes::content::{authorized, dto, full, respond, ContentItemDto};
+use crate::routes::content::{authorized, dto, full, list_dtos, respond, ContentItemDto};
 use crate::routes::PageQuery;
 use crate::state::AppState;
 
@@ -37,22 +36,8 @@ fn parse_step(body: &[u8], action: Action) -> Result<StepInput, ApiError> {
     let request: StepRequest = if body.iter().all(|b| b.is_ascii_whitespace()) {
         StepRequest::default()
     } else {
-        serde_json::from_slice(body).map_err(|e| {
-            let problem = if e.is_data() {
-                Problem::new(
-                    actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-                    "validation",
-                    format!("the body does not fit the schema: {e}"),
-                )
-            } else {
-                Problem::new(
-                    actix_web::http::StatusCode::BAD_REQUEST,
-                    "malformed-body",
-                    format!("the body is not valid JSON: {e}"),
-                )
-            };
-            ApiError::from(problem)
-        })?
+        serde_json::from_slice(body)
+            .map_err(|e| ApiError::from(crate::problem::body_problem(&e)))?
     };
     if action != Action::Approve && (request.publish_at.is_some() || request.unpublish_at.is_some())
     {
@@ -533,32 +518,10 @@ pub async fn my_queue(
     let queue = state
         .db(move |conn| {
             let q = queues::my_queue(conn, user, &reach)?;
-            let mut keys = std::collections::HashMap::new();
-            let mut label = |conn: &mut portal_db::DbConn,
-                             items: Vec<ContentItem>|
-             -> Result<Vec<ContentItemDto>, Error> {
-                items
-                    .into_iter()
-                    .map(|item| {
-                        let key = match keys.get(&item.site_id) {
-                            Some(k) => Clone::clone(k),
-                            None => {
-                                let k = portal_content::items::site_key_of_section(
-                                    conn,
-                                    item.section_id,
-                                )?;
-                                keys.insert(item.site_id, k.clone());
-                                k
-                            }
-                        };
-                        Ok(dto(item, key, None))
-                    })
-                    .collect()
-            };
             Ok(QueueDto {
-                claimable: label(conn, q.claimable)?,
-                claimed_by_me: label(conn, q.claimed_by_me)?,
-                awaiting_my_approval: label(conn, q.awaiting_my_approval)?,
+                claimable: list_dtos(conn, q.claimable)?,
+                claimed_by_me: list_dtos(conn, q.claimed_by_me)?,
+                awaiting_my_approval: list_dtos(conn, q.awaiting_my_approval)?,
             })
         })
         .await?;

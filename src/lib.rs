@@ -186,14 +186,23 @@ impl TestApp {
         )
         .unwrap_or_else(|e| panic!("{e}"));
         // Tests deliver to receivers on loopback and retry at once instead of after backoff.
-        let state = prepared.state.with_webhooks(
-            true,
-            portal_moderation::webhooks::Policy {
-                base_backoff: std::time::Duration::ZERO,
-                max_backoff: std::time::Duration::ZERO,
+        // Public answers are cached as in production, but the change clock is read on every
+        // request: tests write straight into the domain and read back at once.
+        // `tests/public_cache.rs` covers a non-zero freshness.
+        let state = prepared
+            .state
+            .with_public(portal_api::state::PublicConfig {
+                cache_freshness: std::time::Duration::ZERO,
                 ..Default::default()
-            },
-        );
+            })
+            .with_webhooks(
+                true,
+                portal_moderation::webhooks::Policy {
+                    base_backoff: std::time::Duration::ZERO,
+                    max_backoff: std::time::Duration::ZERO,
+                    ..Default::default()
+                },
+            );
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
         let port = listener.local_addr().expect("bound").port();
         let server = portal_api::serve(listener, state.clone(), Some(1)).expect("server starts");
@@ -207,6 +216,26 @@ impl TestApp {
             state,
             server: handle,
             db: Some(db),
+        }
+    }
+
+    /// A second server on the same database with its own public settings (and so its own public
+    /// cache), as another replica behind the load balancer would be. It shares this app's pool.
+    pub async fn replica(&self, public: portal_api::state::PublicConfig) -> TestApp {
+        let state = self.state.clone().with_public(public);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
+        let port = listener.local_addr().expect("bound").port();
+        let server = portal_api::serve(listener, state.clone(), Some(1)).expect("server starts");
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        TestApp {
+            base_url: format!("http://127.0.0.1:{port}"),
+            client: awc::Client::builder()
+                .timeout(std::time::Duration::from_secs(30))
+                .finish(),
+            state,
+            server: handle,
+            db: None,
         }
     }
 

@@ -10,7 +10,7 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::middleware::{record_metrics, request_id};
+use crate::middleware::{forget_public_cache_on_write, record_metrics, request_id};
 use crate::problem::{ensure_problem, json_error, path_error, query_error, Problem};
 use crate::state::AppState;
 
@@ -49,6 +49,7 @@ pub fn app(
         .service(web::redirect("/docs", "/docs/"))
         .default_service(web::to(route_not_found))
         .wrap(ErrorHandlers::new().default_handler(ensure_problem))
+        .wrap(from_fn(forget_public_cache_on_write))
         .wrap(from_fn(record_metrics))
         .wrap(Compress::default())
         .wrap(cors)

@@ -1,8 +1,8 @@
 //! Prometheus metrics, held in the app state (no global registry), rendered by `GET /metrics`.
 
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry,
-    TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts,
+    Registry, TextEncoder,
 };
 
 pub struct Metrics {
@@ -10,6 +10,9 @@ pub struct Metrics {
     pub http_requests_total: IntCounterVec,
     pub http_request_duration_seconds: HistogramVec,
     pub pool_wait_seconds: Histogram,
+    pub public_cache_hits: IntCounter,
+    pub public_cache_misses: IntCounter,
+    public_cache_bytes: IntGauge,
     pool_connections: IntGauge,
     pool_idle_connections: IntGauge,
     pool_max_size: IntGauge,
@@ -61,6 +64,21 @@ impl Metrics {
                 .expect("valid metric");
         let pool_max_size = IntGauge::new("db_pool_max_size", "Largest size the pool may grow to")
             .expect("valid metric");
+        let public_cache_hits = IntCounter::new(
+            "public_cache_hits_total",
+            "Public answers served from this replica's response cache",
+        )
+        .expect("valid metric");
+        let public_cache_misses = IntCounter::new(
+            "public_cache_misses_total",
+            "Public answers rendered from the database",
+        )
+        .expect("valid metric");
+        let public_cache_bytes = IntGauge::new(
+            "public_cache_bytes",
+            "Memory held by the public response cache",
+        )
+        .expect("valid metric");
         for collector in [
             Box::new(http_requests_total.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(http_request_duration_seconds.clone()),
@@ -68,6 +86,9 @@ impl Metrics {
             Box::new(pool_connections.clone()),
             Box::new(pool_idle_connections.clone()),
             Box::new(pool_max_size.clone()),
+            Box::new(public_cache_hits.clone()),
+            Box::new(public_cache_misses.clone()),
+            Box::new(public_cache_bytes.clone()),
         ] {
             registry
                 .register(collector)
@@ -78,6 +99,9 @@ impl Metrics {
             http_requests_total,
             http_request_duration_seconds,
             pool_wait_seconds,
+            public_cache_hits,
+            public_cache_misses,
+            public_cache_bytes,
             pool_connections,
             pool_idle_connections,
             pool_max_size,
@@ -85,7 +109,9 @@ impl Metrics {
     }
 
     /// The text exposition format, with the pool gauges read at scrape time.
-    pub fn render(&self, pool: &portal_db::Pool) -> String {
+    pub fn render(&self, pool: &portal_db::Pool, public_cache_bytes: usize) -> String {
+        self.public_cache_bytes
+            .set(i64::try_from(public_cache_bytes).unwrap_or(i64::MAX));
         let state = pool.state();
         self.pool_connections.set(i64::from(state.connections));
         self.pool_idle_connections

@@ -1,10 +1,11 @@
-//! Request ids and metrics, as `from_fn` middleware.
+//! Request ids, metrics and public-cache invalidation, as `from_fn` middleware.
 
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpMessage};
 
@@ -70,6 +71,23 @@ pub async fn record_metrics(
             .http_request_duration_seconds
             .with_label_values(&[method.as_str(), route.as_str()])
             .observe(started.elapsed().as_secs_f64());
+    }
+    Ok(res)
+}
+
+/// After a write through this replica, its public cache reads the change clock again, so the
+/// writer's next public read shows the change (see `crate::cache`).
+pub async fn forget_public_cache_on_write(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let state = writes
+        .then(|| req.app_data::<web::Data<AppState>>().cloned())
+        .flatten();
+    let res = next.call(req).await?;
+    if let Some(state) = state {
+        state.public_cache.invalidate();
     }
     Ok(res)
 }

@@ -1,11 +1,12 @@
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix_web::web;
 use portal_auth::{AuthConfig, JwtKeys};
 use portal_core::Error;
 use portal_db::{Backend, DbConn, Pool};
 
+use crate::cache::PublicCache;
 use crate::metrics::Metrics;
 use crate::problem::ApiError;
 
@@ -29,6 +30,20 @@ pub struct PublicConfig {
     pub stale_while_revalidate_secs: u32,
     /// Origins allowed by CORS; `*` allows any.
     pub cors_origins: Vec<String>,
+    /// Memory for rendered public answers, per replica; 0 turns the cache off.
+    pub cache_bytes: usize,
+    /// How old this replica's reading of the change clock may get before it reads it again;
+    /// zero reads it on every request. See `crate::cache`.
+    pub cache_freshness: Duration,
+}
+
+impl PublicConfig {
+    pub fn cache_control(&self) -> String {
+        format!(
+            "public, max-age={}, stale-while-revalidate={}",
+            self.max_age_secs, self.stale_while_revalidate_secs
+        )
+    }
 }
 
 impl Default for PublicConfig {
@@ -37,6 +52,8 @@ impl Default for PublicConfig {
             max_age_secs: 60,
             stale_while_revalidate_secs: 300,
             cors_origins: vec!["*".into()],
+            cache_bytes: 32 * 1024 * 1024,
+            cache_freshness: Duration::from_millis(250),
         }
     }
 }
@@ -50,6 +67,7 @@ pub struct AppState {
     pub auth: Arc<AuthRuntime>,
     pub webhooks: Arc<WebhookRuntime>,
     pub public: Arc<PublicConfig>,
+    pub public_cache: Arc<PublicCache>,
     pub metrics: Arc<Metrics>,
 }
 
@@ -64,11 +82,13 @@ impl AppState {
                 policy: portal_moderation::webhooks::Policy::default(),
             }),
             public: Arc::new(PublicConfig::default()),
+            public_cache: Arc::new(PublicCache::from_config(&PublicConfig::default())),
             metrics: Arc::new(Metrics::new()),
         }
     }
 
     pub fn with_public(mut self, public: PublicConfig) -> Self {
+        self.public_cache = Arc::new(PublicCache::from_config(&public));
         self.public = Arc::new(public);
         self
     }

@@ -11,7 +11,11 @@ use crate::state::AppState;
 /// Publishes and takes down what is due; returns how many items changed.
 pub async fn run_schedule_once(state: &AppState) -> Result<usize, crate::ApiError> {
     let report = state.db(schedule::run_due).await?;
-    Ok(report.published + report.unpublished)
+    let changed = report.published + report.unpublished;
+    if changed > 0 {
+        state.public_cache.invalidate();
+    }
+    Ok(changed)
 }
 
 async fn send(client: &awc::Client, due: &Due, allow_private: bool) -> Outcome {

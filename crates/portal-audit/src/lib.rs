@@ -118,6 +118,15 @@ impl AuditEntry {
     }
 }
 
+/// The sequence number of the newest event: a clock of every audited change, on every replica.
+/// Readers that cache what they serve compare it to know whether anything may have changed.
+pub fn head_seq(conn: &mut DbConn) -> Result<i64, Error> {
+    Ok(audit_head::table
+        .filter(audit_head::id.eq(1))
+        .select(audit_head::seq)
+        .first(conn)?)
+}
+
 /// Appends one event; call inside the transaction of the change it records, so both or neither
 /// are kept. Returns the event's sequence number.
 pub fn append(

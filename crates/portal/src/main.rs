@@ -161,6 +161,21 @@ enum Command {
             default_value = "300"
         )]
         cache_stale: String,
+        /// MiB of memory for rendered public answers per server (0 turns the cache off).
+        #[arg(
+            long = "public-cache-mb",
+            env = "PORTAL_PUBLIC_CACHE_MB",
+            default_value = "32"
+        )]
+        public_cache_mb: String,
+        /// Milliseconds a server may trust its last reading of the change clock, 0 to 450: a
+        /// change on any server reaches every server's readers within twice this plus one query.
+        #[arg(
+            long = "public-cache-freshness-ms",
+            env = "PORTAL_PUBLIC_CACHE_FRESHNESS_MS",
+            default_value = "250"
+        )]
+        public_cache_freshness_ms: String,
         /// Let webhooks call private and loopback addresses (closed networks, tests).
         #[arg(
             long = "webhooks-allow-private",
@@ -520,7 +535,26 @@ fn run(cli: Cli) -> Result<(), ConfigError> {
             cors_origins,
             cache_max_age,
             cache_stale,
+            public_cache_mb,
+            public_cache_freshness_ms,
         } => {
+            let cache_mb: usize = parse_setting(
+                &public_cache_mb,
+                "--public-cache-mb/PORTAL_PUBLIC_CACHE_MB",
+                "a whole number of MiB",
+            )?;
+            let freshness_ms: u64 = parse_setting(
+                &public_cache_freshness_ms,
+                "--public-cache-freshness-ms/PORTAL_PUBLIC_CACHE_FRESHNESS_MS",
+                "a whole number of milliseconds",
+            )?;
+            if freshness_ms > 450 {
+                return Err(ConfigError(
+                    "--public-cache-freshness-ms/PORTAL_PUBLIC_CACHE_FRESHNESS_MS: at most 450, \
+                     so a change reaches every server's readers within one second"
+                        .into(),
+                ));
+            }
             let public = portal_api::state::PublicConfig {
                 max_age_secs: parse_setting(
                     &cache_max_age,
@@ -537,6 +571,8 @@ fn run(cli: Cli) -> Result<(), ConfigError> {
                     .map(|o| o.trim().to_string())
                     .filter(|o| !o.is_empty())
                     .collect(),
+                cache_bytes: cache_mb.saturating_mul(1024 * 1024),
+                cache_freshness: Duration::from_millis(freshness_ms),
             };
             let job_interval: u64 = parse_setting(
                 &job_interval,

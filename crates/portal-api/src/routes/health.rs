@@ -55,5 +55,9 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Readiness>, 
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(state.metrics.render(&state.pool))
+        .body(
+            state
+                .metrics
+                .render(&state.pool, state.public_cache.held_bytes()),
+        )
 }

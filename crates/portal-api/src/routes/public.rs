@@ -2,8 +2,9 @@
 //! items, strong ETags and `Last-Modified` on every answer, 304 for unchanged ones.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use portal_core::{Error, Lang, PageRequest};
@@ -12,89 +13,129 @@ use portal_delivery::{changes, feeds, search};
 use portal_sections::sections::{breadcrumb, reachable_of_site};
 use portal_sections::sites;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::cache::{CachedResponse, PublicCache, Reading};
 use crate::dto::SectionRef;
 use crate::lang;
 use crate::problem::{ApiError, Problem};
 use crate::routes::content::{KindFieldsDto, TranslationRef};
 use crate::state::AppState;
 
-/// Sends `body` with a strong ETag (a digest of the bytes), `Last-Modified` and the public
-/// `Cache-Control`, or 304 with no body when the client's copy is current.
-fn conditional(
-    req: &HttpRequest,
-    state: &AppState,
-    body: Vec<u8>,
-    content_type: &str,
-    last_modified: Option<NaiveDateTime>,
-) -> HttpResponse {
-    let etag = format!("\"{}\"", &hex::encode(Sha256::digest(&body))[..32]);
-    let last_modified = last_modified.map(|t| t.and_utc());
-    let not_modified = match req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-    {
-        Some(tags) => tags.split(',').any(|t| {
-            let t = t.trim();
-            t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag
+/// Answers from a rendered response: 304 with no body when the client's copy is current (by
+/// `If-None-Match`, else `If-Modified-Since`), otherwise the body, with a strong ETag,
+/// `Last-Modified` and the public `Cache-Control` either way.
+fn respond(req: &HttpRequest, cache: &PublicCache, entry: &CachedResponse) -> HttpResponse {
+    let etag = entry.etag.as_bytes();
+    let not_modified = match req.headers().get(header::IF_NONE_MATCH) {
+        Some(tags) => tags.as_bytes().split(|b| *b == b',').any(|t| {
+            let t = t.trim_ascii();
+            t == b"*" || t.strip_prefix(b"W/").unwrap_or(t) == etag
         }),
         None => match (
             req.headers()
                 .get(header::IF_MODIFIED_SINCE)
                 .and_then(|v| v.to_str().ok()),
-            last_modified,
+            &entry.last_modified,
         ) {
-            (Some(since), Some(modified)) => DateTime::parse_from_rfc2822(since)
-                .is_ok_and(|since| modified.timestamp() <= since.timestamp()),
+            (Some(since), Some((modified, _))) => DateTime::parse_from_rfc2822(since)
+                .is_ok_and(|since| *modified <= since.timestamp()),
             _ => false,
         },
     };
-    let cache = format!(
-        "public, max-age={}, stale-while-revalidate={}",
-        state.public.max_age_secs, state.public.stale_while_revalidate_secs
-    );
     let mut builder = if not_modified {
         HttpResponse::NotModified()
     } else {
         HttpResponse::Ok()
     };
     builder
-        .insert_header((header::ETAG, etag))
-        .insert_header((header::CACHE_CONTROL, cache));
-    if let Some(modified) = last_modified {
-        builder.insert_header((
-            header::LAST_MODIFIED,
-            modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
-        ));
+        .insert_header((header::ETAG, entry.etag.clone()))
+        .insert_header((header::CACHE_CONTROL, cache.cache_control.clone()));
+    if let Some((_, modified)) = &entry.last_modified {
+        builder.insert_header((header::LAST_MODIFIED, modified.clone()));
+    }
+    if let Some(link) = &entry.link {
+        builder.insert_header((header::LINK, link.clone()));
     }
     if not_modified {
         return builder.finish();
     }
-    builder.insert_header((
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(content_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    ));
-    builder.body(body)
+    builder
+        .insert_header((header::CONTENT_TYPE, entry.content_type.clone()))
+        .body(entry.body.clone())
 }
 
-fn json_response<T: Serialize>(
-    req: &HttpRequest,
-    state: &AppState,
-    value: &T,
+/// A public answer as a handler renders it, before it is cached.
+struct Rendered {
+    body: Vec<u8>,
+    content_type: &'static str,
     last_modified: Option<NaiveDateTime>,
+    link: Option<String>,
+}
+
+impl Rendered {
+    fn json<T: Serialize>(value: &T, last_modified: Option<NaiveDateTime>) -> Result<Self, Error> {
+        Ok(Self {
+            body: serde_json::to_vec(value).map_err(|e| Error::Internal(e.to_string()))?,
+            content_type: "application/json",
+            last_modified,
+            link: None,
+        })
+    }
+}
+
+/// This replica's reading of the change clock (see `crate::cache`).
+async fn change_clock(state: &AppState) -> Result<i64, ApiError> {
+    match state.public_cache.reading() {
+        Reading::Known(version) => Ok(version),
+        Reading::Check { generation } => {
+            let read = state.db(portal_audit::head_seq).await;
+            state
+                .public_cache
+                .record(generation, read.as_ref().ok().copied());
+            read
+        }
+    }
+}
+
+/// Serves the request from the public cache, or renders it with `render` and keeps the answer.
+/// `variant` names what else the answer depends on besides the path and query (the language an
+/// `Accept-Language` header chose). Errors are never cached.
+async fn cached(
+    state: &AppState,
+    req: &HttpRequest,
+    variant: &str,
+    render: impl std::future::Future<Output = Result<Rendered, ApiError>>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = serde_json::to_vec(value).map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(conditional(
-        req,
-        state,
-        body,
-        "application/json",
-        last_modified,
-    ))
+    let cache = &state.public_cache;
+    let version = if cache.enabled() {
+        change_clock(state).await?
+    } else {
+        0
+    };
+    let key = format!(
+        "{}#{variant}",
+        req.uri().path_and_query().map_or("", |p| p.as_str())
+    );
+    if cache.enabled() {
+        if let Some(entry) = cache.get(&key, version) {
+            state.metrics.public_cache_hits.inc();
+            return Ok(respond(req, cache, &entry));
+        }
+        state.metrics.public_cache_misses.inc();
+    }
+    let rendered = render.await?;
+    let entry = Arc::new(CachedResponse::new(
+        rendered.body,
+        rendered.content_type,
+        rendered.last_modified,
+        rendered.link,
+        version,
+    ));
+    if cache.enabled() {
+        cache.put(key, entry.clone());
+    }
+    Ok(respond(req, cache, &entry))
 }
 
 /// An item in a list: no body.
@@ -340,33 +381,37 @@ pub async fn list(
         }
     }
     let request = PageRequest::new(Some(q.limit.unwrap_or(20)), q.cursor.as_deref())?;
-    let page = state
-        .db(move |conn| {
-            let filter = filter_from(conn, &q)?;
-            let (rows, next_cursor, total, capped) = match numbered {
-                Some((page, size)) => {
-                    let (rows, total, capped) = items::numbered(conn, &filter, page, size)?;
-                    (rows, None, Some(total), Some(capped))
-                }
-                None => {
-                    let page = items::list(conn, &filter, &request)?;
-                    (page.items, page.next_cursor, None, None)
-                }
-            };
-            let keys = SiteKeys::load(conn, &rows)?;
-            let modified = rows.iter().map(|i| i.updated_at).max();
-            Ok((
-                PublicPage {
-                    items: rows.iter().map(|i| summary(i, &keys.of(i))).collect(),
-                    next_cursor,
-                    total,
-                    total_is_capped: capped,
-                },
-                modified,
-            ))
-        })
-        .await?;
-    json_response(&req, &state, &page.0, page.1)
+    let db = state.clone();
+    cached(&state, &req, "", async move {
+        let (page, modified) = db
+            .db(move |conn| {
+                let filter = filter_from(conn, &q)?;
+                let (rows, next_cursor, total, capped) = match numbered {
+                    Some((page, size)) => {
+                        let (rows, total, capped) = items::numbered(conn, &filter, page, size)?;
+                        (rows, None, Some(total), Some(capped))
+                    }
+                    None => {
+                        let page = items::list(conn, &filter, &request)?;
+                        (page.items, page.next_cursor, None, None)
+                    }
+                };
+                let keys = SiteKeys::load(conn, &rows)?;
+                let modified = rows.iter().map(|i| i.updated_at).max();
+                Ok((
+                    PublicPage {
+                        items: rows.iter().map(|i| summary(i, &keys.of(i))).collect(),
+                        next_cursor,
+                        total,
+                        total_is_capped: capped,
+                    },
+                    modified,
+                ))
+            })
+            .await?;
+        Ok(Rendered::json(&page, modified)?)
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -397,14 +442,18 @@ pub async fn published_item(
 ) -> Result<HttpResponse, ApiError> {
     let lang = lang::resolve(&req, query.lang.as_deref())?;
     let id = path.into_inner();
-    let (item, modified) = state
-        .db(move |conn| {
-            let item = items::by_id(conn, id)?;
-            let modified = item.updated_at;
-            Ok((detail(conn, item, lang)?, modified))
-        })
-        .await?;
-    json_response(&req, &state, &item, Some(modified))
+    let db = state.clone();
+    cached(&state, &req, lang.code(), async move {
+        let (item, modified) = db
+            .db(move |conn| {
+                let item = items::by_id(conn, id)?;
+                let modified = item.updated_at;
+                Ok((detail(conn, item, lang)?, modified))
+            })
+            .await?;
+        Ok(Rendered::json(&item, Some(modified))?)
+    })
+    .await
 }
 
 /// Finds a published item by its slug; an old slug still resolves, with `canonical_slug` (and a
@@ -433,25 +482,26 @@ pub async fn item_by_slug(
 ) -> Result<HttpResponse, ApiError> {
     let lang = lang::resolve(&req, query.lang.as_deref())?;
     let (site, language, slug) = path.into_inner();
-    let (item, modified, redirected) = state
-        .db(move |conn| {
-            let site = sites::active_by_key(conn, &site)?;
-            let (item, redirected) = items::by_slug(conn, site.id, &language, &slug)?;
-            let modified = item.updated_at;
-            Ok((detail(conn, item, lang)?, modified, redirected))
-        })
-        .await?;
-    let mut res = json_response(&req, &state, &item, Some(modified))?;
-    if redirected {
-        let link = format!(
-            "</api/v1/sites/{}/content/{}/{}>; rel=\"canonical\"",
-            item.item.site, item.item.language, item.canonical_slug
-        );
-        if let Ok(value) = HeaderValue::from_str(&link) {
-            res.headers_mut().insert(header::LINK, value);
+    let db = state.clone();
+    cached(&state, &req, lang.code(), async move {
+        let (item, modified, redirected) = db
+            .db(move |conn| {
+                let site = sites::active_by_key(conn, &site)?;
+                let (item, redirected) = items::by_slug(conn, site.id, &language, &slug)?;
+                let modified = item.updated_at;
+                Ok((detail(conn, item, lang)?, modified, redirected))
+            })
+            .await?;
+        let mut rendered = Rendered::json(&item, Some(modified))?;
+        if redirected {
+            rendered.link = Some(format!(
+                "</api/v1/sites/{}/content/{}/{}>; rel=\"canonical\"",
+                item.item.site, item.item.language, item.canonical_slug
+            ));
         }
-    }
-    Ok(res)
+        Ok(rendered)
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -517,37 +567,41 @@ pub async fn search_items(
     if q.q.chars().count() > 200 {
         return Err(Error::invalid_parameter("q", "at most 200 characters").into());
     }
-    let results = state
-        .db(move |conn| {
-            let filter = filter_from(
-                conn,
-                &ContentQuery {
-                    site: q.site.clone(),
-                    section: q.section,
-                    include_descendants: q.include_descendants,
-                    kind: q.kind.clone(),
-                    language: q.language.clone(),
-                    ..ContentQuery::default()
-                },
-            )?;
-            let (hits, has_more) = search::search(conn, &q.q, &filter, page, page_size)?;
-            let items: Vec<PublishedItem> = hits.iter().map(|h| h.item.clone()).collect();
-            let keys = SiteKeys::load(conn, &items)?;
-            Ok(SearchResults {
-                items: hits
-                    .into_iter()
-                    .map(|h| SearchHit {
-                        item: summary(&h.item, &keys.of(&h.item)),
-                        score: h.score,
-                        snippet: h.snippet,
-                    })
-                    .collect(),
-                page,
-                has_more,
+    let db = state.clone();
+    cached(&state, &req, "", async move {
+        let results = db
+            .db(move |conn| {
+                let filter = filter_from(
+                    conn,
+                    &ContentQuery {
+                        site: q.site.clone(),
+                        section: q.section,
+                        include_descendants: q.include_descendants,
+                        kind: q.kind.clone(),
+                        language: q.language.clone(),
+                        ..ContentQuery::default()
+                    },
+                )?;
+                let (hits, has_more) = search::search(conn, &q.q, &filter, page, page_size)?;
+                let items: Vec<PublishedItem> = hits.iter().map(|h| h.item.clone()).collect();
+                let keys = SiteKeys::load(conn, &items)?;
+                Ok(SearchResults {
+                    items: hits
+                        .into_iter()
+                        .map(|h| SearchHit {
+                            item: summary(&h.item, &keys.of(&h.item)),
+                            score: h.score,
+                            snippet: h.snippet,
+                        })
+                        .collect(),
+                    page,
+                    has_more,
+                })
             })
-        })
-        .await?;
-    json_response(&req, &state, &results, None)
+            .await?;
+        Ok(Rendered::json(&results, None)?)
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -609,41 +663,45 @@ pub async fn change_feed(
             .map_err(|_| Error::invalid_parameter("since", "is not a cursor of the change feed"))?,
         None => 0,
     };
-    let page = state
-        .db(move |conn| {
-            let site_id = match &q.site {
-                Some(key) => Some(sites::active_by_key(conn, key)?.id),
-                None => None,
-            };
-            let changes = changes::after(conn, site_id, since, limit)?;
-            let mut out = Vec::with_capacity(changes.len());
-            let mut last = since;
-            for change in changes {
-                last = change.seq;
-                let live = match change.event_type.as_str() {
-                    "content.published" | "content.updated" => {
-                        items::by_id(conn, change.item_id).ok()
-                    }
-                    _ => None,
+    let db = state.clone();
+    cached(&state, &req, "", async move {
+        let page = db
+            .db(move |conn| {
+                let site_id = match &q.site {
+                    Some(key) => Some(sites::active_by_key(conn, key)?.id),
+                    None => None,
                 };
-                let key = match &live {
-                    Some(item) => SiteKeys::load(conn, std::slice::from_ref(item))?.of(item),
-                    None => String::new(),
-                };
-                out.push(ChangeDto {
-                    change: change.event_type.trim_start_matches("content.").to_string(),
-                    item_id: change.item_id,
-                    at: change.at.and_utc(),
-                    item: live.as_ref().map(|i| summary(i, &key)),
-                });
-            }
-            Ok(ChangePage {
-                changes: out,
-                next_cursor: portal_core::Cursor::encode(&last.to_string()),
+                let changes = changes::after(conn, site_id, since, limit)?;
+                let mut out = Vec::with_capacity(changes.len());
+                let mut last = since;
+                for change in changes {
+                    last = change.seq;
+                    let live = match change.event_type.as_str() {
+                        "content.published" | "content.updated" => {
+                            items::by_id(conn, change.item_id).ok()
+                        }
+                        _ => None,
+                    };
+                    let key = match &live {
+                        Some(item) => SiteKeys::load(conn, std::slice::from_ref(item))?.of(item),
+                        None => String::new(),
+                    };
+                    out.push(ChangeDto {
+                        change: change.event_type.trim_start_matches("content.").to_string(),
+                        item_id: change.item_id,
+                        at: change.at.and_utc(),
+                        item: live.as_ref().map(|i| summary(i, &key)),
+                    });
+                }
+                Ok(ChangePage {
+                    changes: out,
+                    next_cursor: portal_core::Cursor::encode(&last.to_string()),
+                })
             })
-        })
-        .await?;
-    json_response(&req, &state, &page, None)
+            .await?;
+        Ok(Rendered::json(&page, None)?)
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -670,77 +728,79 @@ async fn feed(
         .parse::<Lang>()
         .map_err(|e| Error::invalid_parameter("language", e))?;
     let self_path = req.uri().to_string();
-    let (xml, modified) = state
-        .db(move |conn| {
-            let site = sites::active_by_key(conn, &site)?;
-            let filter = filter_from(
-                conn,
-                &ContentQuery {
-                    site: Some(site.key.clone()),
-                    section: query.section,
-                    include_descendants: Some(true),
-                    language: Some(language.clone()),
-                    ..ContentQuery::default()
-                },
-            )?;
-            let lang: Lang = language.parse().unwrap_or_default();
-            let title = lang
-                .pick(&site.name_vi, site.name_en.as_deref())
-                .to_string();
-            let self_url = format!("{}{}", site.base_url.trim_end_matches('/'), self_path);
-            let channel = feeds::Channel {
-                title: &title,
-                link: &site.base_url,
-                description: &title,
-                language: &language,
-                self_url: &self_url,
-            };
-            let (xml, modified) = match kind {
-                "sitemap" => {
-                    let all = items::newest(
-                        conn,
-                        &Filter {
-                            site_id: Some(site.id),
-                            ..Filter::default()
-                        },
-                        50_000,
-                    )?;
-                    (
-                        feeds::sitemap(&all, &site.base_url),
-                        all.iter().map(|i| i.updated_at).max(),
-                    )
-                }
-                _ => {
-                    let newest = items::newest(conn, &filter, FEED_SIZE)?;
-                    let modified = newest.iter().map(|i| i.updated_at).max();
-                    let xml = if kind == "rss" {
-                        feeds::rss(&channel, &newest, &site.base_url)
-                    } else {
-                        feeds::atom(
-                            &channel,
-                            &newest,
-                            &site.base_url,
-                            &format!("tag:{},2026:{}", site.key, language),
+    let db = state.clone();
+    cached(&state, &req, "", async move {
+        let (xml, modified) = db
+            .db(move |conn| {
+                let site = sites::active_by_key(conn, &site)?;
+                let filter = filter_from(
+                    conn,
+                    &ContentQuery {
+                        site: Some(site.key.clone()),
+                        section: query.section,
+                        include_descendants: Some(true),
+                        language: Some(language.clone()),
+                        ..ContentQuery::default()
+                    },
+                )?;
+                let lang: Lang = language.parse().unwrap_or_default();
+                let title = lang
+                    .pick(&site.name_vi, site.name_en.as_deref())
+                    .to_string();
+                let self_url = format!("{}{}", site.base_url.trim_end_matches('/'), self_path);
+                let channel = feeds::Channel {
+                    title: &title,
+                    link: &site.base_url,
+                    description: &title,
+                    language: &language,
+                    self_url: &self_url,
+                };
+                let (xml, modified) = match kind {
+                    "sitemap" => {
+                        let all = items::newest(
+                            conn,
+                            &Filter {
+                                site_id: Some(site.id),
+                                ..Filter::default()
+                            },
+                            50_000,
+                        )?;
+                        (
+                            feeds::sitemap(&all, &site.base_url),
+                            all.iter().map(|i| i.updated_at).max(),
                         )
-                    };
-                    (xml, modified)
-                }
-            };
-            Ok((xml, modified))
+                    }
+                    _ => {
+                        let newest = items::newest(conn, &filter, FEED_SIZE)?;
+                        let modified = newest.iter().map(|i| i.updated_at).max();
+                        let xml = if kind == "rss" {
+                            feeds::rss(&channel, &newest, &site.base_url)
+                        } else {
+                            feeds::atom(
+                                &channel,
+                                &newest,
+                                &site.base_url,
+                                &format!("tag:{},2026:{}", site.key, language),
+                            )
+                        };
+                        (xml, modified)
+                    }
+                };
+                Ok((xml, modified))
+            })
+            .await?;
+        Ok(Rendered {
+            body: xml.into_bytes(),
+            content_type: match kind {
+                "rss" => "application/rss+xml; charset=utf-8",
+                "atom" => "application/atom+xml; charset=utf-8",
+                _ => "application/xml; charset=utf-8",
+            },
+            last_modified: modified,
+            link: None,
         })
-        .await?;
-    let content_type = match kind {
-        "rss" => "application/rss+xml; charset=utf-8",
-        "atom" => "application/atom+xml; charset=utf-8",
-        _ => "application/xml; charset=utf-8",
-    };
-    Ok(conditional(
-        &req,
-        &state,
-        xml.into_bytes(),
-        content_type,
-        modified,
-    ))
+    })
+    .await
 }
 
 /// RSS 2.0 feed of a site's (or section's) newest 50 items.

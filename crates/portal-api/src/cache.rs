@@ -1,0 +1,304 @@
+//! The public response cache: rendered answers of the public API kept in memory, per replica,
+//! so the portal's front page and section pages are served without touching the database.
+//!
+//! Correctness across replicas rests on one number, the audit head's sequence
+//! (`portal_audit::head_seq`). Every change a reader could see — publication, update,
+//! unpublication, archiving, a section or site change — is audited in the same transaction that
+//! makes it, so the sequence moves whenever a public answer may have changed. Each entry records
+//! the sequence it was rendered at and is served only while the replica's view of the sequence
+//! is the same. A replica reads the sequence again when its last reading is older than
+//! `freshness` (250 ms by default), so a change committed on any replica reaches readers of
+//! every replica within twice `freshness` plus one query: inside the one second the delivery
+//! issue asks for. A write through this replica's own API forgets the reading at once, so its own
+//! readers see their change on the next request.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use actix_web::http::header::HeaderValue;
+use actix_web::web::Bytes;
+use chrono::NaiveDateTime;
+use sha2::{Digest, Sha256};
+
+use crate::state::PublicConfig;
+
+/// One rendered answer and the validators sent with it.
+#[derive(Debug)]
+pub struct CachedResponse {
+    pub body: Bytes,
+    pub content_type: HeaderValue,
+    /// Strong: a digest of the body.
+    pub etag: HeaderValue,
+    pub last_modified: Option<(i64, HeaderValue)>,
+    /// `Link` header (the canonical URL of an item reached by a former slug).
+    pub link: Option<HeaderValue>,
+    /// The audit sequence this answer was rendered at.
+    pub version: i64,
+}
+
+impl CachedResponse {
+    pub fn new(
+        body: Vec<u8>,
+        content_type: &'static str,
+        last_modified: Option<NaiveDateTime>,
+        link: Option<String>,
+        version: i64,
+    ) -> Self {
+        let etag = format!("\"{}\"", &hex::encode(Sha256::digest(&body))[..32]);
+        Self {
+            etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\"")),
+            content_type: HeaderValue::from_static(content_type),
+            last_modified: last_modified.and_then(|t| {
+                let t = t.and_utc();
+                HeaderValue::from_str(&t.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+                    .ok()
+                    .map(|v| (t.timestamp(), v))
+            }),
+            link: link.and_then(|l| HeaderValue::from_str(&l).ok()),
+            body: Bytes::from(body),
+            version,
+        }
+    }
+
+    fn weight(&self, key: &str) -> usize {
+        self.body.len() + key.len() + 256
+    }
+}
+
+struct Clock {
+    version: i64,
+    checked_at: Option<Instant>,
+    /// Moved by every local write, so a reading that started before it is not trusted after.
+    generation: u64,
+    /// When a request set out to read the version; others keep the previous reading meanwhile.
+    /// A time, not a flag, so a reader that never reports back (its client went away) holds
+    /// the others off for at most one `freshness`.
+    refresh_started: Option<Instant>,
+}
+
+#[derive(Default)]
+struct Entries {
+    version: i64,
+    map: HashMap<String, Arc<CachedResponse>>,
+    /// Insertion order, for evicting the oldest when the budget is spent.
+    order: VecDeque<String>,
+    bytes: usize,
+}
+
+/// What a request learnt from the clock.
+pub enum Reading {
+    /// The version is known and fresh enough.
+    Known(i64),
+    /// The caller must read the version from the database and report it with `record`.
+    Check { generation: u64 },
+}
+
+pub struct PublicCache {
+    /// The `Cache-Control` of every public answer, rendered once.
+    pub cache_control: HeaderValue,
+    budget_bytes: usize,
+    freshness: Duration,
+    clock: Mutex<Clock>,
+    entries: RwLock<Entries>,
+}
+
+impl PublicCache {
+    /// `budget_bytes` 0 turns the cache off; `freshness` 0 reads the version on every request.
+    pub fn new(budget_bytes: usize, freshness: Duration) -> Self {
+        Self::with_cache_control(
+            budget_bytes,
+            freshness,
+            &PublicConfig::default().cache_control(),
+        )
+    }
+
+    pub fn from_config(config: &PublicConfig) -> Self {
+        Self::with_cache_control(
+            config.cache_bytes,
+            config.cache_freshness,
+            &config.cache_control(),
+        )
+    }
+
+    fn with_cache_control(budget_bytes: usize, freshness: Duration, cache_control: &str) -> Self {
+        Self {
+            cache_control: HeaderValue::from_str(cache_control)
+                .unwrap_or(HeaderValue::from_static("public")),
+            budget_bytes,
+            freshness,
+            clock: Mutex::new(Clock {
+                version: 0,
+                checked_at: None,
+                generation: 0,
+                refresh_started: None,
+            }),
+            entries: RwLock::new(Entries::default()),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.budget_bytes > 0
+    }
+
+    /// The version to serve at, or a request to read it. While one request reads it, the others
+    /// keep serving the previous reading for up to one more `freshness`, so no answer is served
+    /// from a reading older than twice `freshness`.
+    pub fn reading(&self) -> Reading {
+        let Ok(mut clock) = self.clock.lock() else {
+            return Reading::Check { generation: 0 };
+        };
+        let fresh = clock
+            .checked_at
+            .is_some_and(|at| at.elapsed() < self.freshness);
+        let someone_reading = clock
+            .refresh_started
+            .is_some_and(|at| at.elapsed() < self.freshness);
+        if fresh || (someone_reading && clock.checked_at.is_some()) {
+            return Reading::Known(clock.version);
+        }
+        clock.refresh_started = Some(Instant::now());
+        Reading::Check {
+            generation: clock.generation,
+        }
+    }
+
+    /// Records a version read from the database (or that the read failed, with `None`).
+    pub fn record(&self, generation: u64, version: Option<i64>) {
+        if let Ok(mut clock) = self.clock.lock() {
+            clock.refresh_started = None;
+            if let Some(version) = version {
+                if clock.generation == generation {
+                    clock.version = version;
+                    clock.checked_at = Some(Instant::now());
+                }
+            }
+        }
+    }
+
+    /// Forgets the version reading: this replica has just written.
+    pub fn invalidate(&self) {
+        if let Ok(mut clock) = self.clock.lock() {
+            clock.checked_at = None;
+            clock.generation = clock.generation.wrapping_add(1);
+        }
+    }
+
+    pub fn get(&self, key: &str, version: i64) -> Option<Arc<CachedResponse>> {
+        let entries = self.entries.read().ok()?;
+        entries
+            .map
+            .get(key)
+            .filter(|e| e.version == version)
+            .cloned()
+    }
+
+    /// Keeps `response` under `key`, dropping everything of an older version first and the
+    /// oldest entries when the budget is spent. An answer bigger than an eighth of the budget
+    /// (a large sitemap) is not kept.
+    pub fn put(&self, key: String, response: Arc<CachedResponse>) {
+        let weight = response.weight(&key);
+        if weight > self.budget_bytes / 8 {
+            return;
+        }
+        let Ok(mut entries) = self.entries.write() else {
+            return;
+        };
+        if response.version < entries.version {
+            return;
+        }
+        if response.version > entries.version {
+            entries.map.clear();
+            entries.order.clear();
+            entries.bytes = 0;
+            entries.version = response.version;
+        }
+        while entries.bytes + weight > self.budget_bytes {
+            let Some(oldest) = entries.order.pop_front() else {
+                break;
+            };
+            if let Some(gone) = entries.map.remove(&oldest) {
+                entries.bytes -= gone.weight(&oldest);
+            }
+        }
+        if let Some(previous) = entries.map.insert(key.clone(), response) {
+            entries.bytes -= previous.weight(&key);
+            entries.order.retain(|k| k != &key);
+        }
+        entries.bytes += weight;
+        entries.order.push_back(key);
+    }
+
+    /// Bytes held now, for the metrics.
+    pub fn held_bytes(&self) -> usize {
+        self.entries.read().map(|e| e.bytes).unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(version: i64, size: usize) -> Arc<CachedResponse> {
+        Arc::new(CachedResponse::new(
+            vec![b'x'; size],
+            "application/json",
+            None,
+            None,
+            version,
+        ))
+    }
+
+    #[test]
+    fn answers_only_at_the_version_they_were_rendered_at() {
+        let cache = PublicCache::new(1 << 20, Duration::ZERO);
+        cache.put("/a".into(), response(3, 10));
+        assert!(cache.get("/a", 3).is_some());
+        assert!(cache.get("/a", 4).is_none());
+        cache.put("/b".into(), response(4, 10));
+        assert!(
+            cache.get("/a", 3).is_none(),
+            "a newer version drops older entries"
+        );
+        cache.put("/a".into(), response(3, 10));
+        assert!(
+            cache.get("/a", 3).is_none(),
+            "an answer older than the cache is not kept"
+        );
+    }
+
+    #[test]
+    fn stays_within_its_budget_by_dropping_the_oldest() {
+        let cache = PublicCache::new(8 * 1024, Duration::ZERO);
+        for i in 0..40 {
+            cache.put(format!("/{i}"), response(1, 500));
+        }
+        assert!(cache.held_bytes() <= 8 * 1024);
+        assert!(cache.get("/39", 1).is_some());
+        assert!(cache.get("/0", 1).is_none());
+        cache.put("/huge".into(), response(1, 4 * 1024));
+        assert!(
+            cache.get("/huge", 1).is_none(),
+            "bigger than an eighth of the budget"
+        );
+    }
+
+    #[test]
+    fn a_local_write_makes_the_next_reader_check_the_version() {
+        let cache = PublicCache::new(1 << 20, Duration::from_secs(3600));
+        let Reading::Check { generation } = cache.reading() else {
+            panic!("nothing read yet");
+        };
+        cache.record(generation, Some(7));
+        assert!(matches!(cache.reading(), Reading::Known(7)));
+        cache.invalidate();
+        let Reading::Check { generation: after } = cache.reading() else {
+            panic!("invalidated");
+        };
+        // A reading that started before the write is not trusted after it.
+        cache.record(generation, Some(7));
+        assert!(matches!(cache.reading(), Reading::Check { .. }));
+        cache.record(after, Some(8));
+        assert!(matches!(cache.reading(), Reading::Known(8)));
+    }
+}

@@ -216,6 +216,17 @@ async fn filters_and_their_bad_values(app: TestApp) {
     app.get("/api/v1/content?section=999999").await.problem(404);
     app.get("/api/v1/search").await.problem(400);
     app.get("/api/v1/search?q=%20%20").await.problem(400);
+    // Full-text query syntax in a query is only ever text: no words is a 400, operators are
+    // words like any other.
+    let doc = app
+        .get("/api/v1/search?q=%22%28%29*%3A%5E")
+        .await
+        .problem(400);
+    assert_eq!(doc["errors"][0]["field"], "q", "{doc}");
+    for q in ["NEAR%28a%20b%29", "a%20OR%20b", "%22quang%22%20-nam", "title%3Anam"] {
+        let res = app.get(&format!("/api/v1/search?q={q}")).await;
+        assert_eq!(res.status, 200, "{q}: {}", res.text());
+    }
     app.get("/api/v1/changes?since=garbage").await.problem(400);
 }
 

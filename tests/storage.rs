@@ -19,13 +19,16 @@ struct Column {
     not_null: i64,
 }
 
-/// (table, column, NOT NULL) for every application table; diesel's own bookkeeping excluded.
+/// (table, column, NOT NULL) for every application table; diesel's own bookkeeping excluded, and
+/// the full-text index, which each backend builds its own way (an FTS5 table and its shadow
+/// tables on SQLite, a generated tsvector column on PostgreSQL).
 fn columns(conn: &mut DbConn) -> BTreeSet<(String, String, bool)> {
     let rows: Vec<Column> = match conn {
         DbConn::Sqlite(c) => diesel::sql_query(
             "SELECT m.name AS table_name, p.name AS column_name, CAST(MAX(p.\"notnull\", p.pk > 0) AS BIGINT) AS not_null \
              FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'",
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations' \
+             AND m.name NOT LIKE 'published_search%'",
         )
         .load(c)
         .unwrap(),
@@ -33,7 +36,8 @@ fn columns(conn: &mut DbConn) -> BTreeSet<(String, String, bool)> {
             "SELECT table_name::text AS table_name, column_name::text AS column_name, \
              CASE WHEN is_nullable = 'NO' THEN 1::bigint ELSE 0::bigint END AS not_null \
              FROM information_schema.columns \
-             WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations'",
+             WHERE table_schema = 'public' AND table_name <> '__diesel_schema_migrations' \
+             AND NOT (table_name = 'published_items' AND column_name = 'search_vector')",
         )
         .load(c)
         .unwrap(),

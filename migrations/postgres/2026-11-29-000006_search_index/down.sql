@@ -1,0 +1,2 @@
+DROP INDEX published_items_search;
+ALTER TABLE published_items DROP COLUMN search_vector;

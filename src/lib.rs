@@ -336,7 +336,18 @@ impl TestApp {
     }
 
     pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
-        let mut req = self.client.get(self.url(path));
+        self.request_with("GET", path, headers).await
+    }
+
+    /// Sends `method path` with extra headers and no body.
+    pub async fn request_with(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
+        let method = actix_web::http::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut req = self.client.request(method, self.url(path));
         for (name, value) in headers {
             req = req.insert_header((*name, *value));
         }

@@ -30,7 +30,7 @@ async fn wrong_method_is_problem_405_with_allow(app: TestApp) {
         .await;
     let doc = res.problem(405);
     assert_eq!(doc["type"], "urn:problem:portal:method-not-allowed");
-    assert_eq!(res.header("allow").as_deref(), Some("GET"));
+    assert_eq!(res.header("allow").as_deref(), Some("GET, HEAD"));
     let res = app.get("/api/v1/tools/slug").await;
     res.problem(405);
     assert_eq!(res.header("allow").as_deref(), Some("POST"));

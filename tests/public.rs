@@ -18,6 +18,7 @@ on_every_backend!(
     feeds_and_sitemap_are_well_formed_xml,
     a_renamed_slug_still_resolves_to_the_canonical_one,
     cors_lets_frontends_read,
+    head_answers_like_get_without_a_body,
 );
 
 fn ids(page: &Value) -> Vec<i64> {
@@ -223,7 +224,12 @@ async fn filters_and_their_bad_values(app: TestApp) {
         .await
         .problem(400);
     assert_eq!(doc["errors"][0]["field"], "q", "{doc}");
-    for q in ["NEAR%28a%20b%29", "a%20OR%20b", "%22quang%22%20-nam", "title%3Anam"] {
+    for q in [
+        "NEAR%28a%20b%29",
+        "a%20OR%20b",
+        "%22quang%22%20-nam",
+        "title%3Anam",
+    ] {
         let res = app.get(&format!("/api/v1/search?q={q}")).await;
         assert_eq!(res.status, 200, "{q}: {}", res.text());
     }
@@ -620,4 +626,39 @@ async fn cors_lets_frontends_read(app: TestApp) {
         .unwrap_or_default()
         .to_lowercase()
         .contains("etag"));
+}
+
+async fn head_answers_like_get_without_a_body(app: TestApp) {
+    let id = app.publish(
+        "quang-nam",
+        "tin-tuc-su-kien",
+        "Chỉ tiêu đề",
+        "<p>x</p>",
+        "vi",
+    );
+    for path in [
+        format!("/api/v1/content/{id}"),
+        "/api/v1/content?site=quang-nam".to_string(),
+        "/api/v1/sites/quang-nam/rss.xml".to_string(),
+    ] {
+        let get = app.get(&path).await;
+        let head = app.request_with("HEAD", &path, &[]).await;
+        assert_eq!(head.status, 200, "{path}");
+        assert_eq!(head.text(), "", "{path}: no body");
+        assert_eq!(head.header("etag"), get.header("etag"), "{path}");
+        assert_eq!(
+            head.header("content-length"),
+            Some(get.text().len().to_string()),
+            "{path}"
+        );
+        let etag = get.header("etag").expect("an ETag");
+        let revalidated = app
+            .request_with("HEAD", &path, &[("if-none-match", &etag)])
+            .await;
+        assert_eq!(revalidated.status, 304, "{path}");
+    }
+    let missing = app
+        .request_with("HEAD", "/api/v1/content/999999", &[])
+        .await;
+    assert_eq!(missing.status, 404);
 }

@@ -10,7 +10,7 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::middleware::{forget_public_cache_on_write, record_metrics, request_id};
+use crate::middleware::{forget_public_cache_on_write, head_as_get, record_metrics, request_id};
 use crate::problem::{ensure_problem, json_error, path_error, query_error, Problem};
 use crate::state::AppState;
 
@@ -49,6 +49,7 @@ pub fn app(
         .service(web::redirect("/docs", "/docs/"))
         .default_service(web::to(route_not_found))
         .wrap(ErrorHandlers::new().default_handler(ensure_problem))
+        .wrap(from_fn(head_as_get))
         .wrap(from_fn(forget_public_cache_on_write))
         .wrap(from_fn(record_metrics))
         .wrap(Compress::default())
@@ -70,6 +71,7 @@ impl AllowedMethods {
             .map(|(path, item)| {
                 let methods = [
                     ("GET", item.get.is_some()),
+                    ("HEAD", item.get.is_some()),
                     ("POST", item.post.is_some()),
                     ("PUT", item.put.is_some()),
                     ("PATCH", item.patch.is_some()),

@@ -1,4 +1,4 @@
-//! Request ids, metrics and public-cache invalidation, as `from_fn` middleware.
+//! Request ids, metrics, HEAD and public-cache invalidation, as `from_fn` middleware.
 
 use std::time::Instant;
 
@@ -73,6 +73,19 @@ pub async fn record_metrics(
             .observe(started.elapsed().as_secs_f64());
     }
     Ok(res)
+}
+
+/// Answers HEAD wherever GET is answered (RFC 9110 §9.3.2): the request is routed as a GET,
+/// and the HTTP/1 codec, which noted the HEAD when it read the request, sends the headers (with
+/// the GET's `Content-Length`) and no body.
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    next.call(req).await
 }
 
 /// After a write through this replica, its public cache reads the change clock again, so the

@@ -20,6 +20,7 @@ use actix_web::http::header::HeaderValue;
 use actix_web::web::Bytes;
 use chrono::NaiveDateTime;
 use sha2::{Digest, Sha256};
+use tokio::sync::Notify;
 
 use crate::state::PublicConfig;
 
@@ -101,6 +102,33 @@ pub struct PublicCache {
     freshness: Duration,
     clock: Mutex<Clock>,
     entries: RwLock<Entries>,
+    /// Keys being rendered now. Requests for the same key wait for that render instead of
+    /// running the same queries side by side (a cold front page under load, or every page right
+    /// after a publication).
+    rendering: Mutex<HashMap<String, Arc<Notify>>>,
+}
+
+/// What a request that missed the cache should do.
+pub enum Turn<'a> {
+    /// Render the answer; dropping the guard wakes the requests waiting for it.
+    Render(RenderGuard<'a>),
+    /// Another request is rendering this key: wait, then look again.
+    Wait(Arc<Notify>),
+}
+
+pub struct RenderGuard<'a> {
+    cache: &'a PublicCache,
+    key: String,
+}
+
+impl Drop for RenderGuard<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut rendering) = self.cache.rendering.lock() {
+            if let Some(waiting) = rendering.remove(&self.key) {
+                waiting.notify_waiters();
+            }
+        }
+    }
 }
 
 impl PublicCache {
@@ -134,6 +162,7 @@ impl PublicCache {
                 refresh_started: None,
             }),
             entries: RwLock::new(Entries::default()),
+            rendering: Mutex::new(HashMap::new()),
         }
     }
 
@@ -229,6 +258,41 @@ impl PublicCache {
         entries.order.push_back(key);
     }
 
+    /// Claims the render of `key`, or hands back the render to wait for with `wait_for`.
+    pub fn take_turn(&self, key: &str) -> Turn<'_> {
+        let Ok(mut rendering) = self.rendering.lock() else {
+            return Turn::Render(RenderGuard {
+                cache: self,
+                key: String::new(),
+            });
+        };
+        if let Some(notify) = rendering.get(key) {
+            return Turn::Wait(notify.clone());
+        }
+        rendering.insert(key.to_string(), Arc::new(Notify::new()));
+        Turn::Render(RenderGuard {
+            cache: self,
+            key: key.to_string(),
+        })
+    }
+
+    /// Waits until the render of `key` that `notify` belongs to has finished (or was dropped).
+    pub async fn wait_for(&self, key: &str, notify: Arc<Notify>) {
+        let notified = notify.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        // The render may have ended between `take_turn` and `enable`: then the key is free or
+        // belongs to another render, and there is nothing to wait for.
+        let still_ours = self
+            .rendering
+            .lock()
+            .map(|r| r.get(key).is_some_and(|n| Arc::ptr_eq(n, &notify)))
+            .unwrap_or(false);
+        if still_ours {
+            notified.await;
+        }
+    }
+
     /// Bytes held now, for the metrics.
     pub fn held_bytes(&self) -> usize {
         self.entries.read().map(|e| e.bytes).unwrap_or(0)
@@ -300,5 +364,35 @@ mod tests {
         assert!(matches!(cache.reading(), Reading::Check { .. }));
         cache.record(after, Some(8));
         assert!(matches!(cache.reading(), Reading::Known(8)));
+    }
+
+    #[actix_web::test]
+    async fn one_request_renders_a_key_while_the_others_wait_for_it() {
+        let cache = Arc::new(PublicCache::new(1 << 20, Duration::ZERO));
+        let Turn::Render(guard) = cache.take_turn("/a") else {
+            panic!("the first request renders");
+        };
+        assert!(
+            matches!(cache.take_turn("/b"), Turn::Render(_)),
+            "other keys do not wait"
+        );
+        let Turn::Wait(notify) = cache.take_turn("/a") else {
+            panic!("the second request for the key waits");
+        };
+        let waiting = cache.clone();
+        let waiter = actix_web::rt::spawn(async move { waiting.wait_for("/a", notify).await });
+        actix_web::rt::task::yield_now().await;
+        assert!(!waiter.is_finished(), "still rendering");
+        cache.put("/a".into(), response(1, 10));
+        drop(guard);
+        actix_web::rt::time::timeout(Duration::from_secs(5), waiter)
+            .await
+            .expect("woken when the render ends")
+            .expect("the waiter ran");
+        assert!(cache.get("/a", 1).is_some());
+        assert!(
+            matches!(cache.take_turn("/a"), Turn::Render(_)),
+            "the key is free again"
+        );
     }
 }

@@ -15,7 +15,7 @@ use portal_sections::sites;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::cache::{CachedResponse, PublicCache, Reading};
+use crate::cache::{CachedResponse, PublicCache, Reading, Turn};
 use crate::dto::SectionRef;
 use crate::lang;
 use crate::problem::{ApiError, Problem};
@@ -117,10 +117,23 @@ async fn cached(
         "{}#{variant}",
         req.uri().path_and_query().map_or("", |p| p.as_str())
     );
+    // Held until the answer is kept, so requests waiting for it find it.
+    let mut _rendering = None;
     if cache.enabled() {
         if let Some(entry) = cache.get(&key, version) {
             state.metrics.public_cache_hits.inc();
             return Ok(respond(req, cache, &entry));
+        }
+        match cache.take_turn(&key) {
+            Turn::Render(guard) => _rendering = Some(guard),
+            // Waits once: if that render failed or was of another version, render here.
+            Turn::Wait(notify) => {
+                cache.wait_for(&key, notify).await;
+                if let Some(entry) = cache.get(&key, version) {
+                    state.metrics.public_cache_hits.inc();
+                    return Ok(respond(req, cache, &entry));
+                }
+            }
         }
         state.metrics.public_cache_misses.inc();
     }

@@ -129,7 +129,7 @@ notes="$(awk '/^## /{found=1} found' docs/benchmarks.md 2> /dev/null || true)"
     echo "|---|---|---|---|---|---|---|"
     cat "$ROWS"
     echo
-    echo "The 304 line counts as non-2xx by wrk's reckoning: every answer there is a 304 by design."
+    echo "non-2xx is wrk's count of answers with a status of 400 or more (a 304 is not one of them)."
     if [ -n "$notes" ]; then
         echo
         echo "$notes"

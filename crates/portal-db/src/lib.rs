@@ -28,6 +28,18 @@ pub fn ping(conn: &mut DbConn) -> Result<(), portal_core::Error> {
         .map_err(|e| portal_core::Error::Unavailable(e.to_string()))
 }
 
+/// Refreshes PostgreSQL's planner statistics after a bulk load, which autovacuum would only do
+/// later: with the counts of an empty table the planner picks bitmap scans and sorts where an
+/// index walk is right. SQLite plans from its indexes alone and is left as it is.
+pub fn refresh_statistics(conn: &mut DbConn) -> Result<(), portal_core::Error> {
+    use diesel::connection::SimpleConnection;
+    if let DbConn::Pg(pg) = conn {
+        pg.batch_execute("ANALYZE")
+            .map_err(|e| portal_core::Error::Internal(e.to_string()))?;
+    }
+    Ok(())
+}
+
 /// A transaction for work that writes. On SQLite it takes the write lock first: a transaction
 /// that reads and only later writes would otherwise fail with SQLITE_BUSY (without waiting) when
 /// another writer committed in between. On PostgreSQL it is a plain transaction.

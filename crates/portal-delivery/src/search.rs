@@ -2,7 +2,7 @@
 //! Every published item keeps a folded copy of its title and text (lower-case, no marks, đ as d);
 //! the query is folded the same way and matched word by word through a full-text index (FTS5 on
 //! SQLite, a GIN-indexed tsvector on PostgreSQL), kept by the database in the same transaction
-//! as publication. The most relevant matches by the index's own measure are then ranked again:
+//! as publication. The newest matches are then ranked:
 //! exact-diacritic matches above folded ones, title matches above body matches; each hit on the
 //! page gets a highlighted snippet.
 
@@ -17,7 +17,7 @@ use portal_db::DbConn;
 
 use crate::items::{Filter, PublishedItem};
 
-/// How many of the most relevant matching items are ranked.
+/// How many of the newest matching items are ranked.
 pub const CANDIDATES: i64 = 500;
 pub const MAX_TERMS: usize = 8;
 
@@ -90,11 +90,13 @@ struct Matched {
     item_id: i64,
 }
 
-/// Ids of the `CANDIDATES` most relevant published items that have every word and pass the
-/// filter: by bm25 with titles weighing ten times the text on SQLite's FTS5 index, by `ts_rank`
-/// with titles at weight A on PostgreSQL's GIN-indexed tsvector. Section ids are numbers read
-/// from the database, so they are written into the SQL; everything else is bound.
-fn most_relevant(
+/// Ids of the `CANDIDATES` newest-made published items (highest ids) that have every word and
+/// pass the filter, from SQLite's FTS5 index or PostgreSQL's GIN-indexed tsvector. Newest by id
+/// rather than by a relevance score: the index hands matches over in id order, so a query of
+/// common words stops after a few hundred rows instead of scoring every match (a bm25 order over
+/// 83,000 matches of "dau tu" in the demo data took 90 ms, this 2 ms). Section ids are numbers
+/// read from the database, so they are written into the SQL; everything else is bound.
+fn newest_matches(
     conn: &mut DbConn,
     words: &[&str],
     sections: &[i64],
@@ -116,9 +118,11 @@ fn most_relevant(
                 .map(|w| format!("\"{w}\""))
                 .collect::<Vec<_>>()
                 .join(" ");
+            // CROSS JOIN keeps the index as the outer loop; otherwise SQLite walks a small
+            // section's items and runs the full-text query once per item (650 ms, not 40).
             let mut query = diesel::sql_query(
                 "SELECT p.item_id FROM published_search \
-                 JOIN published_items p ON p.item_id = published_search.rowid \
+                 CROSS JOIN published_items p ON p.item_id = published_search.rowid \
                  WHERE published_search MATCH ?",
             )
             .into_boxed::<Sqlite>()
@@ -136,7 +140,7 @@ fn most_relevant(
                     .bind::<Text, _>(language.clone());
             }
             query
-                .sql(" ORDER BY bm25(published_search, 10.0, 1.0), p.published_at DESC LIMIT ?")
+                .sql(" ORDER BY published_search.rowid DESC LIMIT ?")
                 .bind::<BigInt, _>(CANDIDATES)
                 .load(c)?
         }
@@ -169,10 +173,7 @@ fn most_relevant(
                     .bind::<Text, _>(language.clone());
             }
             query
-                .sql(format!(
-                    " ORDER BY ts_rank(p.search_vector, q) DESC, p.published_at DESC LIMIT {}",
-                    placeholder()
-                ))
+                .sql(format!(" ORDER BY p.item_id DESC LIMIT {}", placeholder()))
                 .bind::<BigInt, _>(CANDIDATES)
                 .load(c)?
         }
@@ -215,7 +216,7 @@ pub fn search(
         ));
     }
     let visible = crate::items::visible_for(conn, filter)?;
-    let ids = most_relevant(conn, &words, &visible, filter)?;
+    let ids = newest_matches(conn, &words, &visible, filter)?;
     let candidates: Vec<(PublishedItem, String)> = published_items::table
         .filter(published_items::item_id.eq_any(&ids))
         .select((PublishedItem::as_select(), published_items::search_text))

@@ -519,6 +519,8 @@ fn run(cli: Cli) -> Result<(), ConfigError> {
             if let Some(count) = demo_content {
                 let added = portal_content::demo::generate(&mut conn, count, demo_seed)
                     .map_err(|e| ConfigError(format!("--demo-content: {e}")))?;
+                portal_db::refresh_statistics(&mut conn)
+                    .map_err(|e| ConfigError(format!("--demo-content: {e}")))?;
                 println!(
                     "{}: published {added} demo items (seed {demo_seed})",
                     url.masked()

@@ -19,6 +19,7 @@ on_every_backend!(
     a_renamed_slug_still_resolves_to_the_canonical_one,
     cors_lets_frontends_read,
     head_answers_like_get_without_a_body,
+    a_site_past_one_sitemap_file_gets_a_sitemap_index,
 );
 
 fn ids(page: &Value) -> Vec<i64> {
@@ -663,4 +664,76 @@ async fn head_answers_like_get_without_a_body(app: TestApp) {
         .request_with("HEAD", "/api/v1/content/999999", &[])
         .await;
     assert_eq!(missing.status, 404);
+}
+
+fn locs(xml: &str) -> Vec<String> {
+    roxmltree::Document::parse(xml)
+        .expect("sitemap XML parses")
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect()
+}
+
+async fn a_site_past_one_sitemap_file_gets_a_sitemap_index(app: TestApp) {
+    // Two URLs a file instead of the protocol's 50,000, so five items need three files.
+    let small_files = app
+        .replica(portal_api::state::PublicConfig {
+            sitemap_urls: 2,
+            ..Default::default()
+        })
+        .await;
+    for n in 1..=5 {
+        app.publish(
+            "quang-nam",
+            "tin-tuc-su-kien",
+            &format!("Tin số {n}"),
+            "<p>x</p>",
+            "vi",
+        );
+    }
+    let index = small_files
+        .get("/api/v1/sites/quang-nam/sitemap.xml")
+        .await
+        .text();
+    let doc = roxmltree::Document::parse(&index).expect("the index parses");
+    assert_eq!(doc.root_element().tag_name().name(), "sitemapindex");
+    assert_eq!(
+        doc.root_element().tag_name().namespace(),
+        Some("http://www.sitemaps.org/schemas/sitemap/0.9")
+    );
+    assert_eq!(
+        locs(&index),
+        (1..=3)
+            .map(|n| format!("https://quangnam.gov.vn/sitemap.xml?page={n}"))
+            .collect::<Vec<_>>()
+    );
+    let mut listed = Vec::new();
+    for page in 1..=3 {
+        let part = small_files
+            .get(&format!("/api/v1/sites/quang-nam/sitemap.xml?page={page}"))
+            .await
+            .text();
+        listed.extend(locs(&part));
+    }
+    let mut expected: Vec<String> = (1..=5)
+        .map(|n| format!("https://quangnam.gov.vn/vi/tin-so-{n}"))
+        .collect();
+    assert_eq!(listed, expected, "every item once, oldest first");
+    small_files
+        .get("/api/v1/sites/quang-nam/sitemap.xml?page=4")
+        .await
+        .problem(404);
+    let doc = small_files
+        .get("/api/v1/sites/quang-nam/sitemap.xml?page=0")
+        .await
+        .problem(400);
+    assert_eq!(doc["errors"][0]["field"], "page", "{doc}");
+
+    // With the protocol's limit, the same site is one plain sitemap.
+    let whole = app.get("/api/v1/sites/quang-nam/sitemap.xml").await.text();
+    let mut one_file = locs(&whole);
+    one_file.sort();
+    expected.sort();
+    assert_eq!(one_file, expected);
 }

@@ -35,6 +35,8 @@ pub struct PublicConfig {
     /// How old this replica's reading of the change clock may get before it reads it again;
     /// zero reads it on every request. See `crate::cache`.
     pub cache_freshness: Duration,
+    /// Items per sitemap file, at most the protocol's 50,000; a site with more gets an index.
+    pub sitemap_urls: usize,
 }
 
 impl PublicConfig {
@@ -54,6 +56,7 @@ impl Default for PublicConfig {
             cors_origins: vec!["*".into()],
             cache_bytes: 32 * 1024 * 1024,
             cache_freshness: Duration::from_millis(250),
+            sitemap_urls: crate::routes::public::SITEMAP_MAX_URLS,
         }
     }
 }

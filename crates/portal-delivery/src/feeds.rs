@@ -138,6 +138,21 @@ pub fn sitemap(items: &[PublishedItem], base_url: &str) -> String {
     xml
 }
 
+/// A sitemap index (sitemaps.org) naming `parts` sitemaps at `<base_url>/sitemap.xml?page=N`,
+/// for a site with more items than one sitemap may hold.
+pub fn sitemap_index(base_url: &str, parts: i64) -> String {
+    let base = base_url.trim_end_matches('/');
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for part in 1..=parts {
+        xml.push_str(&format!(
+            "<sitemap><loc>{}</loc></sitemap>\n",
+            escape(&format!("{base}/sitemap.xml?page={part}"))
+        ));
+    }
+    xml.push_str("</sitemapindex>\n");
+    xml
+}
+
 #[cfg(test)]
 mod tests {
     use super::escape;

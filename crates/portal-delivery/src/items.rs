@@ -268,6 +268,37 @@ pub fn numbered(
     Ok((items, ids.len().min(MAX_PAGE_DEPTH as usize) as i64, capped))
 }
 
+/// How many published items `filter` shows, every one counted: for sitemaps, which must list
+/// them all, not for pages a reader waits on.
+pub fn count_all(conn: &mut DbConn, filter: &Filter) -> Result<i64, Error> {
+    let visible = visible_for(conn, filter)?;
+    Ok(visible_query!(filter, &visible, ListedItem)
+        .select(diesel::dsl::count_star())
+        .first(conn)?)
+}
+
+/// Part `part` (from 1) of what `filter` shows, `per_part` items a part, oldest first: a part
+/// keeps its items as new ones are published, so crawlers refetch only the last part.
+pub fn oldest_first_part(
+    conn: &mut DbConn,
+    filter: &Filter,
+    per_part: i64,
+    part: i64,
+) -> Result<Vec<PublishedItem>, Error> {
+    let visible = visible_for(conn, filter)?;
+    Ok(visible_query!(filter, &visible, ListedItem)
+        .order((
+            published_items::published_at.asc(),
+            published_items::item_id.asc(),
+        ))
+        .offset((part - 1) * per_part)
+        .limit(per_part)
+        .load::<ListedItem>(conn)?
+        .into_iter()
+        .map(PublishedItem::from)
+        .collect())
+}
+
 pub fn by_id(conn: &mut DbConn, id: i64) -> Result<PublishedItem, Error> {
     let item: PublishedItem = published_items::table
         .filter(published_items::item_id.eq(id))

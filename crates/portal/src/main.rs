@@ -575,6 +575,7 @@ fn run(cli: Cli) -> Result<(), ConfigError> {
                     .collect(),
                 cache_bytes: cache_mb.saturating_mul(1024 * 1024),
                 cache_freshness: Duration::from_millis(freshness_ms),
+                ..portal_api::state::PublicConfig::default()
             };
             let job_interval: u64 = parse_setting(
                 &job_interval,

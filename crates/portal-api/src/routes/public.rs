@@ -729,6 +729,9 @@ pub struct FeedQuery {
 
 const FEED_SIZE: i64 = 50;
 
+/// URLs one sitemap file may hold (sitemaps.org).
+pub const SITEMAP_MAX_URLS: usize = 50_000;
+
 async fn feed(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -769,20 +772,6 @@ async fn feed(
                     self_url: &self_url,
                 };
                 let (xml, modified) = match kind {
-                    "sitemap" => {
-                        let all = items::newest(
-                            conn,
-                            &Filter {
-                                site_id: Some(site.id),
-                                ..Filter::default()
-                            },
-                            50_000,
-                        )?;
-                        (
-                            feeds::sitemap(&all, &site.base_url),
-                            all.iter().map(|i| i.updated_at).max(),
-                        )
-                    }
                     _ => {
                         let newest = items::newest(conn, &filter, FEED_SIZE)?;
                         let modified = newest.iter().map(|i| i.updated_at).max();
@@ -804,10 +793,10 @@ async fn feed(
             .await?;
         Ok(Rendered {
             body: xml.into_bytes(),
-            content_type: match kind {
-                "rss" => "application/rss+xml; charset=utf-8",
-                "atom" => "application/atom+xml; charset=utf-8",
-                _ => "application/xml; charset=utf-8",
+            content_type: if kind == "rss" {
+                "application/rss+xml; charset=utf-8"
+            } else {
+                "application/atom+xml; charset=utf-8"
             },
             last_modified: modified,
             link: None,
@@ -858,14 +847,26 @@ pub async fn atom(
     feed(state, req, path.into_inner(), query.into_inner(), "atom").await
 }
 
-/// The sitemap of a site's published items (`<base_url>/<language>/<slug>`).
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SitemapQuery {
+    /// One part of a sitemap index, from 1; absent for the sitemap (or the index) itself.
+    #[param(minimum = 1)]
+    pub page: Option<i64>,
+}
+
+/// The sitemap of a site's published items (`<base_url>/<language>/<slug>`). Past 50,000 items
+/// (the protocol's limit per file) it is a sitemap index naming `<base_url>/sitemap.xml?page=N`,
+/// each part holding 50,000 items, oldest first.
 #[utoipa::path(
     tag = "public",
-    params(("site" = String, Path, description = "Site key")),
+    params(("site" = String, Path, description = "Site key"), SitemapQuery),
     responses(
-        (status = 200, description = "sitemaps.org XML", body = String, content_type = "application/xml"),
+        (status = 200, description = "sitemaps.org XML: a urlset, or a sitemapindex when the site has more items than one file may hold", body = String, content_type = "application/xml"),
         (status = 304, description = "Unchanged since the client's copy"),
-        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site, or no such part", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites/{site}/sitemap.xml")]
@@ -873,16 +874,48 @@ pub async fn sitemap(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
+    query: web::Query<SitemapQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    feed(
-        state,
-        req,
-        path.into_inner(),
-        FeedQuery {
-            section: None,
-            language: None,
-        },
-        "sitemap",
-    )
+    let site = path.into_inner();
+    let page = query.into_inner().page;
+    if page.is_some_and(|p| p < 1) {
+        return Err(Error::invalid_parameter("page", "from 1").into());
+    }
+    let per_part = i64::try_from(state.public.sitemap_urls.clamp(1, SITEMAP_MAX_URLS)).unwrap_or(1);
+    let db = state.clone();
+    cached(&state, &req, "", async move {
+        let (xml, modified) = db
+            .db(move |conn| {
+                let site = sites::active_by_key(conn, &site)?;
+                let filter = Filter {
+                    site_id: Some(site.id),
+                    ..Filter::default()
+                };
+                let total = items::count_all(conn, &filter)?;
+                let parts = (total + per_part - 1) / per_part;
+                let part = match page {
+                    None if parts > 1 => {
+                        return Ok((feeds::sitemap_index(&site.base_url, parts), None));
+                    }
+                    None => 1,
+                    Some(part) if part <= parts.max(1) => part,
+                    Some(part) => {
+                        return Err(Error::not_found("sitemap part", part));
+                    }
+                };
+                let listed = items::oldest_first_part(conn, &filter, per_part, part)?;
+                Ok((
+                    feeds::sitemap(&listed, &site.base_url),
+                    listed.iter().map(|i| i.updated_at).max(),
+                ))
+            })
+            .await?;
+        Ok(Rendered {
+            body: xml.into_bytes(),
+            content_type: "application/xml; charset=utf-8",
+            last_modified: modified,
+            link: None,
+        })
+    })
     .await
 }

@@ -771,22 +771,17 @@ async fn feed(
                     language: &language,
                     self_url: &self_url,
                 };
-                let (xml, modified) = match kind {
-                    _ => {
-                        let newest = items::newest(conn, &filter, FEED_SIZE)?;
-                        let modified = newest.iter().map(|i| i.updated_at).max();
-                        let xml = if kind == "rss" {
-                            feeds::rss(&channel, &newest, &site.base_url)
-                        } else {
-                            feeds::atom(
-                                &channel,
-                                &newest,
-                                &site.base_url,
-                                &format!("tag:{},2026:{}", site.key, language),
-                            )
-                        };
-                        (xml, modified)
-                    }
+                let newest = items::newest(conn, &filter, FEED_SIZE)?;
+                let modified = newest.iter().map(|i| i.updated_at).max();
+                let xml = if kind == "rss" {
+                    feeds::rss(&channel, &newest, &site.base_url)
+                } else {
+                    feeds::atom(
+                        &channel,
+                        &newest,
+                        &site.base_url,
+                        &format!("tag:{},2026:{}", site.key, language),
+                    )
                 };
                 Ok((xml, modified))
             })

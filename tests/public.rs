@@ -20,6 +20,7 @@ on_every_backend!(
     cors_lets_frontends_read,
     head_answers_like_get_without_a_body,
     a_site_past_one_sitemap_file_gets_a_sitemap_index,
+    answers_are_compressed_for_clients_that_accept_it,
 );
 
 fn ids(page: &Value) -> Vec<i64> {
@@ -736,4 +737,63 @@ async fn a_site_past_one_sitemap_file_gets_a_sitemap_index(app: TestApp) {
     one_file.sort();
     expected.sort();
     assert_eq!(one_file, expected);
+}
+
+fn gunzip(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_string(&mut text)
+        .expect("a gzip body");
+    text
+}
+
+async fn answers_are_compressed_for_clients_that_accept_it(app: TestApp) {
+    let body = "<p>Quảng Nam đẩy mạnh chuyển đổi số trong các cơ quan nhà nước.</p>".repeat(40);
+    let id = app.publish("quang-nam", "tin-tuc-su-kien", "Chuyển đổi số", &body, "vi");
+    let path = format!("/api/v1/content/{id}");
+    let plain = app.get(&path).await;
+    assert_eq!(plain.header("content-encoding"), None);
+
+    let gzipped = app
+        .get_with(&path, &[("accept-encoding", "br;q=0.5, gzip")])
+        .await;
+    assert_eq!(gzipped.status, 200);
+    assert_eq!(gzipped.header("content-encoding").as_deref(), Some("gzip"));
+    assert!(gzipped.body.len() < plain.body.len() / 3, "it is smaller");
+    assert_eq!(gunzip(&gzipped.body), plain.text());
+    assert!(gzipped
+        .header("vary")
+        .is_some_and(|v| v.to_lowercase().contains("accept-encoding")));
+    let gzip_tag = gzipped.header("etag").expect("an ETag");
+    assert_ne!(
+        Some(&gzip_tag),
+        plain.header("etag").as_ref(),
+        "another representation"
+    );
+    // Either tag revalidates: a client may have held the other representation.
+    for tag in [gzip_tag, plain.header("etag").expect("an ETag")] {
+        let res = app
+            .get_with(
+                &path,
+                &[("accept-encoding", "gzip"), ("if-none-match", &tag)],
+            )
+            .await;
+        assert_eq!(res.status, 304);
+    }
+
+    let refused = app
+        .get_with(&path, &[("accept-encoding", "gzip;q=0, identity")])
+        .await;
+    assert_eq!(refused.header("content-encoding"), None);
+    assert_eq!(refused.text(), plain.text());
+
+    // What is not kept precompressed is compressed on the way out.
+    let feed = app
+        .get_with(
+            "/api/v1/sites/quang-nam/rss.xml",
+            &[("accept-encoding", "br")],
+        )
+        .await;
+    assert_eq!(feed.header("content-encoding").as_deref(), Some("br"));
 }

@@ -31,6 +31,9 @@ pub struct CachedResponse {
     pub content_type: HeaderValue,
     /// Strong: a digest of the body.
     pub etag: HeaderValue,
+    /// The body gzipped once, for clients that accept it, and its own strong ETag (a different
+    /// representation needs a different one, RFC 9110 §8.8.3). None for small bodies.
+    pub gzip: Option<(Bytes, HeaderValue)>,
     pub last_modified: Option<(i64, HeaderValue)>,
     /// `Link` header (the canonical URL of an item reached by a former slug).
     pub link: Option<HeaderValue>,
@@ -45,9 +48,20 @@ impl CachedResponse {
         last_modified: Option<NaiveDateTime>,
         link: Option<String>,
         version: i64,
+        precompress: bool,
     ) -> Self {
-        let etag = format!("\"{}\"", &hex::encode(Sha256::digest(&body))[..32]);
+        let digest = &hex::encode(Sha256::digest(&body))[..32];
+        let etag = format!("\"{digest}\"");
+        let gzip = (precompress && body.len() >= GZIP_FROM_BYTES)
+            .then(|| gzip(&body))
+            .flatten()
+            .and_then(|gz| {
+                HeaderValue::from_str(&format!("\"{digest}-gzip\""))
+                    .ok()
+                    .map(|tag| (Bytes::from(gz), tag))
+            });
         Self {
+            gzip,
             etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\"")),
             content_type: HeaderValue::from_static(content_type),
             last_modified: last_modified.and_then(|t| {
@@ -63,8 +77,21 @@ impl CachedResponse {
     }
 
     fn weight(&self, key: &str) -> usize {
-        self.body.len() + key.len() + 256
+        self.body.len() + self.gzip.as_ref().map_or(0, |(gz, _)| gz.len()) + key.len() + 256
     }
+}
+
+/// Below this a body goes out as it is (or as the compression middleware makes it).
+const GZIP_FROM_BYTES: usize = 1024;
+
+fn gzip(body: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 3),
+        flate2::Compression::default(),
+    );
+    encoder.write_all(body).ok()?;
+    encoder.finish().ok()
 }
 
 struct Clock {
@@ -310,6 +337,7 @@ mod tests {
             None,
             None,
             version,
+            false,
         ))
     }
 

@@ -26,11 +26,19 @@ use crate::state::AppState;
 /// `If-None-Match`, else `If-Modified-Since`), otherwise the body, with a strong ETag,
 /// `Last-Modified` and the public `Cache-Control` either way.
 fn respond(req: &HttpRequest, cache: &PublicCache, entry: &CachedResponse) -> HttpResponse {
-    let etag = entry.etag.as_bytes();
+    let gzip = entry.gzip.as_ref().filter(|_| accepts_gzip(req));
+    let etag = gzip.map_or(&entry.etag, |(_, tag)| tag);
     let not_modified = match req.headers().get(header::IF_NONE_MATCH) {
+        // Either representation's tag: the client may have had the other one before.
         Some(tags) => tags.as_bytes().split(|b| *b == b',').any(|t| {
             let t = t.trim_ascii();
-            t == b"*" || t.strip_prefix(b"W/").unwrap_or(t) == etag
+            let t = t.strip_prefix(b"W/").unwrap_or(t);
+            t == b"*"
+                || t == entry.etag.as_bytes()
+                || entry
+                    .gzip
+                    .as_ref()
+                    .is_some_and(|(_, tag)| t == tag.as_bytes())
         }),
         None => match (
             req.headers()
@@ -49,8 +57,14 @@ fn respond(req: &HttpRequest, cache: &PublicCache, entry: &CachedResponse) -> Ht
         HttpResponse::Ok()
     };
     builder
-        .insert_header((header::ETAG, entry.etag.clone()))
+        .insert_header((header::ETAG, etag.clone()))
         .insert_header((header::CACHE_CONTROL, cache.cache_control.clone()));
+    if entry.gzip.is_some() {
+        builder.insert_header((
+            header::VARY,
+            header::HeaderValue::from_static("accept-encoding"),
+        ));
+    }
     if let Some((_, modified)) = &entry.last_modified {
         builder.insert_header((header::LAST_MODIFIED, modified.clone()));
     }
@@ -60,9 +74,46 @@ fn respond(req: &HttpRequest, cache: &PublicCache, entry: &CachedResponse) -> Ht
     if not_modified {
         return builder.finish();
     }
-    builder
-        .insert_header((header::CONTENT_TYPE, entry.content_type.clone()))
-        .body(entry.body.clone())
+    builder.insert_header((header::CONTENT_TYPE, entry.content_type.clone()));
+    match gzip {
+        Some((body, _)) => builder
+            .insert_header((
+                header::CONTENT_ENCODING,
+                header::HeaderValue::from_static("gzip"),
+            ))
+            .body(body.clone()),
+        None => builder.body(entry.body.clone()),
+    }
+}
+
+/// Whether `Accept-Encoding` takes gzip (by name or `*`, with a q-value above zero).
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    let Some(accepted) = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    // gzip named outright decides; otherwise `*` does.
+    let mut any = false;
+    for part in accepted.split(',') {
+        let mut pieces = part.split(';');
+        let coding = pieces.next().unwrap_or("").trim();
+        let taken = !pieces.any(|p| {
+            p.trim()
+                .strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        if coding.eq_ignore_ascii_case("gzip") {
+            return taken;
+        }
+        if coding == "*" {
+            any = taken;
+        }
+    }
+    any
 }
 
 /// A public answer as a handler renders it, before it is cached.
@@ -144,6 +195,7 @@ async fn cached(
         rendered.last_modified,
         rendered.link,
         version,
+        cache.enabled(),
     ));
     if cache.enabled() {
         cache.put(key, entry.clone());

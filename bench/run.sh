@@ -6,8 +6,8 @@
 # Builds the release binary, seeds ITEMS demo items, starts the server, and measures with wrk
 # (64 connections) GET /healthz (the framework's ceiling on this machine), the newest 20 of a
 # section, an item by slug, a search for an unaccented two-word query, and a conditional GET
-# answered 304, then the list, the item and the search again with the response cache off (the
-# cost of a cache miss). Writes the table to docs/benchmarks.md, keeping the notes below the
+# answered 304, the list to a client that takes gzip, then the list, the item and the search
+# again with the response cache off (the cost of a cache miss). Writes the table to docs/benchmarks.md, keeping the notes below the
 # table. Figures are ratios to /healthz of the same run, because these machines are noisy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,6 +81,7 @@ run_backend() { # label database-url
         measure "item by slug" "$item"
         measure "search \"dau tu\"" "$search"
         measure "conditional GET (304)" "$list" "If-None-Match: $etag"
+        measure "newest 20 of a section, gzip" "$list" "Accept-Encoding: gzip"
     } > "$WORK/$label.tsv"
     local peak
     peak="$(stop_server "$pid")"

@@ -21,6 +21,7 @@ on_every_backend!(
     head_answers_like_get_without_a_body,
     a_site_past_one_sitemap_file_gets_a_sitemap_index,
     answers_are_compressed_for_clients_that_accept_it,
+    section_order_follows_the_section_tree_then_newest,
 );
 
 fn ids(page: &Value) -> Vec<i64> {
@@ -796,4 +797,90 @@ async fn answers_are_compressed_for_clients_that_accept_it(app: TestApp) {
         )
         .await;
     assert_eq!(feed.header("content-encoding").as_deref(), Some("br"));
+}
+
+fn depth_first(nodes: &[Value], out: &mut Vec<i64>) {
+    for node in nodes {
+        out.push(node["id"].as_i64().expect("a section id"));
+        depth_first(
+            node["children"].as_array().map_or(&[][..], Vec::as_slice),
+            out,
+        );
+    }
+}
+
+async fn section_order_follows_the_section_tree_then_newest(app: TestApp) {
+    let tree = app.get("/api/v1/sites/quang-nam/sections").await.json();
+    let mut tree_order = Vec::new();
+    depth_first(tree["items"].as_array().expect("roots"), &mut tree_order);
+    let news = app.section_id("quang-nam", "tin-tuc-su-kien").await;
+    let laws = app
+        .section_id("quang-nam", "van-ban-quy-pham-phap-luat")
+        .await;
+    let rank = |id: i64| {
+        tree_order
+            .iter()
+            .position(|s| *s == id)
+            .expect("in the tree")
+    };
+    let (first, second) = if rank(news) < rank(laws) {
+        ("tin-tuc-su-kien", "van-ban-quy-pham-phap-luat")
+    } else {
+        ("van-ban-quy-pham-phap-luat", "tin-tuc-su-kien")
+    };
+    // Published alternately, so newest-first would interleave the two sections.
+    let a1 = app.publish("quang-nam", first, "Một", "<p>x</p>", "vi");
+    let b1 = app.publish("quang-nam", second, "Hai", "<p>x</p>", "vi");
+    let a2 = app.publish("quang-nam", first, "Ba", "<p>x</p>", "vi");
+    let b2 = app.publish("quang-nam", second, "Bốn", "<p>x</p>", "vi");
+    let expected = vec![a2, a1, b2, b1];
+
+    let newest = app.get("/api/v1/content?site=quang-nam").await.json();
+    assert_eq!(ids(&newest), [b2, a2, b1, a1]);
+
+    let mut walked = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/content?site=quang-nam&sort=section&limit=1&cursor={c}"),
+            None => "/api/v1/content?site=quang-nam&sort=section&limit=1".to_string(),
+        };
+        let page = app.get(&path).await.json();
+        walked.extend(ids(&page));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(walked, expected, "by cursor, one item a page");
+
+    let mut numbered = Vec::new();
+    for page in 1..=2 {
+        let res = app
+            .get(&format!(
+                "/api/v1/content?site=quang-nam&sort=section&page={page}&page_size=3"
+            ))
+            .await
+            .json();
+        assert_eq!(res["total"], 4);
+        numbered.extend(ids(&res));
+    }
+    assert_eq!(numbered, expected, "by page number");
+
+    let doc = app.get("/api/v1/content?sort=oldest").await.problem(400);
+    assert_eq!(doc["errors"][0]["field"], "sort", "{doc}");
+    let newest_cursor = app
+        .get("/api/v1/content?site=quang-nam&limit=1")
+        .await
+        .json()["next_cursor"]
+        .as_str()
+        .expect("more than one item")
+        .to_string();
+    let doc = app
+        .get(&format!(
+            "/api/v1/content?site=quang-nam&sort=section&cursor={newest_cursor}"
+        ))
+        .await
+        .problem(400);
+    assert_eq!(doc["errors"][0]["field"], "cursor", "{doc}");
 }

@@ -229,16 +229,139 @@ pub fn list(
     Ok(Page::from_rows(rows, page, key))
 }
 
-/// Deepest page a numbered listing may reach; cursors go further.
-pub const MAX_PAGE_DEPTH: i64 = 10_000;
+/// The sections `filter` shows, in the order readers meet them: site by site, then depth first
+/// through each site's tree, siblings by position.
+fn sections_in_tree_order(conn: &mut DbConn, filter: &Filter) -> Result<Vec<i64>, Error> {
+    let shown: std::collections::HashSet<i64> = visible_for(conn, filter)?.into_iter().collect();
+    let mut query = sections::table
+        .inner_join(sites::table)
+        .filter(sites::active.eq(true))
+        .select(portal_sections::Section::as_select())
+        .into_boxed();
+    if let Some(site) = filter.site_id {
+        query = query.filter(sections::site_id.eq(site));
+    }
+    let mut by_site: std::collections::BTreeMap<i64, Vec<portal_sections::Section>> =
+        Default::default();
+    for section in query.load::<portal_sections::Section>(conn)? {
+        by_site.entry(section.site_id).or_default().push(section);
+    }
+    fn depth_first(nodes: Vec<portal_sections::SectionNode>, out: &mut Vec<i64>) {
+        for node in nodes {
+            out.push(node.section.id);
+            depth_first(node.children, out);
+        }
+    }
+    let mut order = Vec::new();
+    for (_, in_site) in by_site {
+        depth_first(portal_sections::sections::build_tree(in_site), &mut order);
+    }
+    order.retain(|id| shown.contains(id));
+    Ok(order)
+}
 
-/// A numbered page, with a total counted up to `MAX_PAGE_DEPTH` (never the whole table).
-pub fn numbered(
+fn section_key(item: &PublishedItem) -> String {
+    format!("{}|{}", item.section_id, key(item))
+}
+
+/// Published items in section order (see `sections_in_tree_order`), newest first within a
+/// section, by cursor. Each section is read through its own (section, published_at, id) index,
+/// one after the other until the page is full.
+pub fn list_by_section(
+    conn: &mut DbConn,
+    filter: &Filter,
+    page: &PageRequest,
+) -> Result<Page<PublishedItem>, Error> {
+    let order = sections_in_tree_order(conn, filter)?;
+    let (start, after) = match &page.after {
+        Some(raw) => {
+            let bad = || Error::invalid_parameter("cursor", "is not a cursor of this list");
+            let (section, rest) = raw.split_once('|').ok_or_else(bad)?;
+            let section: i64 = section.parse().map_err(|_| bad())?;
+            let at = order.iter().position(|s| *s == section).ok_or_else(bad)?;
+            (at, Some(parse_key(rest)?))
+        }
+        None => (0, None),
+    };
+    let wanted = page.fetch_limit() as usize;
+    let mut rows: Vec<PublishedItem> = Vec::with_capacity(wanted);
+    for (i, section) in order[start..].iter().enumerate() {
+        let one = [*section];
+        let mut query = visible_query!(filter, &one, ListedItem);
+        if let (0, Some((at, id))) = (i, after) {
+            query = query.filter(
+                published_items::published_at
+                    .lt(at)
+                    .or(published_items::published_at
+                        .eq(at)
+                        .and(published_items::item_id.lt(id))),
+            );
+        }
+        rows.extend(
+            query
+                .order((
+                    published_items::published_at.desc(),
+                    published_items::item_id.desc(),
+                ))
+                .limit((wanted - rows.len()) as i64)
+                .load::<ListedItem>(conn)?
+                .into_iter()
+                .map(PublishedItem::from),
+        );
+        if rows.len() >= wanted {
+            break;
+        }
+    }
+    Ok(Page::from_rows(rows, page, section_key))
+}
+
+/// A numbered page in section order, with a total counted up to `MAX_PAGE_DEPTH`: each
+/// section's items are counted only as far as the cap still needs.
+pub fn numbered_by_section(
     conn: &mut DbConn,
     filter: &Filter,
     page: i64,
     page_size: i64,
 ) -> Result<(Vec<PublishedItem>, i64, bool), Error> {
+    let mut skip = check_depth(page, page_size)?;
+    let order = sections_in_tree_order(conn, filter)?;
+    let mut rows = Vec::new();
+    let mut total = 0;
+    for section in order {
+        if total > MAX_PAGE_DEPTH {
+            break;
+        }
+        let one = [section];
+        let here = visible_query!(filter, &one, ListedItem)
+            .select(published_items::item_id)
+            .limit(MAX_PAGE_DEPTH + 1 - total)
+            .load::<i64>(conn)?
+            .len() as i64;
+        total += here;
+        if (rows.len() as i64) < page_size && skip < here {
+            rows.extend(
+                visible_query!(filter, &one, ListedItem)
+                    .order((
+                        published_items::published_at.desc(),
+                        published_items::item_id.desc(),
+                    ))
+                    .offset(skip)
+                    .limit(page_size - rows.len() as i64)
+                    .load::<ListedItem>(conn)?
+                    .into_iter()
+                    .map(PublishedItem::from),
+            );
+        }
+        skip = (skip - here).max(0);
+    }
+    Ok((rows, total.min(MAX_PAGE_DEPTH), total > MAX_PAGE_DEPTH))
+}
+
+/// Deepest page a numbered listing may reach; cursors go further.
+pub const MAX_PAGE_DEPTH: i64 = 10_000;
+
+/// The offset of a numbered page, refused past `MAX_PAGE_DEPTH`.
+fn check_depth(page: i64, page_size: i64) -> Result<i64, Error> {
     let offset = (page - 1) * page_size;
     if offset + page_size > MAX_PAGE_DEPTH {
         return Err(Error::invalid_parameter(
@@ -248,6 +371,17 @@ pub fn numbered(
             ),
         ));
     }
+    Ok(offset)
+}
+
+/// A numbered page, with a total counted up to `MAX_PAGE_DEPTH` (never the whole table).
+pub fn numbered(
+    conn: &mut DbConn,
+    filter: &Filter,
+    page: i64,
+    page_size: i64,
+) -> Result<(Vec<PublishedItem>, i64, bool), Error> {
+    let offset = check_depth(page, page_size)?;
     let visible = visible_for(conn, filter)?;
     let items = visible_query!(filter, &visible, ListedItem)
         .order((

@@ -337,6 +337,10 @@ pub struct ContentQuery {
     pub published_to: Option<DateTime<Utc>>,
     /// Live version changed at or after (RFC 3339).
     pub updated_since: Option<DateTime<Utc>>,
+    /// `newest` (default): newest published first. `section`: in the order of the section
+    /// tree (site by site, depth first, siblings by position), newest first within a section.
+    #[param(pattern = "^(newest|section)$")]
+    pub sort: Option<String>,
     /// Cursor paging: page size, 1–100.
     #[param(minimum = 1, maximum = 100, default = 20)]
     pub limit: Option<i64>,
@@ -414,7 +418,7 @@ fn filter_from(conn: &mut portal_db::DbConn, q: &ContentQuery) -> Result<Filter,
     })
 }
 
-/// Lists published items, newest first, by cursor or by page number.
+/// Lists published items, newest first or in section order, by cursor or by page number.
 #[utoipa::path(
     tag = "public",
     params(ContentQuery),
@@ -445,6 +449,17 @@ pub async fn list(
             .into());
         }
     }
+    let by_section = match q.sort.as_deref() {
+        None | Some("newest") => false,
+        Some("section") => true,
+        Some(other) => {
+            return Err(Error::invalid_parameter(
+                "sort",
+                format!("'{other}' is not newest or section"),
+            )
+            .into())
+        }
+    };
     let request = PageRequest::new(Some(q.limit.unwrap_or(20)), q.cursor.as_deref())?;
     let db = state.clone();
     cached(&state, &req, "", async move {
@@ -453,11 +468,19 @@ pub async fn list(
                 let filter = filter_from(conn, &q)?;
                 let (rows, next_cursor, total, capped) = match numbered {
                     Some((page, size)) => {
-                        let (rows, total, capped) = items::numbered(conn, &filter, page, size)?;
+                        let (rows, total, capped) = if by_section {
+                            items::numbered_by_section(conn, &filter, page, size)?
+                        } else {
+                            items::numbered(conn, &filter, page, size)?
+                        };
                         (rows, None, Some(total), Some(capped))
                     }
                     None => {
-                        let page = items::list(conn, &filter, &request)?;
+                        let page = if by_section {
+                            items::list_by_section(conn, &filter, &request)?
+                        } else {
+                            items::list(conn, &filter, &request)?
+                        };
                         (page.items, page.next_cursor, None, None)
                     }
                 };

@@ -79,7 +79,10 @@ async fn served_document_equals_the_committed_one(app: TestApp) {
     let committed: Value =
         serde_json::from_str(&std::fs::read_to_string(path).expect("the committed document"))
             .expect("the committed document is JSON");
-    assert_eq!(served, committed, "{COMMITTED} is what integrators download");
+    assert_eq!(
+        served, committed,
+        "{COMMITTED} is what integrators download"
+    );
 }
 
 /// A route registered outside utoipa would be missing from the document; a documented path with

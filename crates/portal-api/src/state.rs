@@ -71,6 +71,8 @@ pub struct AppState {
     pub webhooks: Arc<WebhookRuntime>,
     pub public: Arc<PublicConfig>,
     pub public_cache: Arc<PublicCache>,
+    /// Searches rendered at once: one per core.
+    pub search_permits: Arc<tokio::sync::Semaphore>,
     pub metrics: Arc<Metrics>,
 }
 
@@ -86,6 +88,9 @@ impl AppState {
             }),
             public: Arc::new(PublicConfig::default()),
             public_cache: Arc::new(PublicCache::from_config(&PublicConfig::default())),
+            search_permits: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
             metrics: Arc::new(Metrics::new()),
         }
     }

@@ -657,6 +657,13 @@ pub async fn search_items(
     }
     let db = state.clone();
     cached(&state, &req, "", async move {
+        // A search that misses the cache is the dearest read; a few at a time keep connections
+        // free for pages and bound the memory of the candidates in flight.
+        let _turn = db
+            .search_permits
+            .acquire()
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))?;
         let results = db
             .db(move |conn| {
                 let filter = filter_from(

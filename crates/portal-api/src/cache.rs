@@ -159,29 +159,14 @@ impl Drop for RenderGuard<'_> {
 }
 
 impl PublicCache {
-    /// `budget_bytes` 0 turns the cache off; `freshness` 0 reads the version on every request.
-    pub fn new(budget_bytes: usize, freshness: Duration) -> Self {
-        Self::with_cache_control(
-            budget_bytes,
-            freshness,
-            &PublicConfig::default().cache_control(),
-        )
-    }
-
+    /// `cache_bytes` 0 turns the cache off; `cache_freshness` 0 reads the version on every
+    /// request.
     pub fn from_config(config: &PublicConfig) -> Self {
-        Self::with_cache_control(
-            config.cache_bytes,
-            config.cache_freshness,
-            &config.cache_control(),
-        )
-    }
-
-    fn with_cache_control(budget_bytes: usize, freshness: Duration, cache_control: &str) -> Self {
         Self {
-            cache_control: HeaderValue::from_str(cache_control)
+            cache_control: HeaderValue::from_str(&config.cache_control())
                 .unwrap_or(HeaderValue::from_static("public")),
-            budget_bytes,
-            freshness,
+            budget_bytes: config.cache_bytes,
+            freshness: config.cache_freshness,
             clock: Mutex::new(Clock {
                 version: 0,
                 checked_at: None,
@@ -330,6 +315,14 @@ impl PublicCache {
 mod tests {
     use super::*;
 
+    fn cache(cache_bytes: usize, cache_freshness: Duration) -> PublicCache {
+        PublicCache::from_config(&PublicConfig {
+            cache_bytes,
+            cache_freshness,
+            ..PublicConfig::default()
+        })
+    }
+
     fn response(version: i64, size: usize) -> Arc<CachedResponse> {
         Arc::new(CachedResponse::new(
             vec![b'x'; size],
@@ -343,7 +336,7 @@ mod tests {
 
     #[test]
     fn answers_only_at_the_version_they_were_rendered_at() {
-        let cache = PublicCache::new(1 << 20, Duration::ZERO);
+        let cache = cache(1 << 20, Duration::ZERO);
         cache.put("/a".into(), response(3, 10));
         assert!(cache.get("/a", 3).is_some());
         assert!(cache.get("/a", 4).is_none());
@@ -361,7 +354,7 @@ mod tests {
 
     #[test]
     fn stays_within_its_budget_by_dropping_the_oldest() {
-        let cache = PublicCache::new(8 * 1024, Duration::ZERO);
+        let cache = cache(8 * 1024, Duration::ZERO);
         for i in 0..40 {
             cache.put(format!("/{i}"), response(1, 500));
         }
@@ -377,7 +370,7 @@ mod tests {
 
     #[test]
     fn a_local_write_makes_the_next_reader_check_the_version() {
-        let cache = PublicCache::new(1 << 20, Duration::from_secs(3600));
+        let cache = cache(1 << 20, Duration::from_secs(3600));
         let Reading::Check { generation } = cache.reading() else {
             panic!("nothing read yet");
         };
@@ -396,7 +389,7 @@ mod tests {
 
     #[actix_web::test]
     async fn one_request_renders_a_key_while_the_others_wait_for_it() {
-        let cache = Arc::new(PublicCache::new(1 << 20, Duration::ZERO));
+        let cache = Arc::new(cache(1 << 20, Duration::ZERO));
         let Turn::Render(guard) = cache.take_turn("/a") else {
             panic!("the first request renders");
         };

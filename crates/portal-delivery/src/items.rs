@@ -102,6 +102,16 @@ pub struct Filter {
 /// The sections readers may reach: visible, under visible ancestors, on active sites (all sites,
 /// or one). A few hundred rows at most, read per request: no cache to invalidate across replicas.
 pub fn reachable_sections(conn: &mut DbConn, site_id: Option<i64>) -> Result<Vec<i64>, Error> {
+    Ok(reachable_section_rows(conn, site_id)?
+        .into_iter()
+        .map(|s| s.id)
+        .collect())
+}
+
+fn reachable_section_rows(
+    conn: &mut DbConn,
+    site_id: Option<i64>,
+) -> Result<Vec<portal_sections::Section>, Error> {
     let mut query = sections::table
         .inner_join(sites::table)
         .filter(sites::active.eq(true))
@@ -110,11 +120,7 @@ pub fn reachable_sections(conn: &mut DbConn, site_id: Option<i64>) -> Result<Vec
     if let Some(site) = site_id {
         query = query.filter(sections::site_id.eq(site));
     }
-    let all: Vec<portal_sections::Section> = query.load(conn)?;
-    Ok(portal_sections::sections::reachable(all)
-        .into_iter()
-        .map(|s| s.id)
-        .collect())
+    Ok(portal_sections::sections::reachable(query.load(conn)?))
 }
 
 /// Published items with the filters applied. Visibility is a list of reachable sections rather
@@ -230,20 +236,12 @@ pub fn list(
 }
 
 /// The sections `filter` shows, in the order readers meet them: site by site, then depth first
-/// through each site's tree, siblings by position.
+/// through each site's tree, siblings by position. One read of the sections gives both what is
+/// reachable and the order.
 fn sections_in_tree_order(conn: &mut DbConn, filter: &Filter) -> Result<Vec<i64>, Error> {
-    let shown: std::collections::HashSet<i64> = visible_for(conn, filter)?.into_iter().collect();
-    let mut query = sections::table
-        .inner_join(sites::table)
-        .filter(sites::active.eq(true))
-        .select(portal_sections::Section::as_select())
-        .into_boxed();
-    if let Some(site) = filter.site_id {
-        query = query.filter(sections::site_id.eq(site));
-    }
     let mut by_site: std::collections::BTreeMap<i64, Vec<portal_sections::Section>> =
         Default::default();
-    for section in query.load::<portal_sections::Section>(conn)? {
+    for section in reachable_section_rows(conn, filter.site_id)? {
         by_site.entry(section.site_id).or_default().push(section);
     }
     fn depth_first(nodes: Vec<portal_sections::SectionNode>, out: &mut Vec<i64>) {
@@ -256,7 +254,9 @@ fn sections_in_tree_order(conn: &mut DbConn, filter: &Filter) -> Result<Vec<i64>
     for (_, in_site) in by_site {
         depth_first(portal_sections::sections::build_tree(in_site), &mut order);
     }
-    order.retain(|id| shown.contains(id));
+    if let Some(asked) = &filter.section_ids {
+        order.retain(|id| asked.contains(id));
+    }
     Ok(order)
 }
 

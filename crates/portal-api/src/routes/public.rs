@@ -86,34 +86,13 @@ fn respond(req: &HttpRequest, cache: &PublicCache, entry: &CachedResponse) -> Ht
     }
 }
 
-/// Whether `Accept-Encoding` takes gzip (by name or `*`, with a q-value above zero).
+/// Whether the client's `Accept-Encoding` prefers gzip to the plain body.
 fn accepts_gzip(req: &HttpRequest) -> bool {
-    let Some(accepted) = req
-        .headers()
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    // gzip named outright decides; otherwise `*` does.
-    let mut any = false;
-    for part in accepted.split(',') {
-        let mut pieces = part.split(';');
-        let coding = pieces.next().unwrap_or("").trim();
-        let taken = !pieces.any(|p| {
-            p.trim()
-                .strip_prefix("q=")
-                .and_then(|q| q.trim().parse::<f32>().ok())
-                .is_some_and(|q| q <= 0.0)
-        });
-        if coding.eq_ignore_ascii_case("gzip") {
-            return taken;
-        }
-        if coding == "*" {
-            any = taken;
-        }
-    }
-    any
+    use header::{AcceptEncoding, Encoding, Header};
+    AcceptEncoding::parse(req)
+        .ok()
+        .and_then(|accepted| accepted.negotiate([Encoding::gzip(), Encoding::identity()].iter()))
+        == Some(Encoding::gzip())
 }
 
 /// A public answer as a handler renders it, before it is cached.

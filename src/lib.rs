@@ -14,6 +14,8 @@ pub use portal_db::Backend;
 use portal_db::{establish, DatabaseUrl, PoolOptions};
 use serde_json::{json, Value};
 
+pub mod tls;
+
 pub const TEST_DATABASE_ENV: &str = "PORTAL_TEST_DATABASE_URL";
 
 /// The HS256 secret every test server signs with, so tests can also forge tokens deliberately.
@@ -202,7 +204,9 @@ impl TestApp {
                     max_backoff: std::time::Duration::ZERO,
                     ..Default::default()
                 },
-            );
+            )
+            .trusting_webhook_ca(tls::test_ca().pem.as_bytes())
+            .expect("the test CA parses");
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
         let port = listener.local_addr().expect("bound").port();
         let server = portal_api::serve(listener, state.clone(), Some(1)).expect("server starts");
@@ -516,8 +520,12 @@ impl TestApp {
                 .into_iter()
                 .find(|a| a.as_str() == *name)
                 .expect("a step name");
+            let version = portal_content::items::get(&mut conn, id)
+                .unwrap_or_else(|e| panic!("{name}: {e}"))
+                .version;
             let input = StepInput {
                 comment: Some("kiểm thử".into()),
+                expected_version: Some(version),
                 ..StepInput::default()
             };
             step(&mut conn, &Actor::system("test"), id, action, &input)

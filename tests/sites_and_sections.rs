@@ -49,6 +49,7 @@ async fn shows_a_site_in_the_asked_language(app: TestApp) {
         "parent_site": null,
         "active": true,
         "require_two_person_approval": true,
+        "forwarder_may_approve": false,
         "review_threshold_hours": 48,
     });
     let mut got = vi.clone();

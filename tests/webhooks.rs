@@ -16,6 +16,8 @@ on_every_backend!(
     events_survive_a_server_restart,
     test_events_redelivery_and_disabling,
     registrations_are_validated,
+    https_endpoints_receive_deliveries_over_tls,
+    redirects_are_recorded_as_failures_and_not_followed,
 );
 
 const SECRET: &str = "hoi-an-shared-secret-2026";
@@ -105,6 +107,14 @@ async fn publish_one(app: &TestApp, title: &str) -> i64 {
             &[("quang-nam", "chief_editor")],
         )
         .await;
+    // A board member reviews and forwards; the head approves (Điều 10.2).
+    let editor = app
+        .token_for(
+            &format!("bt.{}", title.len()),
+            "so-tttt",
+            &[("quang-nam", "editor")],
+        )
+        .await;
     let section = app
         .section_id("quang-nam", "van-ban-quy-pham-phap-luat")
         .await;
@@ -123,8 +133,8 @@ async fn publish_one(app: &TestApp, title: &str) -> i64 {
     let id = item["id"].as_i64().unwrap();
     for (token, action) in [
         (&author, "submit"),
-        (&chief, "claim"),
-        (&chief, "forward"),
+        (&editor, "claim"),
+        (&editor, "forward"),
         (&chief, "approve"),
     ] {
         let res = app
@@ -132,7 +142,7 @@ async fn publish_one(app: &TestApp, title: &str) -> i64 {
                 "POST",
                 &format!("/api/v1/admin/content/{id}/{action}"),
                 Some(token),
-                None,
+                Some(&json!({"version": 1})),
             )
             .await;
         assert_eq!(res.status, 200, "{action}: {}", res.text());
@@ -370,4 +380,81 @@ async fn registrations_are_validated(app: TestApp) {
         .call("GET", "/api/v1/admin/webhooks", Some(secret), None)
         .await;
     assert_eq!(listed.status, 200, "{}", listed.text());
+}
+
+async fn https_endpoints_receive_deliveries_over_tls(app: TestApp) {
+    let operator = app
+        .token_for("it.tls", "ttcntt", &[("quang-nam", "operator")])
+        .await;
+    // A real TLS server with a certificate for `localhost` from the tests' own CA.
+    let receiver = portal_tests::tls::HttpsReceiver::start(200, "").await;
+    let endpoint = register(&app, &operator, &receiver.url).await;
+    let id = publish_one(&app, "Qua HTTPS").await;
+    assert_eq!(
+        portal_api::worker::run_webhooks_once(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
+    let got = receiver.received();
+    assert_eq!(got.len(), 1, "delivered once over TLS");
+    let signature = got[0].header("portal-signature").unwrap();
+    let now = chrono::Utc::now().timestamp();
+    assert!(portal_moderation::webhooks::verify(
+        SECRET,
+        &signature,
+        &got[0].body,
+        now,
+        300
+    ));
+    let payload: Value = serde_json::from_str(&got[0].body).unwrap();
+    assert_eq!(payload["data"]["id"], id);
+    let deliveries = app
+        .call(
+            "GET",
+            &format!("/api/v1/admin/webhooks/{endpoint}/deliveries"),
+            Some(&operator),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        deliveries["items"][0]["status"], "delivered",
+        "{deliveries}"
+    );
+}
+
+async fn redirects_are_recorded_as_failures_and_not_followed(app: TestApp) {
+    let operator = app
+        .token_for("it.redirect", "ttcntt", &[("quang-nam", "operator")])
+        .await;
+    // An internal service the signed payload must never reach.
+    let (internal, internal_url) = Receiver::start(&[]);
+    let redirector =
+        portal_tests::tls::HttpsReceiver::start(307, &format!("location: {internal_url}\r\n"))
+            .await;
+    let endpoint = register(&app, &operator, &redirector.url).await;
+    publish_one(&app, "Chuyển hướng").await;
+    portal_api::worker::run_webhooks_once(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(redirector.received().len(), 1);
+    assert!(internal.events().is_empty(), "the redirect was followed");
+    let deliveries = app
+        .call(
+            "GET",
+            &format!("/api/v1/admin/webhooks/{endpoint}/deliveries"),
+            Some(&operator),
+            None,
+        )
+        .await
+        .json();
+    let attempt = &deliveries["items"][0]["attempt_log"][0];
+    assert_eq!(attempt["status_code"], 307, "{deliveries}");
+    let error = attempt["error"].as_str().unwrap();
+    assert!(
+        error.contains("do not follow redirects") && error.contains(&internal_url),
+        "{error}"
+    );
+    assert_ne!(deliveries["items"][0]["status"], "delivered");
 }

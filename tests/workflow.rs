@@ -19,6 +19,14 @@ on_every_backend!(
 
 const ITEMS: &str = "/api/v1/admin/content";
 
+async fn version_of(app: &TestApp, token: &str, id: i64) -> i64 {
+    let item = app
+        .call("GET", &format!("{ITEMS}/{id}"), Some(token), None)
+        .await;
+    assert_eq!(item.status, 200, "{}", item.text());
+    item.json()["version"].as_i64().unwrap()
+}
+
 struct Board {
     contributor: String,
     editor: String,
@@ -59,7 +67,18 @@ async fn draft(app: &TestApp, token: &str, section: i64, title: &str) -> i64 {
     res.json()["id"].as_i64().unwrap()
 }
 
+/// Takes a step as `token`. An approval names the version the chief editor is looking at, as a
+/// client does from the item it shows (Điều 10.2: what is published is what was approved).
 async fn step(app: &TestApp, token: &str, id: i64, action: &str, body: Option<Value>) -> Value {
+    let body = if action == "approve" {
+        let mut body = body.unwrap_or_else(|| json!({}));
+        if body.get("version").is_none() {
+            body["version"] = version_of(app, token, id).await.into();
+        }
+        Some(body)
+    } else {
+        body
+    };
     let res = app
         .call(
             "POST",
@@ -176,8 +195,7 @@ async fn a_sub_site_board_publishes_its_own_content(app: TestApp) {
     .await
     .problem(403);
     step(&app, &chief, id, "claim", None).await;
-    step(&app, &chief, id, "forward", None).await;
-    // The sub-site does not require two people: its chief may approve what they edited.
+    // The claiming editor edits during the review: that is the review itself.
     let edited = app
         .call(
             "PATCH",
@@ -187,25 +205,77 @@ async fn a_sub_site_board_publishes_its_own_content(app: TestApp) {
         )
         .await;
     assert_eq!(edited.status, 200);
-    assert_eq!(
-        step(&app, &chief, id, "approve", None).await["status"],
-        "published"
+    assert_eq!(edited.json()["status"], "in_review");
+    step(&app, &chief, id, "forward", None).await;
+    // Every site requires two people by default (Điều 10.2): a lone chief editor who edited and
+    // forwarded cannot approve.
+    let refused = app
+        .call(
+            "POST",
+            &format!("{ITEMS}/{id}/approve"),
+            Some(&chief),
+            Some(&json!({"version": 2})),
+        )
+        .await
+        .problem(403);
+    assert!(
+        refused["detail"].as_str().unwrap().contains("two people"),
+        "{refused}"
     );
-    // An operator turns the rule on for the sub-site; from then on the same move is refused.
+    // An operator turns the rule off for the small sub-site: only with a reason, audited.
     let operator = app
         .token_for("it.rules", "ttcntt", &[("quang-nam", "operator")])
         .await;
+    let no_reason = app
+        .call(
+            "PATCH",
+            "/api/v1/admin/sites/hoi-an",
+            Some(&operator),
+            Some(&json!({"require_two_person_approval": false})),
+        )
+        .await
+        .problem(422);
+    assert_eq!(no_reason["errors"][0]["field"], "reason");
     let site = app
         .call(
             "PATCH",
             "/api/v1/admin/sites/hoi-an",
             Some(&operator),
-            Some(&json!({"require_two_person_approval": true, "review_threshold_hours": 24})),
+            Some(
+                &json!({"require_two_person_approval": false, "review_threshold_hours": 24,
+                "reason": "Ban biên tập Hội An chỉ có một người (QĐ của UBND thành phố)"}),
+            ),
         )
         .await
         .json();
-    assert_eq!(site["require_two_person_approval"], true);
+    assert_eq!(site["require_two_person_approval"], false);
     assert_eq!(site["review_threshold_hours"], 24);
+    let audit = app
+        .call(
+            "GET",
+            "/api/v1/admin/audit?action=site.update",
+            Some(&operator),
+            None,
+        )
+        .await;
+    assert!(
+        audit.text().contains("chỉ có một người"),
+        "the reason is audited: {}",
+        audit.text()
+    );
+    assert_eq!(
+        step(&app, &chief, id, "approve", None).await["status"],
+        "published"
+    );
+    // Turned on again, the same move is refused.
+    app.call(
+        "PATCH",
+        "/api/v1/admin/sites/hoi-an",
+        Some(&operator),
+        Some(&json!({"require_two_person_approval": true})),
+    )
+    .await
+    .json();
     let second = draft(&app, &staff, section, "Thông báo thứ hai").await;
     step(&app, &staff, second, "submit", None).await;
     step(&app, &chief, second, "claim", None).await;
@@ -221,7 +291,7 @@ async fn a_sub_site_board_publishes_its_own_content(app: TestApp) {
         "POST",
         &format!("{ITEMS}/{second}/approve"),
         Some(&chief),
-        None,
+        Some(&json!({"version": 2})),
     )
     .await
     .problem(403);
@@ -278,7 +348,7 @@ async fn wrong_state_is_409_wrong_person_403_anonymous_401(app: TestApp) {
         "POST",
         &format!("{ITEMS}/{id}/approve"),
         Some(&b.editor),
-        None,
+        Some(&json!({"version": 1})),
     )
     .await
     .problem(403);
@@ -353,7 +423,7 @@ async fn self_approval_is_refused_where_two_people_are_required(app: TestApp) {
             "POST",
             &format!("{ITEMS}/{id}/approve"),
             Some(&b.chief),
-            None,
+            Some(&json!({"version": 2})),
         )
         .await
         .problem(403);
@@ -517,7 +587,7 @@ async fn scheduled_publish_and_unpublish_happen_once_with_two_workers_racing(app
         "POST",
         &format!("{ITEMS}/{id}/approve"),
         Some(&b.chief),
-        None,
+        Some(&json!({"version": 1})),
     )
     .await
     .problem(409);

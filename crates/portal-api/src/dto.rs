@@ -45,8 +45,11 @@ pub struct SiteDto {
     /// Key of the portal a sub-site belongs to; null for the main portal.
     pub parent_site: Option<String>,
     pub active: bool,
-    /// The last editor of an item may not approve it (Điều 10.2).
+    /// The two-person rule (Điều 10.2): an item's creator, submitter and editors since
+    /// submission may not approve it. On for every site unless an operator turned it off.
     pub require_two_person_approval: bool,
+    /// Whether the board member who forwarded an item may approve it too (off by default).
+    pub forwarder_may_approve: bool,
     /// Hours an item may wait for the editorial board before it counts as overdue.
     pub review_threshold_hours: i32,
     pub created_at: DateTime<Utc>,
@@ -68,6 +71,7 @@ impl SiteDto {
             active: site.active,
             require_two_person_approval: site.require_two_person_approval,
             review_threshold_hours: site.review_threshold_hours,
+            forwarder_may_approve: site.forwarder_may_approve,
             created_at: utc(site.created_at),
             updated_at: utc(site.updated_at),
         }

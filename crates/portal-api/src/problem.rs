@@ -176,6 +176,11 @@ impl From<Error> for ApiError {
                 problem.current_version = Some(current_version);
                 problem
             }
+            Error::PreconditionRequired(detail) => Problem::new(
+                StatusCode::PRECONDITION_REQUIRED,
+                "precondition-required",
+                detail,
+            ),
             Error::TooManyRequests {
                 message,
                 retry_after_secs,

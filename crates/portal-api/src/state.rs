@@ -21,6 +21,9 @@ pub struct WebhookRuntime {
     /// Allow endpoints on private and loopback addresses (tests, closed networks).
     pub allow_private: bool,
     pub policy: portal_moderation::webhooks::Policy,
+    /// Certificate authorities trusted besides the public ones (Mozilla's list, built in). Set by
+    /// the tests, whose HTTPS receiver has a certificate of their own CA; not a setting.
+    pub extra_roots: Vec<reqwest::Certificate>,
 }
 
 /// How public reads are cached and who may read them from a browser.
@@ -85,6 +88,7 @@ impl AppState {
             webhooks: Arc::new(WebhookRuntime {
                 allow_private: false,
                 policy: portal_moderation::webhooks::Policy::default(),
+                extra_roots: Vec::new(),
             }),
             public: Arc::new(PublicConfig::default()),
             public_cache: Arc::new(PublicCache::from_config(&PublicConfig::default())),
@@ -109,8 +113,22 @@ impl AppState {
         self.webhooks = Arc::new(WebhookRuntime {
             allow_private,
             policy,
+            extra_roots: self.webhooks.extra_roots.clone(),
         });
         self
+    }
+
+    /// Trusts one more certificate authority for webhook deliveries (the tests' own CA).
+    pub fn trusting_webhook_ca(mut self, pem: &[u8]) -> Result<Self, String> {
+        let root = reqwest::Certificate::from_pem(pem).map_err(|e| e.to_string())?;
+        let mut extra_roots = self.webhooks.extra_roots.clone();
+        extra_roots.push(root);
+        self.webhooks = Arc::new(WebhookRuntime {
+            allow_private: self.webhooks.allow_private,
+            policy: self.webhooks.policy.clone(),
+            extra_roots,
+        });
+        Ok(self)
     }
 
     /// Runs blocking diesel work on actix's blocking pool, never on the async executor, and

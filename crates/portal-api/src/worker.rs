@@ -4,9 +4,10 @@
 use std::time::{Duration, Instant};
 
 use portal_moderation::schedule;
+use portal_moderation::targets;
 use portal_moderation::webhooks::{self, Due, Outcome};
 
-use crate::state::AppState;
+use crate::state::{AppState, WebhookRuntime};
 
 /// Publishes and takes down what is due; returns how many items changed.
 pub async fn run_schedule_once(state: &AppState) -> Result<usize, crate::ApiError> {
@@ -18,47 +19,92 @@ pub async fn run_schedule_once(state: &AppState) -> Result<usize, crate::ApiErro
     Ok(changed)
 }
 
-async fn send(client: &awc::Client, due: &Due, allow_private: bool) -> Outcome {
+/// Resolves and checks the endpoint's host once, then sends to exactly those addresses over
+/// rustls; a redirect is recorded as a failure with its Location, never followed (`targets`).
+async fn send(due: &Due, runtime: &WebhookRuntime) -> Outcome {
     let started = Instant::now();
-    let target = due.url.clone();
+    let failed = |error: String| Outcome {
+        status_code: None,
+        latency_ms: started.elapsed().as_millis() as i64,
+        error: Some(error),
+    };
+    let url = due.url.clone();
+    let allow_private = runtime.allow_private;
     // Checked at send time too: a name may have been re-pointed since the endpoint was registered.
-    let checked = actix_web::web::block(move || webhooks::check_target(&target, allow_private))
-        .await
-        .unwrap_or_else(|_| Err("the address check did not run".into()));
-    if let Err(reason) = checked {
-        return Outcome {
-            status_code: None,
-            latency_ms: started.elapsed().as_millis() as i64,
-            error: Some(format!("refused: {reason}")),
-        };
+    let target = match actix_web::web::block(move || targets::resolve(&url, allow_private)).await {
+        Ok(Ok(target)) => target,
+        Ok(Err(reason)) => return failed(format!("refused: {reason}")),
+        Err(_) => return failed("the address check did not run".into()),
+    };
+    let mut builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(10))
+        .user_agent(concat!("PortalCMS-Webhooks/", env!("CARGO_PKG_VERSION")));
+    if target.is_name {
+        // No second lookup: the client connects only to the addresses just checked.
+        builder = builder.resolve_to_addrs(&target.host, &target.addrs);
     }
+    for root in &runtime.extra_roots {
+        builder = builder.add_root_certificate(root.clone());
+    }
+    let client = match builder.build() {
+        Ok(client) => client,
+        Err(e) => return failed(format!("the HTTP client could not be built: {e}")),
+    };
     let timestamp = chrono::Utc::now().timestamp();
     let signature = webhooks::sign(&due.secret, timestamp, &due.body);
     let response = client
         .post(&due.url)
-        .insert_header(("content-type", "application/json"))
-        .insert_header(("portal-event", due.event_type.as_str()))
-        .insert_header(("portal-delivery", due.delivery_id.to_string()))
-        .insert_header(("portal-signature", signature))
-        .send_body(due.body.clone())
+        .header("content-type", "application/json")
+        .header("portal-event", due.event_type.as_str())
+        .header("portal-delivery", due.delivery_id.to_string())
+        .header("portal-signature", signature)
+        .body(due.body.clone())
+        .send()
         .await;
     let latency_ms = started.elapsed().as_millis() as i64;
     match response {
         Ok(res) => {
             let code = res.status().as_u16();
+            let error = if res.status().is_redirection() {
+                let location = res
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|l| l.to_str().ok())
+                    .unwrap_or("(none)");
+                Some(format!(
+                    "the receiver redirected ({code}, Location: {location}); webhooks do not follow redirects"
+                ))
+            } else {
+                (!(200..300).contains(&code)).then(|| format!("the receiver answered {code}"))
+            };
             Outcome {
                 status_code: Some(code),
                 latency_ms,
-                error: (!(200..300).contains(&code))
-                    .then(|| format!("the receiver answered {code}")),
+                error,
             }
         }
         Err(e) => Outcome {
             status_code: None,
             latency_ms,
-            error: Some(e.to_string()),
+            error: Some(error_chain(&e)),
         },
     }
+}
+
+/// reqwest's top-level message ("error sending request") hides the cause (a refused connection,
+/// an unknown certificate authority): the whole chain is what an operator needs.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 /// Sends every due delivery once; returns how many were attempted.
@@ -68,12 +114,9 @@ pub async fn run_webhooks_once(state: &AppState) -> Result<usize, crate::ApiErro
     let due = state
         .db(move |conn| webhooks::claim_due(conn, &claim_policy, 50))
         .await?;
-    let client = awc::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .finish();
     let count = due.len();
     for delivery in due {
-        let outcome = send(&client, &delivery, state.webhooks.allow_private).await;
+        let outcome = send(&delivery, &state.webhooks).await;
         let policy = policy.clone();
         state
             .db(move |conn| webhooks::record(conn, &policy, &delivery, &outcome))

@@ -457,10 +457,13 @@ fn save(
         } else {
             before.slug.clone()
         };
+        // Conditional on the state too: a workflow step that moved the item meanwhile (without
+        // changing its version) makes this a 412 instead of writing over the step's state.
         let updated = diesel::update(
             content_items::table
                 .filter(content_items::id.eq(id))
-                .filter(content_items::version.eq(expected_version)),
+                .filter(content_items::version.eq(expected_version))
+                .filter(content_items::status.eq(&before.status)),
         )
         .set((
             content_items::title.eq(&draft.title),
@@ -556,10 +559,11 @@ pub fn move_to(
                 "an item moves within its site; translate or re-create it for another",
             ));
         }
-        diesel::update(
+        let moved = diesel::update(
             content_items::table
                 .filter(content_items::id.eq(id))
-                .filter(content_items::version.eq(expected)),
+                .filter(content_items::version.eq(expected))
+                .filter(content_items::status.eq(&before.status)),
         )
         .set((
             content_items::section_id.eq(section_id),
@@ -568,6 +572,9 @@ pub fn move_to(
             content_items::updated_at.eq(now()),
         ))
         .execute(conn)?;
+        if moved == 0 {
+            return Err(precondition(get(conn, id)?.version));
+        }
         let after = get(conn, id)?;
         revisions::record(conn, &after, actor.user_id, Some("moved"))?;
         portal_audit::append(

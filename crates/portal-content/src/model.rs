@@ -140,6 +140,9 @@ pub struct ContentItem {
     pub publish_at: Option<NaiveDateTime>,
     pub unpublish_at: Option<NaiveDateTime>,
     pub status_changed_at: Option<NaiveDateTime>,
+    /// The revision the chief editor approved for a later publication; the scheduler publishes
+    /// exactly that one (an edit in between sends the item back, docs/workflow.md).
+    pub approved_version: Option<i64>,
 }
 
 impl ContentItem {

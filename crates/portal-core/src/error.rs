@@ -68,6 +68,10 @@ pub enum Error {
         current_version: i64,
     },
 
+    /// A change that must name the version it is based on, and did not.
+    #[error("{0}")]
+    PreconditionRequired(String),
+
     #[error("{message}")]
     TooManyRequests {
         message: String,

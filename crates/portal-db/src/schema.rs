@@ -30,6 +30,7 @@ diesel::table! {
         updated_at -> Timestamp,
         require_two_person_approval -> Bool,
         review_threshold_hours -> Integer,
+        forwarder_may_approve -> Bool,
     }
 }
 
@@ -196,6 +197,7 @@ diesel::table! {
         publish_at -> Nullable<Timestamp>,
         unpublish_at -> Nullable<Timestamp>,
         status_changed_at -> Nullable<Timestamp>,
+        approved_version -> Nullable<BigInt>,
     }
 }
 
@@ -210,6 +212,7 @@ diesel::table! {
         actor -> Text,
         comment -> Nullable<Text>,
         created_at -> Timestamp,
+        version -> Nullable<BigInt>,
     }
 }
 

@@ -5,7 +5,9 @@
 pub mod comments;
 pub mod notifications;
 pub mod queues;
+pub mod review;
 pub mod schedule;
+pub mod targets;
 pub mod webhooks;
 pub mod workflow;
 

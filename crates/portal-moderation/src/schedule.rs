@@ -26,6 +26,8 @@ pub fn run_due(conn: &mut DbConn) -> Result<Report, Error> {
     let to_publish: Vec<i64> = content_items::table
         .filter(content_items::status.eq(Status::AwaitingApproval.as_str()))
         .filter(content_items::approved_by.is_not_null())
+        // Exactly the revision approved (an edit since would have sent the item back).
+        .filter(content_items::approved_version.eq(content_items::version.nullable()))
         .filter(content_items::publish_at.le(at))
         .filter(content_items::deleted_at.is_null())
         .select(content_items::id)
@@ -39,6 +41,7 @@ pub fn run_due(conn: &mut DbConn) -> Result<Report, Error> {
                     .filter(content_items::id.eq(id))
                     .filter(content_items::status.eq(Status::AwaitingApproval.as_str()))
                     .filter(content_items::approved_by.is_not_null())
+                    .filter(content_items::approved_version.eq(content_items::version.nullable()))
                     .filter(content_items::publish_at.le(at)),
             )
             .set(content_items::publish_at.eq(None::<NaiveDateTime>))

@@ -22,7 +22,7 @@ use portal_db::schema::{content_items, sites, workflow_transitions};
 use portal_db::{now, write_transaction, DbConn};
 use serde_json::json;
 
-use crate::{notifications, webhooks};
+use crate::{notifications, review, webhooks};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -104,9 +104,12 @@ pub struct StepInput {
     pub publish_at: Option<NaiveDateTime>,
     /// Approve only: take the item down at this time.
     pub unpublish_at: Option<NaiveDateTime>,
+    /// The version the caller saw (`If-Match` or `version`): required to approve, so that what
+    /// is published is exactly the revision approved; checked by the other steps when sent.
+    pub expected_version: Option<i64>,
 }
 
-fn record(
+pub(crate) fn record(
     conn: &mut DbConn,
     actor: &Actor,
     item: &ContentItem,
@@ -117,6 +120,7 @@ fn record(
     diesel::insert_into(workflow_transitions::table)
         .values((
             workflow_transitions::item_id.eq(item.id),
+            workflow_transitions::version.eq(Some(item.version)),
             workflow_transitions::action.eq(action),
             workflow_transitions::from_status.eq(&item.status),
             workflow_transitions::to_status.eq(to),
@@ -132,19 +136,54 @@ fn record(
         &format!("content.{action}"),
         Some(&format!("content:{}", item.id)),
         Some(&json!({"status": item.status})),
-        Some(&json!({"status": to, "comment": comment})),
+        Some(&json!({"status": to, "comment": comment, "version": item.version})),
     )?;
     Ok(())
 }
 
-fn set_status(conn: &mut DbConn, id: i64, status: Status) -> Result<(), Error> {
-    diesel::update(content_items::table.filter(content_items::id.eq(id)))
+/// Moves the item from the state it was read in; if a concurrent change moved or edited it
+/// first, nothing is written and the caller is told to reload (PostgreSQL runs steps and edits
+/// of one item in parallel; SQLite serialises them).
+fn set_status(conn: &mut DbConn, item: &ContentItem, status: Status) -> Result<(), Error> {
+    let moved = diesel::update(unchanged(item))
         .set((
             content_items::status.eq(status.as_str()),
             content_items::status_changed_at.eq(Some(now())),
         ))
         .execute(conn)?;
+    if moved == 0 {
+        return Err(changed_meanwhile(conn, item.id));
+    }
     Ok(())
+}
+
+type UnchangedItem = diesel::dsl::Filter<
+    diesel::dsl::Filter<
+        diesel::dsl::Filter<content_items::table, diesel::dsl::Eq<content_items::id, i64>>,
+        diesel::dsl::Eq<content_items::version, i64>,
+    >,
+    diesel::dsl::Eq<content_items::status, String>,
+>;
+
+/// The item's row, only while it is still at the version and in the state it was read in.
+fn unchanged(item: &ContentItem) -> UnchangedItem {
+    content_items::table
+        .filter(content_items::id.eq(item.id))
+        .filter(content_items::version.eq(item.version))
+        .filter(content_items::status.eq(item.status.clone()))
+}
+
+fn changed_meanwhile(conn: &mut DbConn, id: i64) -> Error {
+    match portal_content::items::get(conn, id) {
+        Ok(now) => Error::PreconditionFailed {
+            message: format!(
+                "the item changed while this step ran; it is now {} at version {}: reload and retry",
+                now.status, now.version
+            ),
+            current_version: now.version,
+        },
+        Err(e) => e,
+    }
 }
 
 fn site_key(conn: &mut DbConn, site_id: i64) -> Result<String, Error> {
@@ -201,7 +240,7 @@ pub(crate) fn publish_now(
 ) -> Result<(), Error> {
     let at = now();
     let first = item.first_published_at.is_none();
-    diesel::update(content_items::table.filter(content_items::id.eq(item.id)))
+    let published = diesel::update(unchanged(item))
         .set((
             content_items::status.eq(Status::Published.as_str()),
             content_items::status_changed_at.eq(Some(at)),
@@ -211,9 +250,13 @@ pub(crate) fn publish_now(
             content_items::publish_at.eq(None::<NaiveDateTime>),
             content_items::unpublish_at.eq(unpublish_at),
             content_items::approved_by.eq(None::<i64>),
+            content_items::approved_version.eq(None::<i64>),
             content_items::claimed_by.eq(None::<i64>),
         ))
         .execute(conn)?;
+    if published == 0 {
+        return Err(changed_meanwhile(conn, item.id));
+    }
     record(
         conn,
         actor,
@@ -261,6 +304,7 @@ pub(crate) fn take_down(
             content_items::unpublish_at.eq(None::<NaiveDateTime>),
             content_items::publish_at.eq(None::<NaiveDateTime>),
             content_items::approved_by.eq(None::<i64>),
+            content_items::approved_version.eq(None::<i64>),
         ))
         .execute(conn)?;
     record(conn, actor, item, action, to.as_str(), comment)?;
@@ -297,6 +341,22 @@ pub fn step(
                 allowed: allowed(&item),
             });
         }
+        if let Some(expected) = input.expected_version {
+            if expected != item.version {
+                return Err(Error::PreconditionFailed {
+                    message: format!(
+                        "you saw version {expected}, but the item is at version {}: review the changes, then {} that version",
+                        item.version,
+                        action.as_str()
+                    ),
+                    current_version: item.version,
+                });
+            }
+        } else if action == Action::Approve {
+            return Err(Error::PreconditionRequired(
+                "name the revision you approve: send If-Match with the item's ETag (or the `version` field)".into(),
+            ));
+        }
         let comment = input
             .comment
             .as_deref()
@@ -327,9 +387,10 @@ pub fn step(
                     .set((
                         content_items::claimed_by.eq(None::<i64>),
                         content_items::approved_by.eq(None::<i64>),
+                        content_items::approved_version.eq(None::<i64>),
                     ))
                     .execute(conn)?;
-                set_status(conn, id, Status::Submitted)?;
+                set_status(conn, &item, Status::Submitted)?;
                 record(
                     conn,
                     actor,
@@ -351,7 +412,7 @@ pub fn step(
                 diesel::update(content_items::table.filter(content_items::id.eq(id)))
                     .set(content_items::claimed_by.eq(actor.user_id))
                     .execute(conn)?;
-                set_status(conn, id, Status::InReview)?;
+                set_status(conn, &item, Status::InReview)?;
                 record(
                     conn,
                     actor,
@@ -362,7 +423,7 @@ pub fn step(
                 )?;
             }
             Action::Forward => {
-                set_status(conn, id, Status::AwaitingApproval)?;
+                set_status(conn, &item, Status::AwaitingApproval)?;
                 record(
                     conn,
                     actor,
@@ -381,15 +442,7 @@ pub fn step(
                 )?;
             }
             Action::Approve => {
-                let two_people: bool = sites::table
-                    .filter(sites::id.eq(item.site_id))
-                    .select(sites::require_two_person_approval)
-                    .first(conn)?;
-                if two_people && actor.user_id.is_some() && actor.user_id == item.updated_by {
-                    return Err(Error::Forbidden(
-                        "this site requires two people: the last editor of an item cannot approve it (Điều 10.2)".into(),
-                    ));
-                }
+                review::refuse_own_work(conn, actor, &item)?;
                 let at = now();
                 if let Some(unpublish_at) = input.unpublish_at {
                     if unpublish_at <= input.publish_at.unwrap_or(at) {
@@ -405,6 +458,7 @@ pub fn step(
                         diesel::update(content_items::table.filter(content_items::id.eq(id)))
                             .set((
                                 content_items::approved_by.eq(actor.user_id),
+                                content_items::approved_version.eq(Some(item.version)),
                                 content_items::publish_at.eq(Some(publish_at)),
                                 content_items::unpublish_at.eq(input.unpublish_at),
                             ))
@@ -427,10 +481,11 @@ pub fn step(
                     .set((
                         content_items::claimed_by.eq(None::<i64>),
                         content_items::approved_by.eq(None::<i64>),
+                        content_items::approved_version.eq(None::<i64>),
                         content_items::publish_at.eq(None::<NaiveDateTime>),
                     ))
                     .execute(conn)?;
-                set_status(conn, id, Status::Returned)?;
+                set_status(conn, &item, Status::Returned)?;
                 record(
                     conn,
                     actor,
@@ -487,6 +542,8 @@ pub struct Transition {
     pub actor: String,
     pub comment: Option<String>,
     pub created_at: NaiveDateTime,
+    /// The item's version at this step (absent on steps recorded before it was kept).
+    pub version: Option<i64>,
 }
 
 /// The item's history of steps, oldest first.

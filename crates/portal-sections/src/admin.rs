@@ -51,7 +51,8 @@ fn agency_json(a: &Agency, parent: Option<&str>) -> Value {
 fn site_json(s: &Site) -> Value {
     json!({"key": s.key, "name_vi": s.name_vi, "name_en": s.name_en, "base_url": s.base_url,
            "languages": s.languages, "owner_agency_id": s.owner_agency_id, "parent_site_id": s.parent_site_id, "active": s.active,
-           "require_two_person_approval": s.require_two_person_approval, "review_threshold_hours": s.review_threshold_hours})
+           "require_two_person_approval": s.require_two_person_approval, "review_threshold_hours": s.review_threshold_hours,
+           "forwarder_may_approve": s.forwarder_may_approve})
 }
 
 fn section_json(s: &Section) -> Value {
@@ -362,6 +363,8 @@ pub fn create_site(conn: &mut DbConn, actor: &Actor, new: &NewSite) -> Result<Si
                 sites::owner_agency_id.eq(owner.id),
                 sites::parent_site_id.eq(parent),
                 sites::active.eq(true),
+                // On for every site from its creation (Điều 10.2; docs/workflow.md).
+                sites::require_two_person_approval.eq(true),
                 sites::created_at.eq(at),
                 sites::updated_at.eq(at),
             ))
@@ -388,6 +391,15 @@ pub struct SitePatch {
     pub owner: Option<String>,
     pub require_two_person_approval: Option<bool>,
     pub review_threshold_hours: Option<i32>,
+    pub forwarder_may_approve: Option<bool>,
+    /// Why: required when a change weakens the separation of duties of Điều 10.2 (turning the
+    /// two-person rule off, or letting the forwarder approve); kept in the audit log.
+    pub reason: Option<String>,
+}
+
+/// Whether the patch weakens the board's separation of duties, which needs a stated reason.
+fn weakens_review(patch: &SitePatch) -> bool {
+    patch.require_two_person_approval == Some(false) || patch.forwarder_may_approve == Some(true)
 }
 
 pub fn update_site(
@@ -420,10 +432,26 @@ pub fn update_site(
             "from 1 to 720 hours",
         ));
     }
+    let reason = patch.reason.as_deref().map(clean).filter(|r| !r.is_empty());
+    if let Some(r) = &reason {
+        check_name(&mut errors, "reason", r, false);
+    }
+    if weakens_review(patch) && reason.is_none() {
+        errors.push(FieldError::new(
+            "reason",
+            "required",
+            "say why the site's board may approve its own edits (Điều 10.2); the reason is audited",
+        ));
+    }
     finish(errors)?;
     write_transaction(conn, |conn| {
         let before = site_queries::active_by_key(conn, key)?;
         let target = sites::table.filter(sites::id.eq(before.id));
+        if let Some(may) = patch.forwarder_may_approve {
+            diesel::update(target)
+                .set(sites::forwarder_may_approve.eq(may))
+                .execute(conn)?;
+        }
         if let Some(vi) = &name_vi {
             diesel::update(target)
                 .set(sites::name_vi.eq(vi))
@@ -464,13 +492,15 @@ pub fn update_site(
             .set(sites::updated_at.eq(now()))
             .execute(conn)?;
         let after = site_queries::active_by_key(conn, key)?;
+        let mut after_json = site_json(&after);
+        after_json["reason"] = json!(reason);
         portal_audit::append(
             conn,
             actor,
             "site.update",
             Some(&format!("site:{key}")),
             Some(&site_json(&before)),
-            Some(&site_json(&after)),
+            Some(&after_json),
         )?;
         Ok(after)
     })

@@ -87,6 +87,9 @@ pub struct Site {
     pub require_two_person_approval: bool,
     /// How long an item may wait for the board before it counts as overdue.
     pub review_threshold_hours: i32,
+    /// Whether the board member who forwarded an item may also approve it (off by default:
+    /// Điều 10.2 separates the members who edit from the head who approves).
+    pub forwarder_may_approve: bool,
 }
 
 impl Site {

@@ -154,7 +154,7 @@ fn load_in_transaction(conn: &mut DbConn, file: &SeedFile) -> Result<SeedReport,
                         sites::owner_agency_id.eq(owner),
                         sites::parent_site_id.eq(parent_site_id),
                         // Điều 10: the main portal's chief editor approves what others edited.
-                        sites::require_two_person_approval.eq(parent_site_id.is_none()),
+                        sites::require_two_person_approval.eq(true),
                         sites::active.eq(true),
                         sites::created_at.eq(at),
                         sites::updated_at.eq(at),

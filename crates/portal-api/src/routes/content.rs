@@ -11,6 +11,7 @@ use portal_content::revisions::{self, Revision};
 use portal_content::validate::Draft;
 use portal_content::{ContentItem, Kind, Status};
 use portal_core::{Error, PageRequest};
+use portal_moderation::review;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -546,7 +547,10 @@ pub struct UpdateContentRequest {
 }
 
 /// The version a change is based on: `If-Match` (`"3"` or `W/"3"`), else the body's `version`.
-fn expected_version(req: &HttpRequest, body_version: Option<i64>) -> Result<Option<i64>, ApiError> {
+pub(crate) fn expected_version(
+    req: &HttpRequest,
+    body_version: Option<i64>,
+) -> Result<Option<i64>, ApiError> {
     match req.headers().get(header::IF_MATCH) {
         Some(value) => {
             let text = value.to_str().unwrap_or("").trim();
@@ -615,7 +619,9 @@ pub async fn update_content(
     let actor = caller.actor();
     let result = state
         .db(move |conn| {
-            let item = items::update(conn, &actor, id, expected, &patch, note.as_deref())?;
+            let item = review::edit(conn, &actor, id, |conn| {
+                items::update(conn, &actor, id, expected, &patch, note.as_deref())
+            })?;
             full(conn, item)
         })
         .await?;
@@ -721,7 +727,9 @@ pub async fn move_content(
     let actor = caller.actor();
     let result = state
         .db(move |conn| {
-            let item = items::move_to(conn, &actor, id, body.section_id, expected)?;
+            let item = review::edit(conn, &actor, id, |conn| {
+                items::move_to(conn, &actor, id, body.section_id, expected)
+            })?;
             full(conn, item)
         })
         .await?;
@@ -1003,7 +1011,9 @@ pub async fn restore_revision(
     let actor = caller.actor();
     let result = state
         .db(move |conn| {
-            let item = items::restore_revision(conn, &actor, id, version, expected)?;
+            let item = review::edit(conn, &actor, id, |conn| {
+                items::restore_revision(conn, &actor, id, version, expected)
+            })?;
             full(conn, item)
         })
         .await?;

@@ -327,12 +327,18 @@ pub struct UpdateSiteRequest {
     pub languages: Option<Vec<String>>,
     /// Code of the new owning agency.
     pub owner: Option<String>,
-    /// Whether the last editor of an item may not approve it (Điều 10.2); on by default for the
-    /// main portal.
+    /// The two-person rule (Điều 10.2), on for every site by default; turning it off needs a
+    /// `reason`.
     pub require_two_person_approval: Option<bool>,
     /// Hours an item may wait for the board before it counts as overdue, 1–720.
     #[schema(minimum = 1, maximum = 720)]
     pub review_threshold_hours: Option<i32>,
+    /// Let the board member who forwarded an item approve it too (off by default); turning it on
+    /// needs a `reason`.
+    pub forwarder_may_approve: Option<bool>,
+    /// Why the board's separation of duties is weakened; required for that, kept in the audit log.
+    #[schema(max_length = 200)]
+    pub reason: Option<String>,
 }
 
 /// Updates a site's names, address, languages or owner.
@@ -370,6 +376,8 @@ pub async fn update_site(
         owner: body.owner,
         require_two_person_approval: body.require_two_person_approval,
         review_threshold_hours: body.review_threshold_hours,
+        forwarder_may_approve: body.forwarder_may_approve,
+        reason: body.reason,
     };
     let dto = state
         .db(move |conn| {

@@ -1,7 +1,7 @@
 //! The editorial workflow over HTTP (Điều 10): one endpoint per step, review comments,
 //! notifications, the board's queues, and webhooks to sub-sites.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use portal_auth::scopes::WEBHOOKS_MANAGE;
 use portal_core::{Error, PageRequest};
@@ -15,7 +15,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
 use crate::problem::{ApiError, Problem};
-use crate::routes::content::{authorized, dto, full, list_dtos, respond, ContentItemDto};
+use crate::routes::content::{
+    authorized, dto, expected_version, full, list_dtos, respond, ContentItemDto,
+};
 use crate::routes::PageQuery;
 use crate::state::AppState;
 
@@ -29,10 +31,13 @@ pub struct StepRequest {
     pub publish_at: Option<DateTime<Utc>>,
     /// approve only: take the item down at this time.
     pub unpublish_at: Option<DateTime<Utc>>,
+    /// The version the step is about, when `If-Match` is not sent: required to approve (what is
+    /// published is exactly that revision), checked by the other steps when sent.
+    pub version: Option<i64>,
 }
 
 /// The body is optional: an empty body means no comment.
-fn parse_step(body: &[u8], action: Action) -> Result<StepInput, ApiError> {
+fn parse_step(req: &HttpRequest, body: &[u8], action: Action) -> Result<StepInput, ApiError> {
     let request: StepRequest = if body.iter().all(|b| b.is_ascii_whitespace()) {
         StepRequest::default()
     } else {
@@ -49,6 +54,7 @@ fn parse_step(body: &[u8], action: Action) -> Result<StepInput, ApiError> {
         .into());
     }
     Ok(StepInput {
+        expected_version: expected_version(req, request.version)?,
         comment: request.comment,
         publish_at: request.publish_at.map(|t| t.naive_utc()),
         unpublish_at: request.unpublish_at.map(|t| t.naive_utc()),
@@ -57,12 +63,13 @@ fn parse_step(body: &[u8], action: Action) -> Result<StepInput, ApiError> {
 
 async fn step(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: Caller,
     id: i64,
     action: Action,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let input = parse_step(&body, action)?;
+    let input = parse_step(&req, &body, action)?;
     authorized(&state, &caller, id, action.needs(), false).await?;
     let actor = caller.actor();
     let result = state
@@ -80,7 +87,10 @@ macro_rules! step_endpoint {
         #[utoipa::path(
             tag = "workflow",
             security(("bearer" = [])),
-            params(("id" = i64, Path, description = "Item id")),
+            params(
+                ("id" = i64, Path, description = "Item id"),
+                ("If-Match" = Option<String>, Header, description = "The ETag of the version the step is about: required to approve (or the `version` field)"),
+            ),
             request_body(content = Option<StepRequest>, description = "Optional: a comment (and for approve, a schedule)"),
             responses(
                 (status = 200, description = "The item after the step", body = ContentItemDto),
@@ -89,12 +99,14 @@ macro_rules! step_endpoint {
                 (status = 403, description = $scope, body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = $states, body = Problem, content_type = "application/problem+json"),
+                (status = 412, description = "The item is no longer at the version named; `current_version` says which is", body = Problem, content_type = "application/problem+json"),
+                (status = 428, description = "approve only: no version was named", body = Problem, content_type = "application/problem+json"),
                 (status = 422, description = "A required comment, author or source is missing", body = Problem, content_type = "application/problem+json"),
             )
         )]
         #[post($path)]
-        pub async fn $name(state: web::Data<AppState>, caller: Caller, path: web::Path<i64>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-            step(state, caller, path.into_inner(), $action, body).await
+        pub async fn $name(state: web::Data<AppState>, req: HttpRequest, caller: Caller, path: web::Path<i64>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+            step(state, req, caller, path.into_inner(), $action, body).await
         }
     };
 }
@@ -119,8 +131,8 @@ step_endpoint!(
     "Only items in review can be forwarded"
 );
 step_endpoint!(approve, "/admin/content/{id}/approve", Action::Approve,
-    "Approves and publishes an item now, or at `publish_at`; optionally takes it down at `unpublish_at` (Điều 10.2.b). Where the site requires two people, the item's last editor cannot approve it.",
-    "Needs `content:publish:site:<key>`, and not being the item's last editor where the site requires two people", "Only items awaiting approval can be approved");
+    "Approves and publishes exactly the version named by `If-Match` (or `version`), now or at `publish_at`; optionally takes it down at `unpublish_at` (Điều 10.2.b). Where the site requires two people, its creator, submitter, anyone who changed it since submission and (unless the site allows it) its forwarder cannot approve it.",
+    "Needs `content:publish:site:<key>`, and, where the site requires two people, not being the item's creator, submitter, editor since submission or forwarder", "Only items awaiting approval can be approved");
 step_endpoint!(
     return_item,
     "/admin/content/{id}/return",
@@ -148,13 +160,16 @@ step_endpoint!(
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TransitionDto {
-    /// submit, claim, forward, publish, schedule, return, unpublish, archive.
+    /// submit, claim, forward, publish, schedule, return, unpublish, archive, or send_back (an
+    /// edit while the board had the item: it goes back to submitted, Điều 10.2).
     pub action: String,
     pub from_status: String,
     pub to_status: String,
     pub actor: String,
     pub actor_user_id: Option<i64>,
     pub comment: Option<String>,
+    /// The item's version at this step.
+    pub version: Option<i64>,
     pub at: DateTime<Utc>,
 }
 
@@ -200,6 +215,7 @@ pub async fn item_workflow(
                 actor: t.actor,
                 actor_user_id: t.actor_user_id,
                 comment: t.comment,
+                version: t.version,
                 at: t.created_at.and_utc(),
             })
             .collect(),

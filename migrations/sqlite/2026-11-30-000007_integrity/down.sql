@@ -1,0 +1,3 @@
+ALTER TABLE workflow_transitions DROP COLUMN version;
+ALTER TABLE sites DROP COLUMN forwarder_may_approve;
+ALTER TABLE content_items DROP COLUMN approved_version;

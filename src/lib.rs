@@ -226,7 +226,13 @@ impl TestApp {
     /// A second server on the same database with its own public settings (and so its own public
     /// cache), as another replica behind the load balancer would be. It shares this app's pool.
     pub async fn replica(&self, public: portal_api::state::PublicConfig) -> TestApp {
-        let state = self.state.clone().with_public(public);
+        self.replica_with(|state| state.with_public(public)).await
+    }
+
+    /// A second server on the same database whose settings `configure` changes (trusted proxies,
+    /// auth limits), as a differently configured replica would be. It shares this app's pool.
+    pub async fn replica_with(&self, configure: impl FnOnce(AppState) -> AppState) -> TestApp {
+        let state = configure(self.state.clone());
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
         let port = listener.local_addr().expect("bound").port();
         let server = portal_api::serve(listener, state.clone(), Some(1)).expect("server starts");
@@ -372,6 +378,21 @@ impl TestApp {
             req = req.insert_header(("content-type", ct));
         }
         self.send(req, Some(body)).await
+    }
+
+    /// POSTs JSON with extra headers (e.g. `X-Forwarded-For` as a proxy would add it).
+    pub async fn post_json_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &serde_json::Value,
+    ) -> TestResponse {
+        let mut req = self.client.post(self.url(path));
+        for (name, value) in headers {
+            req = req.insert_header((*name, *value));
+        }
+        let req = req.insert_header(("content-type", "application/json"));
+        self.send(req, Some(body.to_string().into_bytes())).await
     }
 
     pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> TestResponse {

@@ -119,10 +119,17 @@ async fn forged_expired_and_misaddressed_tokens_are_refused(app: TestApp) {
             .first(&mut *conn)
             .unwrap()
     };
+    // A token names its session (`sid`): the control token uses a live one.
+    app.login("minh.stttt").await;
+    let session: String = refresh_tokens::table
+        .filter(refresh_tokens::user_id.eq(id))
+        .select(refresh_tokens::family)
+        .first(&mut *app.conn())
+        .unwrap();
     let now = chrono::Utc::now().timestamp();
     let good = json!({"sub": id.to_string(), "iss": "portal-cms", "aud": "portal-api", "iat": now, "nbf": now,
                       "exp": now + 600, "jti": "t", "name": "minh.stttt", "agency": "so-tttt",
-                      "scope": "account:self accounts:manage", "ver": version});
+                      "scope": "account:self accounts:manage", "ver": version, "sid": session});
     let ok = forge(good.clone(), TEST_JWT_SECRET);
     assert_eq!(
         app.call("GET", "/api/v1/admin/users", Some(&ok), None)
@@ -143,6 +150,11 @@ async fn forged_expired_and_misaddressed_tokens_are_refused(app: TestApp) {
         ("wrong audience", "aud", json!("another-api")),
         ("stale token version", "ver", json!(version - 1)),
         ("unknown user", "sub", json!("999999")),
+        (
+            "a session that does not exist",
+            "sid",
+            json!("no-such-session"),
+        ),
     ] {
         let mut claims = good.clone();
         claims[field] = value;
@@ -157,6 +169,9 @@ async fn forged_expired_and_misaddressed_tokens_are_refused(app: TestApp) {
         b64.encode(good.to_string())
     );
     cases.push(("alg none", none));
+    let mut sessionless = good.clone();
+    sessionless.as_object_mut().unwrap().remove("sid");
+    cases.push(("no session", forge(sessionless, TEST_JWT_SECRET)));
     cases.push(("garbage", "not-a-token".into()));
     for (label, token) in cases {
         let res = app
@@ -287,8 +302,8 @@ async fn idle_or_expired_refresh_tokens_are_refused(app: TestApp) {
             .unwrap();
         assert_eq!(
             (row.1 - row.0).num_minutes(),
-            30,
-            "30 minutes idle by default"
+            15,
+            "15 minutes idle by default (level-3 practice, requirements.md)"
         );
         diesel::update(refresh_tokens::table)
             .set(

@@ -35,7 +35,7 @@ pub fn app(
         .configure(crate::routes::configure)
         .split_for_parts();
     let allowed = AllowedMethods::from_doc(&doc);
-    let cors = cors(&state.public.cors_origins);
+    let cors = cors(&state.public.cors_origins, &state.public.cors_allow_headers);
     app.app_data(web::Data::new(state))
         .app_data(web::Data::new(allowed))
         .app_data(
@@ -55,7 +55,15 @@ pub fn app(
         .wrap(Compress::default())
         .wrap(cors)
         .wrap(from_fn(request_id))
-        .wrap(Logger::new(r#"%{r}a "%r" %s %b %Dms rid=%{x-request-id}o"#))
+        // The client as the trusted-proxy rule sees it, not actix's `%{r}a`, which believes any
+        // client's X-Forwarded-For.
+        .wrap(
+            Logger::new(r#"%{client}xi "%r" %s %b %Dms rid=%{x-request-id}o"#)
+                .custom_request_replace("client", |req| {
+                    let req = req.request();
+                    crate::auth::client_ip(req).map_or_else(|| "-".to_string(), |ip| ip.to_string())
+                }),
+        )
 }
 
 /// The methods each documented path answers, read from the OpenAPI document so that a 405 can
@@ -92,18 +100,25 @@ impl AllowedMethods {
 /// land here too; the resource map still knows the path's pattern, which tells the two apart.
 /// CORS for frontend teams: the configured origins (or any, with `*`) may call every endpoint
 /// with a bearer token and read the caching headers.
-fn cors(origins: &[String]) -> actix_cors::Cors {
+fn cors(origins: &[String], extra_headers: &[String]) -> actix_cors::Cors {
+    let mut allowed = vec![
+        header::AUTHORIZATION,
+        header::CONTENT_TYPE,
+        header::IF_MATCH,
+        header::IF_NONE_MATCH,
+        header::IF_MODIFIED_SINCE,
+        header::ACCEPT_LANGUAGE,
+        header::HeaderName::from_static("x-request-id"),
+    ];
+    // Checked at start (`portal serve` refuses a name that is not one).
+    allowed.extend(
+        extra_headers
+            .iter()
+            .filter_map(|h| header::HeaderName::from_bytes(h.as_bytes()).ok()),
+    );
     let mut cors = actix_cors::Cors::default()
         .allowed_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
-        .allowed_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            header::IF_MATCH,
-            header::IF_NONE_MATCH,
-            header::IF_MODIFIED_SINCE,
-            header::ACCEPT_LANGUAGE,
-            header::HeaderName::from_static("x-request-id"),
-        ])
+        .allowed_headers(allowed)
         .expose_headers([
             header::ETAG,
             header::LAST_MODIFIED,

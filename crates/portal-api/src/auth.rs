@@ -13,8 +13,8 @@ use portal_core::Error;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
-/// Where a request comes from, for the audit log and login throttling. The peer address is used,
-/// not `X-Forwarded-For`, which any client can forge.
+/// Where a request comes from, for the audit log and login throttling: the peer address, or behind
+/// a configured trusted proxy the address it forwarded (`crate::client_ip`).
 #[derive(Debug, Clone)]
 pub struct Client {
     pub ip: Option<String>,
@@ -24,7 +24,7 @@ pub struct Client {
 impl Client {
     pub fn of(req: &HttpRequest) -> Self {
         Self {
-            ip: req.peer_addr().map(|a| a.ip().to_string()),
+            ip: client_ip(req).map(|ip| ip.to_string()),
             user_agent: req
                 .headers()
                 .get(USER_AGENT)
@@ -35,6 +35,15 @@ impl Client {
 
     pub fn anonymous_actor(&self) -> Actor {
         Actor::anonymous(self.ip.clone(), self.user_agent.clone())
+    }
+}
+
+/// The client's address as `crate::client_ip` decides it.
+pub fn client_ip(req: &HttpRequest) -> Option<std::net::IpAddr> {
+    let peer = req.peer_addr().map(|a| a.ip());
+    match req.app_data::<web::Data<AppState>>() {
+        Some(state) => state.trusted_proxies.client_ip(peer, req.headers()),
+        None => peer,
     }
 }
 

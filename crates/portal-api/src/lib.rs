@@ -5,6 +5,7 @@ pub mod app;
 pub mod auth;
 pub mod bootstrap;
 pub mod cache;
+pub mod client_ip;
 pub mod dto;
 pub mod lang;
 pub mod metrics;

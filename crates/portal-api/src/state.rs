@@ -7,6 +7,7 @@ use portal_core::Error;
 use portal_db::{Backend, DbConn, Pool};
 
 use crate::cache::PublicCache;
+use crate::client_ip::TrustedProxies;
 use crate::metrics::Metrics;
 use crate::problem::ApiError;
 
@@ -33,6 +34,8 @@ pub struct PublicConfig {
     pub stale_while_revalidate_secs: u32,
     /// Origins allowed by CORS; `*` allows any.
     pub cors_origins: Vec<String>,
+    /// Request headers allowed cross-origin besides the standard ones (lower case).
+    pub cors_allow_headers: Vec<String>,
     /// Memory for rendered public answers, per replica; 0 turns the cache off.
     pub cache_bytes: usize,
     /// How old this replica's reading of the change clock may get before it reads it again;
@@ -57,6 +60,7 @@ impl Default for PublicConfig {
             max_age_secs: 60,
             stale_while_revalidate_secs: 300,
             cors_origins: vec!["*".into()],
+            cors_allow_headers: Vec::new(),
             cache_bytes: 32 * 1024 * 1024,
             cache_freshness: Duration::from_millis(250),
             sitemap_urls: crate::routes::public::SITEMAP_MAX_URLS,
@@ -74,6 +78,8 @@ pub struct AppState {
     pub webhooks: Arc<WebhookRuntime>,
     pub public: Arc<PublicConfig>,
     pub public_cache: Arc<PublicCache>,
+    /// Proxies whose `X-Forwarded-For`/`Forwarded` are believed (`crate::client_ip`).
+    pub trusted_proxies: Arc<TrustedProxies>,
     /// Searches rendered at once: one per core.
     pub search_permits: Arc<tokio::sync::Semaphore>,
     pub metrics: Arc<Metrics>,
@@ -92,11 +98,26 @@ impl AppState {
             }),
             public: Arc::new(PublicConfig::default()),
             public_cache: Arc::new(PublicCache::from_config(&PublicConfig::default())),
+            trusted_proxies: Arc::new(TrustedProxies::default()),
             search_permits: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
             metrics: Arc::new(Metrics::new()),
         }
+    }
+
+    /// Other account-security limits (the signing keys stay).
+    pub fn with_auth_config(mut self, config: AuthConfig) -> Self {
+        self.auth = Arc::new(AuthRuntime {
+            keys: self.auth.keys.clone(),
+            config,
+        });
+        self
+    }
+
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
+        self.trusted_proxies = Arc::new(proxies);
+        self
     }
 
     pub fn with_public(mut self, public: PublicConfig) -> Self {

@@ -468,15 +468,10 @@ pub fn change_own_password(
     id: i64,
     current: &str,
     new_password: &str,
+    config: &crate::AuthConfig,
 ) -> Result<(), Error> {
     let user = user_by_id(conn, id)?;
-    if !password::verify(current, &user.password_hash) {
-        return Err(Error::field(
-            "current_password",
-            "invalid_password",
-            "the current password is wrong",
-        ));
-    }
+    crate::attempts::prove_password(conn, actor, &user, current, "current_password", config)?;
     password::check_policy("new_password", new_password, &user.username)?;
     if password::verify(new_password, &user.password_hash) {
         return Err(Error::field(

@@ -7,8 +7,13 @@ pub struct AuthConfig {
     pub issuer: String,
     pub audience: String,
     pub access_ttl: Duration,
-    /// A refresh token unused this long ends the session.
+    /// A session with no refresh for this long ends; its access tokens are refused from then on.
     pub refresh_idle: Duration,
+    /// The same, for chief editors and operators (their access tokens also live no longer).
+    pub privileged_idle: Duration,
+    /// Whether chief editors and operators must use a second factor when no operator has said
+    /// otherwise (`PUT /api/v1/admin/settings/security`): on in production.
+    pub require_totp_for_privileged_by_default: bool,
     /// No session outlives this, however active.
     pub refresh_max: Duration,
     pub lockout_threshold: i32,
@@ -26,7 +31,9 @@ impl Default for AuthConfig {
             issuer: "portal-cms".into(),
             audience: "portal-api".into(),
             access_ttl: Duration::from_secs(15 * 60),
-            refresh_idle: Duration::from_secs(30 * 60),
+            refresh_idle: Duration::from_secs(15 * 60),
+            privileged_idle: Duration::from_secs(5 * 60),
+            require_totp_for_privileged_by_default: false,
             refresh_max: Duration::from_secs(12 * 3600),
             lockout_threshold: 5,
             lockout_duration: Duration::from_secs(15 * 60),
@@ -34,6 +41,22 @@ impl Default for AuthConfig {
             ip_window: Duration::from_secs(15 * 60),
             idle_disable_after: Duration::from_secs(45 * 24 * 3600),
         }
+    }
+}
+
+impl AuthConfig {
+    /// How long a session of this kind may sit idle.
+    pub fn idle_for(&self, privileged: bool) -> Duration {
+        if privileged {
+            self.privileged_idle.min(self.refresh_idle)
+        } else {
+            self.refresh_idle
+        }
+    }
+
+    /// How long an access token of this kind lives: never past its session's idle limit.
+    pub fn access_ttl_for(&self, privileged: bool) -> Duration {
+        self.access_ttl.min(self.idle_for(privileged))
     }
 }
 

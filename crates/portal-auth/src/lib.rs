@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod apikeys;
+pub mod attempts;
 pub mod config;
 pub mod login;
 pub mod model;

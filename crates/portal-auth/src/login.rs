@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use portal_audit::Actor;
 use portal_core::Error;
-use portal_db::schema::{agencies, login_throttle, users};
+use portal_db::schema::{agencies, users};
 use portal_db::{now, write_transaction, DbConn};
 use serde_json::json;
 
@@ -12,8 +12,8 @@ use crate::accounts::{normalize_username, user_by_id};
 use crate::config::{chrono, AuthConfig};
 use crate::model::{User, UserStatus};
 use crate::scopes::{self, ScopeSet, ACCOUNT_SELF};
-use crate::tokens::{self, Claims, JwtKeys, RefreshRefusal};
-use crate::{password, settings, totp};
+use crate::tokens::{self, Claims, JwtKeys, RefreshRefusal, Revocation, Session, Subject};
+use crate::{attempts, password, settings, totp};
 
 pub struct LoginInput<'a> {
     pub username: &'a str,
@@ -68,54 +68,6 @@ enum Verdict {
         reason: &'static str,
     },
     TotpMissing(User),
-}
-
-fn throttle_state(conn: &mut DbConn, ip: &str, config: &AuthConfig) -> Result<Option<u64>, Error> {
-    let row: Option<(NaiveDateTime, i32)> = login_throttle::table
-        .filter(login_throttle::client_ip.eq(ip))
-        .select((login_throttle::window_started_at, login_throttle::failures))
-        .first(conn)
-        .optional()?;
-    let at = now();
-    Ok(row.and_then(|(started, failures)| {
-        let ends = started + chrono(config.ip_window);
-        (failures >= config.ip_max_failures && ends > at)
-            .then(|| (ends - at).num_seconds().max(1) as u64)
-    }))
-}
-
-fn record_ip_failure(conn: &mut DbConn, ip: &str, config: &AuthConfig) -> Result<(), Error> {
-    let at = now();
-    let row: Option<NaiveDateTime> = login_throttle::table
-        .filter(login_throttle::client_ip.eq(ip))
-        .select(login_throttle::window_started_at)
-        .first(conn)
-        .optional()?;
-    match row {
-        None => {
-            diesel::insert_into(login_throttle::table)
-                .values((
-                    login_throttle::client_ip.eq(ip),
-                    login_throttle::window_started_at.eq(at),
-                    login_throttle::failures.eq(1),
-                ))
-                .execute(conn)?;
-        }
-        Some(started) if started + chrono(config.ip_window) <= at => {
-            diesel::update(login_throttle::table.filter(login_throttle::client_ip.eq(ip)))
-                .set((
-                    login_throttle::window_started_at.eq(at),
-                    login_throttle::failures.eq(1),
-                ))
-                .execute(conn)?;
-        }
-        Some(_) => {
-            diesel::update(login_throttle::table.filter(login_throttle::client_ip.eq(ip)))
-                .set(login_throttle::failures.eq(login_throttle::failures + 1))
-                .execute(conn)?;
-        }
-    }
-    Ok(())
 }
 
 fn judge(user: Option<User>, input: &LoginInput, config: &AuthConfig) -> Verdict {
@@ -186,19 +138,41 @@ fn agency_code(conn: &mut DbConn, agency_id: i64) -> Result<String, Error> {
 }
 
 /// The scopes of a token: the full set, or only `account:self` while the user must first change
-/// their password or enrol a second factor.
-fn token_scopes(conn: &mut DbConn, user: &User) -> Result<(ScopeSet, bool), Error> {
+/// their password or enrol a second factor. Also whether the user is privileged (a chief editor
+/// or operator somewhere), whose sessions idle out sooner.
+fn token_scopes(
+    conn: &mut DbConn,
+    config: &AuthConfig,
+    user: &User,
+) -> Result<(ScopeSet, bool, bool), Error> {
     let full = scopes::for_user(conn, user)?;
-    let privileged = scopes::grants_of(conn, user.id)?
-        .iter()
-        .any(|g| g.role.is_privileged());
-    let enrol_needed =
-        privileged && !user.totp_enabled && settings::require_totp_for_privileged(conn)?;
+    let privileged = is_privileged(conn, user.id)?;
+    let enrol_needed = privileged
+        && !user.totp_enabled
+        && settings::require_totp_for_privileged(
+            conn,
+            config.require_totp_for_privileged_by_default,
+        )?;
     if user.must_change_password || enrol_needed {
-        Ok((ScopeSet::parse(ACCOUNT_SELF), enrol_needed))
+        Ok((ScopeSet::parse(ACCOUNT_SELF), enrol_needed, privileged))
     } else {
-        Ok((full, false))
+        Ok((full, false, privileged))
     }
+}
+
+fn is_privileged(conn: &mut DbConn, user_id: i64) -> Result<bool, Error> {
+    Ok(scopes::grants_of(conn, user_id)?
+        .iter()
+        .any(|g| g.role.is_privileged()))
+}
+
+/// How long a session of this user may sit idle.
+fn idle_of(
+    conn: &mut DbConn,
+    config: &AuthConfig,
+    user_id: i64,
+) -> Result<std::time::Duration, Error> {
+    Ok(config.idle_for(is_privileged(conn, user_id)?))
 }
 
 fn issue(
@@ -206,22 +180,27 @@ fn issue(
     keys: &JwtKeys,
     config: &AuthConfig,
     user: &User,
-    refresh_token: String,
+    session: Session,
 ) -> Result<Tokens, Error> {
-    let (scope, enrol_needed) = token_scopes(conn, user)?;
+    let (scope, enrol_needed, privileged) = token_scopes(conn, config, user)?;
     let agency = agency_code(conn, user.agency_id)?;
+    let ttl = config.access_ttl_for(privileged);
     let claims = Claims::new(
         config,
-        user.id,
-        &user.username,
-        &agency,
+        Subject {
+            user_id: user.id,
+            username: &user.username,
+            agency: &agency,
+            version: user.token_version,
+        },
         scope.to_claim(),
-        user.token_version,
+        &session.family,
+        ttl,
     )?;
     Ok(Tokens {
         access_token: keys.sign(&claims)?,
-        expires_in: config.access_ttl.as_secs(),
-        refresh_token,
+        expires_in: ttl.as_secs(),
+        refresh_token: session.refresh_token,
         scope: claims.scope,
         must_change_password: user.must_change_password,
         totp_enrollment_required: enrol_needed,
@@ -236,7 +215,10 @@ pub fn login(
     client: &Actor,
 ) -> Result<Tokens, LoginError> {
     let ip = client.client_ip.clone().unwrap_or_else(|| "unknown".into());
-    if let Some(retry_after_secs) = throttle_state(conn, &ip, config)? {
+    // Each attempt takes its slots before the password is checked (`attempts`).
+    if let Err(retry_after_secs) =
+        write_transaction(conn, |conn| attempts::claim_ip(conn, &ip, config))?
+    {
         return Err(LoginError::Throttled { retry_after_secs });
     }
     let username = normalize_username(input.username);
@@ -245,7 +227,21 @@ pub fn login(
         .select(User::as_select())
         .first(conn)
         .optional()?;
-    let verdict = judge(user, input, config);
+    let claimed = match &user {
+        Some(u) => write_transaction(conn, |conn| attempts::claim_user(conn, u.id, config))?,
+        None => true,
+    };
+    let verdict = match user {
+        Some(user) if !claimed => {
+            // Locked, or its attempts are all in flight: the password is not even checked.
+            password::verify(input.password, password::DUMMY_HASH);
+            Verdict::Refused {
+                user,
+                reason: "locked",
+            }
+        }
+        user => judge(user, input, config),
+    };
 
     let outcome = write_transaction(
         conn,
@@ -262,12 +258,14 @@ pub fn login(
                             users::last_login_at.eq(at),
                         ))
                         .execute(conn)?;
+                    attempts::refund_ip(conn, &ip)?;
                     let user = user_by_id(conn, user.id)?;
                     actor.user_id = Some(user.id);
                     actor.label = user.username.clone();
                     actor.agency = Some(agency_code(conn, user.agency_id)?);
-                    let refresh = tokens::start_family(conn, user.id, config)?;
-                    let tokens = issue(conn, keys, config, &user, refresh)?;
+                    let idle = idle_of(conn, config, user.id)?;
+                    let session = tokens::start_family(conn, user.id, config, idle)?;
+                    let tokens = issue(conn, keys, config, &user, session)?;
                     portal_audit::append(
                         conn,
                         &actor,
@@ -279,6 +277,9 @@ pub fn login(
                     Ok(Ok(tokens))
                 }
                 Verdict::TotpMissing(user) => {
+                    // The password was right: not a failure.
+                    attempts::refund_ip(conn, &ip)?;
+                    attempts::refund_user(conn, user.id)?;
                     portal_audit::append(
                         conn,
                         &actor,
@@ -290,7 +291,6 @@ pub fn login(
                     Ok(Err(LoginError::TotpRequired))
                 }
                 Verdict::Refused { user, reason } => {
-                    record_ip_failure(conn, &ip, config)?;
                     if reason == "idle" {
                         diesel::update(users::table.filter(users::id.eq(user.id)))
                             .set((
@@ -321,38 +321,9 @@ pub fn login(
                     Ok(Err(LoginError::InvalidCredentials))
                 }
                 Verdict::Failure { user, reason } => {
-                    record_ip_failure(conn, &ip, config)?;
                     let target = user.as_ref().map(|u| format!("user:{}", u.id));
                     if let Some(user) = &user {
-                        let failures = user.failed_logins + 1;
-                        let lock = failures >= config.lockout_threshold;
-                        diesel::update(users::table.filter(users::id.eq(user.id)))
-                            .set((
-                                users::failed_logins.eq(if lock { 0 } else { failures }),
-                                users::status.eq(if lock {
-                                    UserStatus::Locked.as_str()
-                                } else {
-                                    user.status.as_str()
-                                }),
-                                users::locked_until.eq(if lock {
-                                    Some(at + chrono(config.lockout_duration))
-                                } else {
-                                    user.locked_until
-                                }),
-                            ))
-                            .execute(conn)?;
-                        if lock {
-                            portal_audit::append(
-                                conn,
-                                &Actor::system("lockout"),
-                                "user.lock",
-                                target.as_deref(),
-                                None,
-                                Some(
-                                    &json!({"failed_logins": failures, "minutes": config.lockout_duration.as_secs() / 60}),
-                                ),
-                            )?;
-                        }
+                        attempts::lock_if_exhausted(conn, user.id, config)?;
                     }
                     portal_audit::append(
                         conn,
@@ -381,7 +352,9 @@ pub fn refresh(
     client: &Actor,
 ) -> Result<Tokens, Error> {
     write_transaction(conn, |conn| -> Result<Result<Tokens, Error>, Error> {
-        let rotated = tokens::rotate(conn, refresh_token, config)?;
+        let rotated = tokens::rotate(conn, refresh_token, config, |conn, user_id| {
+            idle_of(conn, config, user_id)
+        })?;
         let (user_id, next) = match rotated {
             Ok(pair) => pair,
             Err(refusal) => {
@@ -422,32 +395,38 @@ pub fn refresh(
     })?
 }
 
-/// Ends the session of `refresh_token`, and every access token of its user at once (other
-/// sessions keep their refresh tokens and simply refresh).
+/// Ends the session of `refresh_token`: its refresh tokens, and its access tokens at once (they
+/// carry the session's id). Other sessions of the user go on. A token that was already rotated
+/// or revoked is a reuse: the session ends all the same, and the caller is refused.
 pub fn logout(conn: &mut DbConn, refresh_token: &str, client: &Actor) -> Result<(), Error> {
-    write_transaction(conn, |conn| {
-        match tokens::revoke_by_token(conn, refresh_token)? {
-            Some(user_id) => {
-                diesel::update(users::table.filter(users::id.eq(user_id)))
-                    .set(users::token_version.eq(users::token_version + 1))
-                    .execute(conn)?;
-                let user = user_by_id(conn, user_id)?;
-                let mut actor = client.clone();
-                actor.user_id = Some(user_id);
-                actor.label = user.username;
-                portal_audit::append(
-                    conn,
-                    &actor,
-                    "logout",
-                    Some(&format!("user:{user_id}")),
-                    None,
-                    None,
-                )?;
-                Ok(())
+    write_transaction(conn, |conn| -> Result<Result<(), Error>, Error> {
+        let (user_id, action) = match tokens::revoke_by_token(conn, refresh_token)? {
+            Revocation::Ended { user_id } => (user_id, "logout"),
+            Revocation::Reused { user_id } => (user_id, "token.reuse_detected"),
+            Revocation::Unknown => {
+                return Ok(Err(Error::Unauthenticated(
+                    "the refresh token is not known".into(),
+                )))
             }
-            None => Err(Error::Unauthenticated(
-                "the refresh token is not known".into(),
+        };
+        let user = user_by_id(conn, user_id)?;
+        let mut actor = client.clone();
+        actor.user_id = Some(user_id);
+        actor.label = user.username;
+        portal_audit::append(
+            conn,
+            &actor,
+            action,
+            Some(&format!("user:{user_id}")),
+            None,
+            None,
+        )?;
+        // The audit row and the revocation are kept although a reuse is refused.
+        Ok(match action {
+            "logout" => Ok(()),
+            _ => Err(Error::Unauthenticated(
+                "the refresh token was already used; the session has ended".into(),
             )),
-        }
-    })
+        })
+    })?
 }

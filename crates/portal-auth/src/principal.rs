@@ -4,7 +4,7 @@ use chrono::Duration;
 use diesel::prelude::*;
 use portal_audit::Actor;
 use portal_core::Error;
-use portal_db::schema::{api_keys, users};
+use portal_db::schema::{api_keys, refresh_tokens, users};
 use portal_db::{now, DbConn};
 
 use crate::apikeys::{self, KEY_PREFIX};
@@ -96,7 +96,8 @@ fn refused(reason: &str) -> Error {
 
 /// Authenticates an `Authorization: Bearer` credential. A user's token is refused as soon as the
 /// user is no longer active or their token version moved on (disable, password reset, role
-/// revocation), not only at expiry: one indexed read per request.
+/// revocation), or its session ended (logout, refresh-token reuse, idle time), not only at
+/// expiry: one indexed read per request.
 pub fn authenticate(
     conn: &mut DbConn,
     keys: &JwtKeys,
@@ -113,13 +114,25 @@ pub fn authenticate(
         .sub
         .parse()
         .map_err(|_| refused("the access token names no user"))?;
-    let current: Option<(String, i64)> = users::table
+    // One indexed read: the user still active at the token's version, and its session live.
+    let session_live = diesel::dsl::exists(
+        refresh_tokens::table
+            .filter(refresh_tokens::family.eq(claims.sid.clone()))
+            .filter(refresh_tokens::user_id.eq(user_id))
+            .filter(refresh_tokens::used_at.is_null())
+            .filter(refresh_tokens::revoked_at.is_null())
+            .filter(refresh_tokens::expires_at.gt(now())),
+    );
+    let current: Option<(String, i64, bool)> = users::table
         .filter(users::id.eq(user_id))
-        .select((users::status, users::token_version))
+        .select((users::status, users::token_version, session_live))
         .first(conn)
         .optional()?;
     match current {
-        Some((status, version)) if status == "active" && version == claims.ver => Ok(Principal {
+        Some((_, _, false)) => Err(refused(
+            "the session of this access token has ended (signed out, idle too long, or its refresh token was reused); sign in again",
+        )),
+        Some((status, version, true)) if status == "active" && version == claims.ver => Ok(Principal {
             kind: PrincipalKind::User {
                 id: user_id,
                 username: claims.name,

@@ -7,14 +7,18 @@ use portal_db::{now, DbConn};
 
 pub const REQUIRE_TOTP_FOR_PRIVILEGED: &str = "require_totp_for_privileged";
 
-/// Whether chief editors and operators must use a second factor.
-pub fn require_totp_for_privileged(conn: &mut DbConn) -> Result<bool, Error> {
+/// Whether chief editors and operators must use a second factor: what an operator set, else
+/// `default` (on in production, `AuthConfig::require_totp_for_privileged_by_default`).
+pub fn require_totp_for_privileged(conn: &mut DbConn, default: bool) -> Result<bool, Error> {
     let value: Option<String> = settings::table
         .filter(settings::key.eq(REQUIRE_TOTP_FOR_PRIVILEGED))
         .select(settings::value)
         .first(conn)
         .optional()?;
-    Ok(value.as_deref() == Some("true"))
+    Ok(match value.as_deref() {
+        Some(set) => set == "true",
+        None => default,
+    })
 }
 
 pub fn set_flag(conn: &mut DbConn, key: &str, value: bool) -> Result<(), Error> {

@@ -153,30 +153,44 @@ pub struct Claims {
     pub scope: String,
     /// The user's token version when issued; a bump on the user revokes every older token.
     pub ver: i64,
+    /// The session (refresh-token family) the token belongs to: when the session ends — logout,
+    /// a reused refresh token, idle time — its access tokens are refused at once.
+    pub sid: String,
+}
+
+/// Whom an access token is for.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    pub user_id: i64,
+    pub username: &'a str,
+    pub agency: &'a str,
+    /// The user's token version.
+    pub version: i64,
 }
 
 impl Claims {
+    /// An access token for `subject` in `session`, with `scope`, living `ttl`.
     pub fn new(
         config: &AuthConfig,
-        user_id: i64,
-        username: &str,
-        agency: &str,
+        subject: Subject<'_>,
         scope: String,
-        version: i64,
+        session: &str,
+        ttl: std::time::Duration,
     ) -> Result<Self, Error> {
         let issued = Utc::now().timestamp();
         Ok(Self {
-            sub: user_id.to_string(),
+            sub: subject.user_id.to_string(),
             iss: config.issuer.clone(),
             aud: config.audience.clone(),
             iat: issued,
             nbf: issued,
-            exp: issued + config.access_ttl.as_secs() as i64,
+            exp: issued + ttl.as_secs() as i64,
             jti: secrets::random_token()?,
-            name: username.to_string(),
-            agency: agency.to_string(),
+            name: subject.username.to_string(),
+            agency: subject.agency.to_string(),
             scope,
-            ver: version,
+            ver: subject.version,
+            sid: session.to_string(),
         })
     }
 }
@@ -196,10 +210,18 @@ pub enum RefreshRefusal {
 
 fn expiry(
     config: &AuthConfig,
+    idle: std::time::Duration,
     family_started_at: NaiveDateTime,
     at: NaiveDateTime,
 ) -> NaiveDateTime {
-    (at + chrono(config.refresh_idle)).min(family_started_at + chrono(config.refresh_max))
+    (at + chrono(idle)).min(family_started_at + chrono(config.refresh_max))
+}
+
+/// A session: its family id (the access tokens' `sid`) and its current refresh token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub family: String,
+    pub refresh_token: String,
 }
 
 fn insert_token(
@@ -208,6 +230,7 @@ fn insert_token(
     family: &str,
     family_started_at: NaiveDateTime,
     config: &AuthConfig,
+    idle: std::time::Duration,
 ) -> Result<String, Error> {
     let token = format!("{REFRESH_PREFIX}{}", secrets::random_token()?);
     let at = now();
@@ -218,16 +241,38 @@ fn insert_token(
             refresh_tokens::token_hash.eq(secrets::digest(&token)),
             refresh_tokens::family_started_at.eq(family_started_at),
             refresh_tokens::created_at.eq(at),
-            refresh_tokens::expires_at.eq(expiry(config, family_started_at, at)),
+            refresh_tokens::expires_at.eq(expiry(config, idle, family_started_at, at)),
         ))
         .execute(conn)?;
     Ok(token)
 }
 
-/// Starts a session: a new family with its first refresh token.
-pub fn start_family(conn: &mut DbConn, user_id: i64, config: &AuthConfig) -> Result<String, Error> {
+/// Starts a session: a new family with its first refresh token, idle after `idle`.
+pub fn start_family(
+    conn: &mut DbConn,
+    user_id: i64,
+    config: &AuthConfig,
+    idle: std::time::Duration,
+) -> Result<Session, Error> {
     let family = secrets::random_token()?;
-    insert_token(conn, user_id, &family, now(), config)
+    let refresh_token = insert_token(conn, user_id, &family, now(), config, idle)?;
+    Ok(Session {
+        family,
+        refresh_token,
+    })
+}
+
+/// Whether the session is still live: not revoked, and its newest refresh token not expired
+/// (a session idle past its limit has ended).
+pub fn session_is_live(conn: &mut DbConn, family: &str) -> Result<bool, Error> {
+    Ok(diesel::select(diesel::dsl::exists(
+        refresh_tokens::table
+            .filter(refresh_tokens::family.eq(family))
+            .filter(refresh_tokens::used_at.is_null())
+            .filter(refresh_tokens::revoked_at.is_null())
+            .filter(refresh_tokens::expires_at.gt(now())),
+    ))
+    .get_result(conn)?)
 }
 
 /// id, user, family, family start, expiry, used, revoked.
@@ -241,12 +286,14 @@ type RefreshRow = (
     Option<NaiveDateTime>,
 );
 
-/// Exchanges a refresh token for the next one of its family. Returns the user id and the new token.
+/// Exchanges a refresh token for the next one of its family, idle after what `idle` says for the
+/// user. Returns the user id and the session with its new token.
 pub fn rotate(
     conn: &mut DbConn,
     token: &str,
     config: &AuthConfig,
-) -> Result<Result<(i64, String), RefreshRefusal>, Error> {
+    idle: impl FnOnce(&mut DbConn, i64) -> Result<std::time::Duration, Error>,
+) -> Result<Result<(i64, Session), RefreshRefusal>, Error> {
     let row: Option<RefreshRow> = refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(secrets::digest(token)))
         .select((
@@ -283,8 +330,15 @@ pub fn rotate(
         revoke_family(conn, &family)?;
         return Ok(Err(RefreshRefusal::Reused { user_id }));
     }
-    let next = insert_token(conn, user_id, &family, started, config)?;
-    Ok(Ok((user_id, next)))
+    let idle = idle(conn, user_id)?;
+    let refresh_token = insert_token(conn, user_id, &family, started, config, idle)?;
+    Ok(Ok((
+        user_id,
+        Session {
+            family,
+            refresh_token,
+        },
+    )))
 }
 
 pub fn revoke_family(conn: &mut DbConn, family: &str) -> Result<usize, Error> {
@@ -297,20 +351,45 @@ pub fn revoke_family(conn: &mut DbConn, family: &str) -> Result<usize, Error> {
     .execute(conn)?)
 }
 
-/// Ends the session a refresh token belongs to. Returns its user, if the token was known.
-pub fn revoke_by_token(conn: &mut DbConn, token: &str) -> Result<Option<i64>, Error> {
-    let row: Option<(i64, String)> = refresh_tokens::table
-        .filter(refresh_tokens::token_hash.eq(secrets::digest(token)))
-        .select((refresh_tokens::user_id, refresh_tokens::family))
-        .first(conn)
-        .optional()?;
-    match row {
-        Some((user_id, family)) => {
+/// What signing out with a refresh token found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Revocation {
+    /// The session's current token: the session is ended.
+    Ended {
+        user_id: i64,
+    },
+    /// An already rotated or revoked token came back: the session is ended as for a reused
+    /// refresh token, and the caller is refused (whoever holds it is not the session's owner).
+    Reused {
+        user_id: i64,
+    },
+    Unknown,
+}
+
+/// Ends the session a refresh token belongs to.
+pub fn revoke_by_token(conn: &mut DbConn, token: &str) -> Result<Revocation, Error> {
+    let row: Option<(i64, String, Option<NaiveDateTime>, Option<NaiveDateTime>)> =
+        refresh_tokens::table
+            .filter(refresh_tokens::token_hash.eq(secrets::digest(token)))
+            .select((
+                refresh_tokens::user_id,
+                refresh_tokens::family,
+                refresh_tokens::used_at,
+                refresh_tokens::revoked_at,
+            ))
+            .first(conn)
+            .optional()?;
+    Ok(match row {
+        Some((user_id, family, used_at, revoked_at)) => {
             revoke_family(conn, &family)?;
-            Ok(Some(user_id))
+            if used_at.is_some() || revoked_at.is_some() {
+                Revocation::Reused { user_id }
+            } else {
+                Revocation::Ended { user_id }
+            }
         }
-        None => Ok(None),
-    }
+        None => Revocation::Unknown,
+    })
 }
 
 pub fn revoke_all_for_user(conn: &mut DbConn, user_id: i64) -> Result<usize, Error> {

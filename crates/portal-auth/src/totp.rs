@@ -10,7 +10,6 @@ use totp_rs::{Algorithm, Builder, Secret, Totp};
 use crate::secrets;
 
 use crate::accounts::user_by_id;
-use crate::password;
 
 fn totp(secret_base32: &str, account: &str) -> Result<Totp, Error> {
     let secret = Secret::try_from_base32(secret_base32)
@@ -124,19 +123,14 @@ pub fn disable(
     user_id: i64,
     password_text: &str,
     code: &str,
+    config: &crate::AuthConfig,
 ) -> Result<(), Error> {
     let user = user_by_id(conn, user_id)?;
     let secret = match (user.totp_enabled, user.totp_secret.as_deref()) {
         (true, Some(secret)) => secret.to_string(),
         _ => return Err(Error::Conflict("no second factor is enabled".into())),
     };
-    if !password::verify(password_text, &user.password_hash) {
-        return Err(Error::field(
-            "password",
-            "invalid_password",
-            "the password is wrong",
-        ));
-    }
+    crate::attempts::prove_password(conn, actor, &user, password_text, "password", config)?;
     if !check(&secret, &user.username, code) {
         return Err(Error::field(
             "code",

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use portal_auth::tokens::Claims;
+use portal_auth::tokens::{Claims, Subject};
 use portal_auth::{AuthConfig, JwtKeys};
 
 fn key(name: &str) -> PathBuf {
@@ -13,7 +13,19 @@ fn key(name: &str) -> PathBuf {
 }
 
 fn claims(config: &AuthConfig) -> Claims {
-    Claims::new(config, 7, "thu.ttcntt", "ttcntt", "account:self".into(), 3).unwrap()
+    Claims::new(
+        config,
+        Subject {
+            user_id: 7,
+            username: "thu.ttcntt",
+            agency: "ttcntt",
+            version: 3,
+        },
+        "account:self".into(),
+        "session-1",
+        config.access_ttl,
+    )
+    .unwrap()
 }
 
 #[test]

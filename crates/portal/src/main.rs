@@ -1,6 +1,5 @@
 //! `portal`: the one binary of Portal CMS.
 
-use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -11,8 +10,10 @@ use clap::{Args, Parser, Subcommand};
 use portal_audit::Actor;
 use portal_auth::accounts::{self, NewUser};
 use portal_auth::{AuthConfig, JwtKeys, Role};
-use portal_db::{establish, migrations, DatabaseUrl, DbConn, PoolOptions};
+use portal_db::{establish, migrations, DatabaseUrl, DbConn};
 use portal_sections::seed;
+
+mod serve;
 
 #[derive(Parser)]
 #[command(
@@ -73,14 +74,22 @@ struct Common {
         global = true
     )]
     access_ttl: String,
-    /// Seconds a refresh token may sit unused.
+    /// Seconds a session may sit idle (no refresh) before it ends, with its access tokens.
     #[arg(
         long = "refresh-idle",
         env = "PORTAL_REFRESH_IDLE_SECS",
-        default_value = "1800",
+        default_value = "900",
         global = true
     )]
     refresh_idle: String,
+    /// The same for chief editors and operators; their access tokens live no longer either.
+    #[arg(
+        long = "refresh-idle-privileged",
+        env = "PORTAL_REFRESH_IDLE_PRIVILEGED_SECS",
+        default_value = "300",
+        global = true
+    )]
+    refresh_idle_privileged: String,
     /// Longest a session may last, in seconds.
     #[arg(
         long = "refresh-max",
@@ -119,71 +128,7 @@ struct Common {
 #[derive(Subcommand)]
 enum Command {
     /// Migrate, seed on first start, and serve the API.
-    Serve {
-        /// Address to listen on, HOST:PORT.
-        #[arg(long, env = "PORTAL_BIND", default_value = "127.0.0.1:8080")]
-        bind: String,
-        /// Most database connections to keep open.
-        #[arg(
-            long = "db-pool-size",
-            env = "PORTAL_DB_POOL_SIZE",
-            default_value = "10"
-        )]
-        pool_size: String,
-        /// Worker threads (default: one per core).
-        #[arg(long, env = "PORTAL_WORKERS")]
-        workers: Option<String>,
-        /// Seconds between runs of scheduled publication and webhook delivery (0 turns them off).
-        #[arg(
-            long = "job-interval",
-            env = "PORTAL_JOB_INTERVAL_SECS",
-            default_value = "5"
-        )]
-        job_interval: String,
-        /// Origins allowed by CORS, comma-separated; `*` for any.
-        #[arg(
-            long = "cors-origins",
-            env = "PORTAL_CORS_ORIGINS",
-            default_value = "*"
-        )]
-        cors_origins: String,
-        /// Seconds public answers may be cached (`Cache-Control: max-age`).
-        #[arg(
-            long = "cache-max-age",
-            env = "PORTAL_CACHE_MAX_AGE_SECS",
-            default_value = "60"
-        )]
-        cache_max_age: String,
-        /// Seconds a stale public answer may be served while revalidating.
-        #[arg(
-            long = "cache-stale-while-revalidate",
-            env = "PORTAL_CACHE_STALE_SECS",
-            default_value = "300"
-        )]
-        cache_stale: String,
-        /// MiB of memory for rendered public answers per server (0 turns the cache off).
-        #[arg(
-            long = "public-cache-mb",
-            env = "PORTAL_PUBLIC_CACHE_MB",
-            default_value = "32"
-        )]
-        public_cache_mb: String,
-        /// Milliseconds a server may trust its last reading of the change clock, 0 to 450: a
-        /// change on any server reaches every server's readers within twice this plus one query.
-        #[arg(
-            long = "public-cache-freshness-ms",
-            env = "PORTAL_PUBLIC_CACHE_FRESHNESS_MS",
-            default_value = "250"
-        )]
-        public_cache_freshness_ms: String,
-        /// Let webhooks call private and loopback addresses (closed networks, tests).
-        #[arg(
-            long = "webhooks-allow-private",
-            env = "PORTAL_WEBHOOKS_ALLOW_PRIVATE",
-            default_value = "false"
-        )]
-        webhooks_allow_private: String,
-    },
+    Serve(serve::ServeArgs),
     /// Run pending database migrations and exit.
     Migrate,
     /// Load the seed data (Quảng Nam by default); what already exists is left alone.
@@ -293,23 +238,32 @@ fn auth_config(common: &Common) -> Result<AuthConfig, ConfigError> {
             &common.refresh_idle,
             "--refresh-idle/PORTAL_REFRESH_IDLE_SECS",
         )?,
+        privileged_idle: seconds(
+            &common.refresh_idle_privileged,
+            "--refresh-idle-privileged/PORTAL_REFRESH_IDLE_PRIVILEGED_SECS",
+        )?,
         refresh_max: seconds(&common.refresh_max, "--refresh-max/PORTAL_REFRESH_MAX_SECS")?,
         idle_disable_after: Duration::from_secs(days.max(1) * 24 * 3600),
+        // Level-3 practice (Nghị định 85/2016): a second factor for administrators, unless an
+        // operator decides otherwise at run time.
+        require_totp_for_privileged_by_default: production(common)?,
         ..AuthConfig::default()
     })
 }
 
 /// The signing keys: configured ones, or in development a secret kept in the data folder.
+fn production(common: &Common) -> Result<bool, ConfigError> {
+    match common.environment.as_str() {
+        "production" => Ok(true),
+        "development" => Ok(false),
+        other => Err(ConfigError(format!(
+            "--env/PORTAL_ENV: '{other}' is not development or production"
+        ))),
+    }
+}
+
 fn jwt_keys(common: &Common) -> Result<JwtKeys, ConfigError> {
-    let production = match common.environment.as_str() {
-        "production" => true,
-        "development" => false,
-        other => {
-            return Err(ConfigError(format!(
-                "--env/PORTAL_ENV: '{other}' is not development or production"
-            )))
-        }
-    };
+    let production = production(common)?;
     match common.jwt_algorithm.as_str() {
         "HS256" => match &common.jwt_secret {
             Some(secret) => JwtKeys::hs256(secret.as_bytes()).map_err(|e| ConfigError(format!("--jwt-secret/PORTAL_JWT_SECRET: {e}"))),
@@ -528,150 +482,6 @@ fn run(cli: Cli) -> Result<(), ConfigError> {
             }
             Ok(())
         }
-        Command::Serve {
-            bind,
-            pool_size,
-            workers,
-            job_interval,
-            webhooks_allow_private,
-            cors_origins,
-            cache_max_age,
-            cache_stale,
-            public_cache_mb,
-            public_cache_freshness_ms,
-        } => {
-            let cache_mb: usize = parse_setting(
-                &public_cache_mb,
-                "--public-cache-mb/PORTAL_PUBLIC_CACHE_MB",
-                "a whole number of MiB",
-            )?;
-            let freshness_ms: u64 = parse_setting(
-                &public_cache_freshness_ms,
-                "--public-cache-freshness-ms/PORTAL_PUBLIC_CACHE_FRESHNESS_MS",
-                "a whole number of milliseconds",
-            )?;
-            if freshness_ms > 450 {
-                return Err(ConfigError(
-                    "--public-cache-freshness-ms/PORTAL_PUBLIC_CACHE_FRESHNESS_MS: at most 450, \
-                     so a change reaches every server's readers within one second"
-                        .into(),
-                ));
-            }
-            let public = portal_api::state::PublicConfig {
-                max_age_secs: parse_setting(
-                    &cache_max_age,
-                    "--cache-max-age/PORTAL_CACHE_MAX_AGE_SECS",
-                    "a whole number of seconds",
-                )?,
-                stale_while_revalidate_secs: parse_setting(
-                    &cache_stale,
-                    "--cache-stale-while-revalidate/PORTAL_CACHE_STALE_SECS",
-                    "a whole number of seconds",
-                )?,
-                cors_origins: cors_origins
-                    .split(',')
-                    .map(|o| o.trim().to_string())
-                    .filter(|o| !o.is_empty())
-                    .collect(),
-                cache_bytes: cache_mb.saturating_mul(1024 * 1024),
-                cache_freshness: Duration::from_millis(freshness_ms),
-                ..portal_api::state::PublicConfig::default()
-            };
-            let job_interval: u64 = parse_setting(
-                &job_interval,
-                "--job-interval/PORTAL_JOB_INTERVAL_SECS",
-                "a whole number of seconds",
-            )?;
-            let allow_private: bool = parse_setting(
-                &webhooks_allow_private,
-                "--webhooks-allow-private/PORTAL_WEBHOOKS_ALLOW_PRIVATE",
-                "true or false",
-            )?;
-            let bind: SocketAddr =
-                parse_setting(&bind, "--bind/PORTAL_BIND", "a HOST:PORT socket address")?;
-            let max_size: u32 = parse_setting(
-                &pool_size,
-                "--db-pool-size/PORTAL_DB_POOL_SIZE",
-                "a whole number",
-            )?;
-            if max_size == 0 {
-                return Err(ConfigError(
-                    "--db-pool-size/PORTAL_DB_POOL_SIZE: must be at least 1".into(),
-                ));
-            }
-            let workers: Option<usize> = workers
-                .map(|w| parse_setting(&w, "--workers/PORTAL_WORKERS", "a whole number"))
-                .transpose()?;
-            let url = database_url(&cli.common)?;
-            let keys = jwt_keys(&cli.common)?;
-            let auth = auth_config(&cli.common)?;
-            let jobs = Jobs {
-                interval: (job_interval > 0).then(|| Duration::from_secs(job_interval)),
-                allow_private,
-                public,
-            };
-            serve(bind, &url, max_size, workers, keys, auth, jobs)
-        }
+        Command::Serve(args) => serve::run(&cli.common, args),
     }
-}
-
-/// Background jobs of the server.
-struct Jobs {
-    interval: Option<Duration>,
-    allow_private: bool,
-    public: portal_api::state::PublicConfig,
-}
-
-fn serve(
-    bind: SocketAddr,
-    url: &DatabaseUrl,
-    max_size: u32,
-    workers: Option<usize>,
-    keys: JwtKeys,
-    auth: AuthConfig,
-    jobs: Jobs,
-) -> Result<(), ConfigError> {
-    let options = PoolOptions {
-        max_size,
-        ..PoolOptions::default()
-    };
-    let prepared =
-        portal_api::bootstrap::prepare(url, &options, true, keys, auth).map_err(ConfigError)?;
-    for name in &prepared.migrations_applied {
-        log::info!("applied migration {name}");
-    }
-    if let Some(report) = prepared.seeded {
-        log::info!(
-            "first start: seeded {} agencies, {} sites, {} sections",
-            report.agencies_added,
-            report.sites_added,
-            report.sections_added
-        );
-    }
-    let listener = TcpListener::bind(bind)
-        .map_err(|e| ConfigError(format!("--bind/PORTAL_BIND: cannot listen on {bind}: {e}")))?;
-    let local = listener
-        .local_addr()
-        .map_err(|e| ConfigError(format!("--bind/PORTAL_BIND: {e}")))?;
-    println!("Portal CMS listening on http://{local}");
-    println!("API docs at http://{local}/docs/ (OpenAPI at http://{local}/api/openapi.json)");
-    println!("Database: {}", portal_db::describe(url));
-    actix_web::rt::System::new()
-        .block_on(async move {
-            let state = prepared
-                .state
-                .with_webhooks(
-                    jobs.allow_private,
-                    portal_moderation::webhooks::Policy::default(),
-                )
-                .with_public(jobs.public);
-            if let Some(interval) = jobs.interval {
-                portal_api::worker::spawn(state.clone(), interval);
-            }
-            let server = portal_api::serve(listener, state, workers)?;
-            server.await
-        })
-        .map_err(|e| ConfigError(format!("server stopped with an error: {e}")))?;
-    log::info!("shut down cleanly");
-    Ok(())
 }

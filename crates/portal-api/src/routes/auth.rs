@@ -278,7 +278,8 @@ pub struct ChangePasswordRequest {
         (status = 204, description = "Changed"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller is an API key", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong current password, or the new one breaks a rule (each named)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong current password (counted against the account's lockout and audited), or the new one breaks a rule (each named)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "The account is locked after too many wrong passwords", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/password")]
@@ -290,6 +291,7 @@ pub async fn change_password(
     let id = own_user_id(&caller)?;
     let body = body.into_inner();
     let actor = caller.actor();
+    let auth = state.auth.clone();
     state
         .db(move |conn| {
             accounts::change_own_password(
@@ -298,6 +300,7 @@ pub async fn change_password(
                 id,
                 &body.current_password,
                 &body.new_password,
+                &auth.config,
             )
         })
         .await?;
@@ -402,8 +405,9 @@ pub async fn totp_disable(
     let id = own_user_id(&caller)?;
     let actor = caller.actor();
     let body = body.into_inner();
+    let auth = state.auth.clone();
     state
-        .db(move |conn| totp::disable(conn, &actor, id, &body.password, &body.code))
+        .db(move |conn| totp::disable(conn, &actor, id, &body.password, &body.code, &auth.config))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

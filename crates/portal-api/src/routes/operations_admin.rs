@@ -291,7 +291,10 @@ pub async fn get_security_settings(
     caller: Caller,
 ) -> Result<web::Json<SecuritySettings>, ApiError> {
     caller.require(ACCOUNTS_MANAGE)?;
-    let require = state.db(settings::require_totp_for_privileged).await?;
+    let default = state.auth.config.require_totp_for_privileged_by_default;
+    let require = state
+        .db(move |conn| settings::require_totp_for_privileged(conn, default))
+        .await?;
     Ok(web::Json(SecuritySettings {
         require_totp_for_privileged: require,
     }))
@@ -318,10 +321,11 @@ pub async fn put_security_settings(
     caller.require(ACCOUNTS_MANAGE)?;
     let value = body.into_inner().require_totp_for_privileged;
     let actor = caller.actor();
+    let default = state.auth.config.require_totp_for_privileged_by_default;
     state
         .db(move |conn| {
             portal_db::write_transaction(conn, |conn| {
-                let before = settings::require_totp_for_privileged(conn)?;
+                let before = settings::require_totp_for_privileged(conn, default)?;
                 settings::set_flag(conn, settings::REQUIRE_TOTP_FOR_PRIVILEGED, value)?;
                 portal_audit::append(
                     conn,

@@ -5,12 +5,15 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
-use actix_web::middleware::{from_fn, Compress, ErrorHandlers, Logger};
+use actix_web::middleware::{from_fn, Compress, DefaultHeaders, ErrorHandlers, Logger};
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::middleware::{forget_public_cache_on_write, head_as_get, record_metrics, request_id};
+use crate::middleware::{
+    forget_public_cache_on_write, head_as_get, record_metrics, refuse_control_characters,
+    request_id,
+};
 use crate::problem::{ensure_problem, json_error, path_error, query_error, Problem};
 use crate::state::AppState;
 
@@ -49,11 +52,14 @@ pub fn app(
         .service(web::redirect("/docs", "/docs/"))
         .default_service(web::to(route_not_found))
         .wrap(ErrorHandlers::new().default_handler(ensure_problem))
+        .wrap(from_fn(refuse_control_characters))
         .wrap(from_fn(head_as_get))
         .wrap(from_fn(forget_public_cache_on_write))
         .wrap(from_fn(record_metrics))
         .wrap(Compress::default())
         .wrap(cors)
+        // Browsers must not guess a type other than the one sent (JSON, XML feeds, problems).
+        .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
         .wrap(from_fn(request_id))
         // The client as the trusted-proxy rule sees it, not actix's `%{r}a`, which believes any
         // client's X-Forwarded-For.

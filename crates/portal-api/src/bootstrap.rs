@@ -25,17 +25,22 @@ pub fn prepare(
     let mut conn = pool
         .get()
         .map_err(|e| format!("cannot connect to {}: {e}", url.masked()))?;
-    let migrations_applied = migrations::run_pending(&mut conn)
-        .map_err(|e| format!("migrating {} failed: {e}", url.masked()))?;
-    let seeded = if seed_if_empty && seed::is_empty(&mut conn).map_err(|e| e.to_string())? {
-        let file = seed::parse(seed::QUANG_NAM).map_err(|e| e.to_string())?;
-        Some(
-            seed::load(&mut conn, &file)
-                .map_err(|e| format!("seeding {} failed: {e}", url.masked()))?,
-        )
-    } else {
-        None
-    };
+    // Replicas starting together: one migrates and seeds, the others wait, then find it done.
+    let (migrations_applied, seeded) = migrations::exclusively(&mut conn, |conn| {
+        let applied = migrations::run_pending(conn)
+            .map_err(|e| format!("migrating {} failed: {e}", url.masked()))?;
+        let seeded = if seed_if_empty && seed::is_empty(conn).map_err(|e| e.to_string())? {
+            let file = seed::parse(seed::QUANG_NAM).map_err(|e| e.to_string())?;
+            Some(
+                seed::load(conn, &file)
+                    .map_err(|e| format!("seeding {} failed: {e}", url.masked()))?,
+            )
+        } else {
+            None
+        };
+        Ok::<_, migrations::MigrationError>((applied, seeded))
+    })
+    .map_err(|e| e.to_string())?;
     drop(conn);
     Ok(Prepared {
         state: AppState::new(pool, url.backend(), keys, auth),

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod body;
 pub mod bootstrap;
 pub mod cache;
 pub mod client_ip;

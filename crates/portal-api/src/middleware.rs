@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::Method;
@@ -52,7 +52,11 @@ pub async fn record_metrics(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let method = req.method().to_string();
+    // Label values are bounded: anyone may send any method name, and each would be a new series.
+    let method = match req.method().as_str() {
+        m @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => m.to_string(),
+        _ => "other".to_string(),
+    };
     let started = Instant::now();
     let res = next.call(req).await?;
     if let Some(state) = state {
@@ -105,9 +109,78 @@ pub async fn forget_public_cache_on_write(
     Ok(res)
 }
 
+/// The first control character in the path (percent-decoded) or the query, and where: NUL
+/// cannot be stored by PostgreSQL and no other control character belongs in a URL, so each is a
+/// 400 naming the parameter, before any handler runs, identically on both backends.
+fn control_character_in(path: &str, query: &str) -> Option<(String, char)> {
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    if let Some(c) = decoded.chars().find(|c| c.is_control()) {
+        return Some(("path".into(), c));
+    }
+    url::form_urlencoded::parse(query.as_bytes()).find_map(|(key, value)| {
+        key.chars()
+            .chain(value.chars())
+            .find(|c| c.is_control())
+            .map(|c| (key.into_owned(), c))
+    })
+}
+
+pub async fn refuse_control_characters(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let Some((parameter, c)) = control_character_in(req.path(), req.query_string()) else {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
+    };
+    let problem = crate::problem::Problem::new(
+        actix_web::http::StatusCode::BAD_REQUEST,
+        "invalid-parameter",
+        format!(
+            "the {} contains the control character U+{:04X}",
+            if parameter == "path" {
+                "path"
+            } else {
+                "query string"
+            },
+            c as u32
+        ),
+    )
+    .with_errors(vec![crate::problem::ProblemField {
+        field: parameter,
+        code: "control_character".into(),
+        message: format!("contains the control character U+{:04X}", c as u32),
+    }]);
+    let response =
+        actix_web::ResponseError::error_response(&crate::problem::ApiError::from(problem));
+    Ok(req.into_response(response).map_into_right_body())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::acceptable;
+    use super::{acceptable, control_character_in};
+
+    #[test]
+    fn control_characters_in_paths_and_queries_are_found() {
+        assert_eq!(
+            control_character_in("/api/v1/sites/quang%00nam", ""),
+            Some(("path".into(), '\0'))
+        );
+        assert_eq!(
+            control_character_in("/api/v1/search", "q=a%00b&lang=vi"),
+            Some(("q".into(), '\0'))
+        );
+        assert_eq!(
+            control_character_in("/api/v1/search", "q%1F=1"),
+            Some(("q\u{1f}".into(), '\u{1f}'))
+        );
+        assert_eq!(
+            control_character_in("/api/v1/sites/qu%E1%BA%A3ng", "q=Qu%E1%BA%A3ng+Nam"),
+            None
+        );
+    }
 
     #[test]
     fn client_request_ids_are_kept_only_when_plain() {

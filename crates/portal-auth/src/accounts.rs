@@ -128,6 +128,7 @@ fn bump_version(conn: &mut DbConn, user_id: i64) -> Result<(), Error> {
 fn check_email(errors: &mut Vec<FieldError>, email: Option<&str>) {
     if let Some(email) = email {
         let ok = email.len() <= 254
+            && !email.chars().any(|c| c.is_control() || c.is_whitespace())
             && email
                 .split_once('@')
                 .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
@@ -143,7 +144,10 @@ fn check_email(errors: &mut Vec<FieldError>, email: Option<&str>) {
 
 fn check_display_name(errors: &mut Vec<FieldError>, name: &str) {
     let chars = name.chars().count();
-    if chars == 0 || chars > 200 {
+    // Điều 6.6's text rules hold for every name a person writes.
+    if let Some(problem) = portal_core::text::human_text_problem("display_name", name, false) {
+        errors.push(problem);
+    } else if chars == 0 || chars > 200 {
         errors.push(FieldError::new(
             "display_name",
             "invalid_length",

@@ -49,7 +49,9 @@ pub fn create(
 ) -> Result<(ApiKey, String), Error> {
     let mut errors = Vec::new();
     let name = portal_core::text::nfc(new.name.trim());
-    if name.is_empty() || name.chars().count() > 200 {
+    if let Some(problem) = portal_core::text::human_text_problem("name", &name, false) {
+        errors.push(problem);
+    } else if name.is_empty() || name.chars().count() > 200 {
         errors.push(FieldError::new(
             "name",
             "invalid_length",

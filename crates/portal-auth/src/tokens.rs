@@ -60,7 +60,7 @@ impl JwtKeys {
         let bad = |what: &str, e: jsonwebtoken::errors::Error| {
             KeyError(format!("{what} is not a valid {algorithm} PEM key: {e}"))
         };
-        match algorithm {
+        let keys = match algorithm {
             "EdDSA" => Ok(Self {
                 algorithm: Algorithm::EdDSA,
                 encoding: EncodingKey::from_ed_pem(&private_pem)
@@ -78,7 +78,33 @@ impl JwtKeys {
             other => Err(KeyError(format!(
                 "unsupported JWT algorithm '{other}' (expected HS256, EdDSA or RS256)"
             ))),
+        }?;
+        keys.check_pair()?;
+        Ok(keys)
+    }
+
+    /// Signs a probe and verifies it: a public key of another pair would make every token the
+    /// server issues fail, so it is refused at start instead.
+    fn check_pair(&self) -> Result<(), KeyError> {
+        #[derive(Serialize, Deserialize)]
+        struct Probe {
+            probe: String,
         }
+        let token = encode(
+            &Header::new(self.algorithm),
+            &Probe {
+                probe: "portal".into(),
+            },
+            &self.encoding,
+        )
+        .map_err(|e| KeyError(format!("the private key cannot sign: {e}")))?;
+        let mut validation = Validation::new(self.algorithm);
+        validation.required_spec_claims.clear();
+        validation.validate_exp = false;
+        decode::<Probe>(&token, &self.decoding, &validation).map_err(|_| {
+            KeyError("the public key does not belong to the private key (a mismatched pair)".into())
+        })?;
+        Ok(())
     }
 
     /// The development fallback: a random secret kept in `path`, made on first use.

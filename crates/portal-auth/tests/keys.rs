@@ -68,6 +68,18 @@ fn bad_key_configurations_are_explained() {
         swapped.to_string().contains("not a valid EdDSA PEM key"),
         "{swapped}"
     );
+    // A private key of one pair with the public key of another: every token would fail.
+    let mismatched = JwtKeys::from_pem_files(
+        "EdDSA",
+        &key("other-ed25519-private.pem"),
+        &key("ed25519-public.pem"),
+    )
+    .err()
+    .unwrap();
+    assert!(
+        mismatched.to_string().contains("mismatched pair"),
+        "{mismatched}"
+    );
     let missing = JwtKeys::from_pem_files("EdDSA", &key("nope.pem"), &key("ed25519-public.pem"))
         .err()
         .unwrap();

@@ -122,7 +122,14 @@ fn filter<'a>(element: &str, attribute: &str, value: &'a str) -> Option<Cow<'a, 
             .iter()
             .any(|p| lower.starts_with(p))
             .then_some(Cow::Borrowed(value)),
-        (_, "href" | "src" | "cite") if lower.starts_with("data:") => None,
+        // ammonia checks the URL scheme of href and src, not of cite: a quotation's source is
+        // kept only as an absolute http(s) URL ("javascript:" and friends are dropped).
+        (_, "cite") => {
+            let compact: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+            (compact.starts_with("https://") || compact.starts_with("http://"))
+                .then_some(Cow::Borrowed(value))
+        }
+        (_, "href" | "src") if lower.starts_with("data:") => None,
         _ => Some(Cow::Borrowed(value)),
     }
 }
@@ -158,6 +165,10 @@ mod tests {
             "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
             "<img src=\"data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+\">",
             "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+            "<q cite=\"javascript:alert(1)\">x</q>",
+            "<blockquote cite=\"JaVaScRiPt:alert(1)\">x</blockquote>",
+            "<blockquote cite=\" java&#09;script:alert(1)\">x</blockquote>",
+            "<q cite=\"vbscript:msgbox(1)\">x</q>",
             "<base href=\"https://evil.example/\">",
             "<a href=\"https://ok.example\" onclick=\"steal()\">ok</a>",
             "<<script>script>alert(1)<</script>/script>",
@@ -169,6 +180,7 @@ mod tests {
                 "onload",
                 "onclick",
                 "javascript:",
+                "vbscript:",
                 "style",
                 "<iframe src=\"https://evil",
                 "<object",

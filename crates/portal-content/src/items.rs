@@ -224,7 +224,8 @@ pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewItem) -> Result<Content
             Some(&format!("content:{}", item.id)),
             None,
             Some(
-                &json!({"section_id": item.section_id, "kind": item.kind, "language": item.language, "title": item.title, "slug": item.slug}),
+                &json!({"section_id": item.section_id, "kind": item.kind, "language": item.language, "title": item.title, "slug": item.slug,
+                        "legacy_override": draft.legacy_override}),
             ),
         )?;
         Ok(item)
@@ -316,6 +317,8 @@ pub struct Patch {
     pub tags: Option<Vec<String>>,
     pub featured_image_url: Option<Option<String>>,
     pub fields: Option<KindFields>,
+    /// Fields whose legacy-encoding finding the editor overrides (audited).
+    pub legacy_override: Vec<String>,
 }
 
 impl Patch {
@@ -348,6 +351,7 @@ impl Patch {
                 .fields
                 .clone()
                 .unwrap_or_else(|| serde_json::from_str(&item.fields).unwrap_or_default()),
+            legacy_override: self.legacy_override.clone(),
         }
     }
 
@@ -372,6 +376,7 @@ impl Patch {
                 .and_then(|t| serde_json::from_value(t.clone()).ok()),
             featured_image_url: Some(text("featured_image_url")),
             fields,
+            legacy_override: Vec::new(),
         })
     }
 }
@@ -507,7 +512,9 @@ fn save(
             action,
             Some(&format!("content:{id}")),
             Some(&json!({"version": before.version})),
-            Some(&json!({"version": after.version, "changed": changed, "note": note})),
+            Some(
+                &json!({"version": after.version, "changed": changed, "note": note, "legacy_override": draft.legacy_override}),
+            ),
         )?;
         Ok(after)
     })

@@ -1,6 +1,5 @@
 //! Cleaning one text field: line endings, control characters, legacy encodings, NFC, length.
 
-use portal_core::legacy;
 use portal_core::text::nfc;
 use portal_core::FieldError;
 
@@ -13,29 +12,14 @@ pub fn clean(
     errors: &mut Vec<FieldError>,
 ) -> String {
     let value = value.replace("\r\n", "\n");
-    if let Some(bad) = value
-        .chars()
-        .find(|c| (c.is_control() && *c != '\n' && *c != '\t') || (!multiline && *c == '\n'))
-    {
-        errors.push(FieldError::new(
-            field,
-            "control_character",
-            format!(
-                "contains the control character U+{:04X}; only tab and newline are allowed",
-                bad as u32
-            ),
-        ));
-        return value;
-    }
-    if let Some(encoding) = legacy::detect(&value) {
-        errors.push(FieldError::new(
-            field,
-            "legacy_encoding",
-            format!(
-                "looks like text in the legacy {encoding} encoding (pasted from an old Word file); convert it to Unicode (TCVN 6909:2001) first"
-            ),
-        ));
-        return value;
+    if let Some(problem) = portal_core::text::human_text_problem(field, &value, multiline) {
+        let fatal = problem.code != "legacy_encoding";
+        errors.push(problem);
+        if fatal {
+            return value;
+        }
+        // A legacy-encoding finding may be overridden by the editor (`Draft::legacy_override`):
+        // the text is still normalised as usual.
     }
     let value = nfc(&value);
     let value = if multiline {
@@ -70,15 +54,20 @@ pub fn clean_optional(
 /// An absolute http(s) URL without spaces.
 pub fn check_url(field: &str, value: &str, errors: &mut Vec<FieldError>) -> String {
     let value = value.trim().to_string();
+    // Frontends put these URLs into attributes: quotes, angle brackets and backticks would let
+    // one break out of `src="…"`, so they are refused rather than trusted to be escaped.
     let ok = (value.starts_with("https://") || value.starts_with("http://"))
         && value.len() > "https://".len()
         && value.len() <= 2_000
-        && !value.chars().any(|c| c.is_whitespace() || c.is_control());
+        && !value.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\')
+        })
+        && url::Url::parse(&value).is_ok_and(|u| u.host_str().is_some());
     if !ok {
         errors.push(FieldError::new(
             field,
             "invalid_url",
-            "an absolute http(s) URL without spaces, at most 2,000 characters",
+            "an absolute http(s) URL with a host, without spaces, quotes, angle brackets or backticks, at most 2,000 characters",
         ));
     }
     value
@@ -125,6 +114,29 @@ mod tests {
             ]
         );
         assert!(errors[1].message.contains("TCVN3"));
+    }
+
+    #[test]
+    fn urls_that_could_break_out_of_an_attribute_are_refused() {
+        for bad in [
+            "https://x.vn/a.jpg\" onerror=\"alert(1)",
+            "https://x.vn/<script>",
+            "https://x.vn/a'b.jpg",
+            "https://x.vn/`a`",
+            "https:///no-host",
+            "javascript:alert(1)",
+        ] {
+            let mut errors = Vec::new();
+            check_url("featured_image_url", bad, &mut errors);
+            assert_eq!(errors.len(), 1, "{bad}");
+        }
+        let mut errors = Vec::new();
+        check_url(
+            "featured_image_url",
+            "https://quangnam.gov.vn/anh/hoi-an%20dem.jpg?w=800",
+            &mut errors,
+        );
+        assert!(errors.is_empty());
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub struct Draft {
     pub tags: Vec<String>,
     pub featured_image_url: Option<String>,
     pub fields: KindFields,
+    /// Fields (`title`, `fields.caption`, …) whose legacy-encoding finding the editor overrides:
+    /// real text the detector mistakes (a foreign name, a quotation). Audited with the change.
+    pub legacy_override: Vec<String>,
 }
 
 /// Cleans every field (NFC, no control characters, no legacy encoding, bounded in characters,
@@ -96,6 +99,8 @@ pub fn clean_draft(kind: Kind, draft: &Draft) -> Result<Draft, Vec<FieldError>> 
         .as_deref()
         .map(|u| check_url("featured_image_url", u, &mut e));
     let fields = clean_fields(kind, &draft.fields, &mut e);
+    // The editor's explicit override of a legacy-encoding finding, field by field.
+    e.retain(|x| !(x.code == "legacy_encoding" && draft.legacy_override.contains(&x.field)));
     if e.is_empty() {
         Ok(Draft {
             title,
@@ -107,6 +112,7 @@ pub fn clean_draft(kind: Kind, draft: &Draft) -> Result<Draft, Vec<FieldError>> 
             tags,
             featured_image_url,
             fields,
+            legacy_override: draft.legacy_override.clone(),
         })
     } else {
         Err(e)

@@ -106,39 +106,114 @@ pub fn detect(text: &str) -> Option<LegacyEncoding> {
     let mut tcvn3 = 0.0_f32;
     let mut vni = 0.0_f32;
     let mut vni_weak = 0usize;
-    let mut foreign = 0usize;
-    let mut letters = 0usize;
+    let mut word_start = 0usize;
     for (i, &c) in chars.iter().enumerate() {
         let prev = i.checked_sub(1);
         let next = Some(i + 1);
-        if c.is_alphabetic() {
-            letters += 1;
-        }
-        if is_tcvn3_symbol(c) && letter(next) {
+        // "©" and "®" are TCVN3's "â" and "đ", followed by the rest of a lower-case word; before
+        // a capital or a digit they are the copyright and registered signs ("©Bản quyền").
+        let sign_not_letter = matches!(c, '\u{A9}' | '\u{AE}')
+            && chars
+                .get(i + 1)
+                .is_some_and(|n| n.is_uppercase() || n.is_numeric());
+        if is_tcvn3_symbol(c) && letter(next) && !sign_not_letter {
             tcvn3 += 1.0;
         } else if c == '\u{A7}' && letter(prev) {
             // "Q§" for "QĐ": the section sign follows numbers in real text, never letters.
             tcvn3 += 1.0;
         } else if is_tcvn3_symbol_between_letters(c) && letter(prev) && letter(next) {
             tcvn3 += 1.0;
+        } else if matches!(c, '\u{B5}' | '\u{BC}' | '\u{BD}' | '\u{BE}') && letter(prev) {
+            // At a word's end too ("Hµ Néi" for "Hà Nội"): units and fractions follow digits.
+            tcvn3 += 1.0;
         }
         // An upper-case Latin-1 letter right after a lower-case one ("tØnh", "iÒu"): TCVN3's
         // toned letters.
-        if ('\u{C0}'..='\u{DE}').contains(&c) && prev.is_some_and(|p| chars[p].is_ascii_lowercase())
+        // A Vietnamese capital inside a capitalised word is CamelCase ("#QuảngNamÁnhSáng"); the
+        // Latin-1 capitals Vietnamese has no use for are TCVN3 wherever they sit.
+        let vietnamese_capital = matches!(
+            c,
+            'À' | 'Á'
+                | 'Â'
+                | 'Ã'
+                | 'È'
+                | 'É'
+                | 'Ê'
+                | 'Ì'
+                | 'Í'
+                | 'Ò'
+                | 'Ó'
+                | 'Ô'
+                | 'Õ'
+                | 'Ù'
+                | 'Ú'
+                | 'Ý'
+        );
+        // Kept as the loop goes (a search back from every letter would be quadratic on a long
+        // body without spaces).
+        if !c.is_alphabetic() {
+            word_start = i + 1;
+        }
+        let camel_case = vietnamese_capital && chars[word_start.min(i)].is_uppercase();
+        if ('\u{C0}'..='\u{DE}').contains(&c)
+            && prev.is_some_and(|p| chars[p].is_ascii_lowercase())
+            && !camel_case
         {
             tcvn3 += 1.0;
         }
         if is_foreign_latin1_letter(c) {
-            foreign += 1;
             // Inside an upper-case word ("CHñ TÞCH" for "CHỦ TỊCH").
             if i >= 2 && chars[i - 1].is_ascii_uppercase() && chars[i - 2].is_ascii_uppercase() {
                 tcvn3 += 1.0;
             }
         }
         let prev_char = prev.map(|p| chars[p]);
+        // VNI writes a mark in the case of its letter ("aâ", "AÂ"); a capital after a small
+        // letter starts a new word in CamelCase ("#VănHóaÂmNhạc").
+        if c.is_uppercase() && prev_char.is_some_and(char::is_lowercase) {
+            continue;
+        }
         match c {
             // A tone or vowel mark written as its own symbol after a vowel.
-            'ø' | 'û' | 'å' | 'ä' | 'Ø' | 'Û' | 'Å' | 'Ä' if prev_char.is_some_and(is_vowel) => {
+            // Not before c, p or t for the falling and asking tones: Vietnamese syllables ending
+            // in a stop take only the rising or heavy tone (French "goût", "août" do this).
+            'ø' | 'û' | 'å' | 'Ø' | 'Û' | 'Å'
+                if prev_char.is_some_and(is_vowel)
+                    && !chars
+                        .get(i + 1)
+                        .is_some_and(|n| matches!(n.to_ascii_lowercase(), 'c' | 'p' | 't')) =>
+            {
+                vni += 1.0
+            }
+            'ä' | 'Ä' if prev_char.is_some_and(is_vowel) => vni += 1.0,
+            // The heavy tone before a final VNI writes after it ("baïn", "hoïc" is ambiguous with
+            // French "Loïc", so not c): French "naïve", "maïs" put other letters there.
+            'ï' | 'Ï'
+                if prev_char.is_some_and(is_vowel)
+                    && chars.get(i + 1).is_some_and(|n| {
+                        matches!(
+                            n.to_ascii_lowercase(),
+                            'm' | 'n' | 'p' | 't' | 'u' | 'o' | 'i' | 'y'
+                        )
+                    }) =>
+            {
+                vni += 1.0
+            }
+            // The rising tone before a final ("caùc"); French "où" ends its word.
+            'ù' | 'Ù'
+                if prev_char.is_some_and(is_vowel)
+                    && chars.get(i + 1).is_some_and(char::is_ascii_alphabetic) =>
+            {
+                vni += 1.0
+            }
+            // The breve with a tone only follows a ("naëng", "Naüng"); Noël and Citroën put
+            // their diaeresis after o or e.
+            'ë' | 'ü' | 'Ë' | 'Ü'
+                if prev_char.is_some_and(|p| p.eq_ignore_ascii_case(&'a'))
+                    && chars.get(i + 1).is_some_and(|n| {
+                        matches!(n.to_ascii_lowercase(), 'c' | 'm' | 'n' | 'p' | 't')
+                    }) =>
+            {
                 vni += 1.0
             }
             // The same with symbols that French or German also put after vowels (naïve, Noël): weak.
@@ -187,8 +262,12 @@ pub fn detect(text: &str) -> Option<LegacyEncoding> {
                 vni += 1.0
             }
             // A toned circumflex after a or e ("QUYEÁT", "Vieät"): Vietnamese never writes these pairs.
+            // Portuguese ends words in "ão", "ães", "eão" ("Galeão", "São"): never before o or e.
             'á' | 'à' | 'ã' | 'Á' | 'À' | 'Ã'
-                if prev_char.is_some_and(|p| matches!(p.to_ascii_lowercase(), 'a' | 'e')) =>
+                if prev_char.is_some_and(|p| matches!(p.to_ascii_lowercase(), 'a' | 'e'))
+                    && chars.get(i + 1).is_some_and(|n| {
+                        n.is_alphabetic() && !matches!(n.to_ascii_lowercase(), 'o' | 'e')
+                    }) =>
             {
                 vni += 1.0
             }
@@ -201,8 +280,9 @@ pub fn detect(text: &str) -> Option<LegacyEncoding> {
             _ => {}
         }
     }
-    let foreign_dense = foreign >= 4 && foreign * 100 >= letters * 3;
-    let tcvn3_hit = tcvn3 >= 1.0 || (foreign_dense && vni < 1.0);
+    // Many Latin-1 letters alone are not evidence: French, German and Spanish text has them
+    // ("Noël à Paris; garçon; façade"); TCVN3 text also shows the signs counted above.
+    let tcvn3_hit = tcvn3 >= 1.0;
     // Weak signs alone only count in numbers no French or German name brings.
     let vni_hit = vni >= 1.0 || vni_weak >= 6;
     match (tcvn3_hit, vni_hit) {
@@ -248,6 +328,44 @@ mod tests {
             "",
         ] {
             assert_eq!(detect(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn foreign_names_french_words_and_symbols_are_not_legacy_text() {
+        for text in [
+            "Sân bay Galeão ở Rio de Janeiro",
+            "São Paulo và Belém",
+            "Hiện tượng La Niña năm 2026",
+            "El Niño, La Niña và mùa mưa bão",
+            "Le goût du café vietnamien",
+            "Du 1er août au 15 août",
+            "crème brûlée, maître d'hôtel, coûter cher",
+            "Noël à Paris; Île-de-France; garçon; façade; Besançon",
+            "Raphaël et Israël; Citroën; naïveté; Loïc",
+            "© 2026 Cổng thông tin điện tử tỉnh Quảng Nam",
+            "©Bản quyền thuộc UBND tỉnh Quảng Nam",
+            "®Windows là nhãn hiệu",
+            "#QuảngNamÁnhSáng #HộiAnÊmĐềm #VănHóaÂmNhạc",
+            "Raúl González và José Müller",
+        ] {
+            assert_eq!(detect(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn short_and_upper_case_legacy_samples_are_caught() {
+        for (text, encoding) in [
+            ("Hµ Néi", LegacyEncoding::Tcvn3),
+            ("UBND TØNH QU¶NG NAM", LegacyEncoding::Tcvn3),
+            ("Th«ng b¸o", LegacyEncoding::Tcvn3),
+            ("caùc baïn", LegacyEncoding::Vni),
+            ("Nguyeãn Vaên A", LegacyEncoding::Vni),
+            ("Ñaø Naüng", LegacyEncoding::Vni),
+            ("naëng", LegacyEncoding::Vni),
+            ("QUAÛNG NAM", LegacyEncoding::Vni),
+        ] {
+            assert_eq!(detect(text), Some(encoding), "{text}");
         }
     }
 }

@@ -3,6 +3,35 @@
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+/// The rules of Điều 6.6 for any text a person wrote (content, names of sites, sections and
+/// agencies, display names, reasons): no control characters (tab and line feed only in
+/// multi-line text) and nothing in the legacy TCVN3/VNI encodings. The first broken rule, if any.
+/// Callers store the text in NFC (`nfc`).
+pub fn human_text_problem(field: &str, value: &str, multiline: bool) -> Option<crate::FieldError> {
+    if let Some(bad) = value
+        .chars()
+        .find(|c| (c.is_control() && *c != '\n' && *c != '\t') || (!multiline && *c == '\n'))
+    {
+        return Some(crate::FieldError::new(
+            field,
+            "control_character",
+            format!(
+                "contains the control character U+{:04X}; only tab and newline are allowed",
+                bad as u32
+            ),
+        ));
+    }
+    crate::legacy::detect(value).map(|encoding| {
+        crate::FieldError::new(
+            field,
+            "legacy_encoding",
+            format!(
+                "looks like text in the legacy {encoding} encoding (pasted from an old Word file); convert it to Unicode (TCVN 6909:2001) first"
+            ),
+        )
+    })
+}
+
 /// The text in Unicode NFC, the form TCVN 6909:2001 asks to store.
 pub fn nfc(text: &str) -> String {
     text.nfc().collect()

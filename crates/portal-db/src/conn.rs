@@ -37,6 +37,35 @@ pub struct ConnectError {
 const SQLITE_PRAGMAS: &str =
     "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;";
 
+/// Switches the file to WAL once. The switch needs the file to itself and SQLite does not wait
+/// for that with `busy_timeout`, so a server starting while another sets the file up retries
+/// for up to five seconds (a file already in WAL needs nothing).
+fn use_wal(conn: &mut SqliteConnection) -> Result<(), diesel::result::Error> {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Mode {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        journal_mode: String,
+    }
+    let mut attempts = 0;
+    loop {
+        let result = diesel::sql_query("PRAGMA journal_mode = WAL").get_result::<Mode>(conn);
+        match result {
+            Ok(mode) if mode.journal_mode.eq_ignore_ascii_case("wal") => return Ok(()),
+            Ok(_) | Err(_) if attempts < 100 => {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Ok(mode) => {
+                return Err(diesel::result::Error::QueryBuilderError(
+                    format!("the file stays in journal mode {}", mode.journal_mode).into(),
+                ))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 pub fn establish(url: &DatabaseUrl) -> Result<DbConn, ConnectError> {
     let fail = |reason: String| ConnectError {
         url: url.masked(),
@@ -61,9 +90,9 @@ pub fn establish(url: &DatabaseUrl) -> Result<DbConn, ConnectError> {
                 .ok_or_else(|| fail("the path is not valid UTF-8".into()))?;
             let mut conn =
                 SqliteConnection::establish(path_text).map_err(|e| fail(e.to_string()))?;
-            conn.batch_execute("PRAGMA journal_mode = WAL;")
-                .and_then(|_| conn.batch_execute(SQLITE_PRAGMAS))
+            conn.batch_execute(SQLITE_PRAGMAS)
                 .map_err(|e| fail(e.to_string()))?;
+            use_wal(&mut conn).map_err(|e| fail(e.to_string()))?;
             Ok(DbConn::Sqlite(conn))
         }
     }

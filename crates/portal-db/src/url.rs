@@ -52,6 +52,9 @@ impl DatabaseUrl {
         }
         let lower = raw.to_ascii_lowercase();
         if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+            if let Err(e) = url::Url::parse(raw) {
+                return Err(fail(&format!("not a well-formed URL ({e})")));
+            }
             return Ok(DatabaseUrl::Postgres(raw.to_string()));
         }
         if let Some(path) = lower
@@ -73,6 +76,24 @@ impl DatabaseUrl {
             return Err(fail(&format!(
                 "unknown scheme '{scheme}' (expected postgres://, postgresql://, sqlite:// or a file path)"
             )));
+        }
+        // What is left is a file path; a typo of a URL or a libpq connection string must not
+        // quietly become the name of a new SQLite file.
+        if raw.contains('=') || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(fail(
+                "looks like a libpq connection string; write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE",
+            ));
+        }
+        if let Some((scheme, _)) = raw.split_once(':') {
+            if !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            {
+                return Err(fail(&format!(
+                    "'{scheme}:' without '//' is neither a URL nor a file path (expected postgres://…, sqlite://PATH or a path)"
+                )));
+            }
         }
         Ok(DatabaseUrl::Sqlite(PathBuf::from(raw)))
     }
@@ -121,12 +142,23 @@ pub fn mask_password(url: &str) -> String {
             }
         }
     }
-    if let Some(pos) = out.find("password=") {
+    // `?password=…` in a URL, `password=…` in a libpq string, and a `user:password@` left in
+    // something that failed to parse as a URL.
+    let mut from = 0;
+    while let Some(pos) = out[from..].find("password=").map(|p| p + from) {
         let value_start = pos + "password=".len();
         let value_end = out[value_start..]
-            .find('&')
+            .find(['&', ' '])
             .map_or(out.len(), |i| value_start + i);
         out.replace_range(value_start..value_end, "***");
+        from = value_start + 3;
+    }
+    if !out.contains("://") {
+        if let Some(at) = out.rfind('@') {
+            if let Some(colon) = out[..at].rfind(':') {
+                out.replace_range(colon + 1..at, "***");
+            }
+        }
     }
     out
 }
@@ -174,6 +206,33 @@ mod tests {
         assert!(!err.to_string().contains("hunter2"));
         assert!(DatabaseUrl::parse("sqlite::memory:").is_err());
         assert!(DatabaseUrl::parse("").is_err());
+    }
+
+    #[test]
+    fn typos_and_libpq_strings_never_become_sqlite_files() {
+        for (raw, secret) in [
+            ("postgres:127.0.0.1/portal", None),
+            ("postgres:admin:hunter2@127.0.0.1/portal", Some("hunter2")),
+            (
+                "host=127.0.0.1 dbname=portal user=admin password=hunter2",
+                Some("hunter2"),
+            ),
+            ("postgresql:/db", None),
+            ("postgres://[::1/portal", None),
+        ] {
+            let err = DatabaseUrl::parse(raw).unwrap_err();
+            if let Some(secret) = secret {
+                assert!(!err.to_string().contains(secret), "{err}");
+            }
+        }
+        assert_eq!(
+            DatabaseUrl::parse("data/portal.db").unwrap(),
+            DatabaseUrl::Sqlite("data/portal.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("/var/lib/portal/portal.db").unwrap(),
+            DatabaseUrl::Sqlite("/var/lib/portal/portal.db".into())
+        );
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub fn rss(channel: &Channel, items: &[PublishedItem], base_url: &str) -> String
         "<title>{}</title>\n<link>{}</link>\n<description>{}</description>\n<language>{}</language>\n<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
         escape(channel.title),
         escape(channel.link),
-        escape(channel.description),
+        escape(&escape(channel.description)),
         escape(channel.language),
         escape(channel.self_url)
     ));
@@ -77,7 +77,12 @@ pub fn rss(channel: &Channel, items: &[PublishedItem], base_url: &str) -> String
             utc(item.published_at).to_rfc2822()
         ));
         if let Some(summary) = &item.summary {
-            xml.push_str(&format!("<description>{}</description>\n", escape(summary)));
+            // RSS readers render <description> as HTML once they have read the XML: a summary is
+            // plain text, so it is escaped for HTML and then for XML (Atom says `type="text"`).
+            xml.push_str(&format!(
+                "<description>{}</description>\n",
+                escape(&escape(summary))
+            ));
         }
         xml.push_str("</item>\n");
     }

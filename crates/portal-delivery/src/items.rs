@@ -362,8 +362,14 @@ pub const MAX_PAGE_DEPTH: i64 = 10_000;
 
 /// The offset of a numbered page, refused past `MAX_PAGE_DEPTH`.
 fn check_depth(page: i64, page_size: i64) -> Result<i64, Error> {
-    let offset = (page - 1) * page_size;
-    if offset + page_size > MAX_PAGE_DEPTH {
+    let offset = page
+        .checked_sub(1)
+        .and_then(|p| p.checked_mul(page_size))
+        .filter(|o| *o >= 0);
+    let Some(offset) = offset else {
+        return Err(Error::invalid_parameter("page", "is out of range"));
+    };
+    if offset.saturating_add(page_size) > MAX_PAGE_DEPTH {
         return Err(Error::invalid_parameter(
             "page",
             format!(

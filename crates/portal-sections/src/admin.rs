@@ -15,9 +15,14 @@ use crate::{agencies as agency_queries, sites as site_queries};
 pub const MAX_NAME_CHARS: usize = 300;
 pub const MAX_DESCRIPTION_CHARS: usize = 2_000;
 
+/// A name or description a person wrote: the text rules of Điều 6.6 (no control characters, no
+/// legacy TCVN3/VNI text, which would also make a public slug of garbage), then its length.
 fn check_name(errors: &mut Vec<FieldError>, field: &str, value: &str, required: bool) {
     let chars = value.chars().count();
-    if required && value.trim().is_empty() {
+    let multiline = field == "description";
+    if let Some(problem) = portal_core::text::human_text_problem(field, value, multiline) {
+        errors.push(problem);
+    } else if required && value.trim().is_empty() {
         errors.push(FieldError::new(field, "required", "must not be empty"));
     } else if chars > MAX_NAME_CHARS {
         errors.push(FieldError::new(
@@ -674,7 +679,9 @@ pub struct NewSection {
 fn check_description(errors: &mut Vec<FieldError>, description: Option<&str>) {
     if let Some(d) = description {
         let chars = d.chars().count();
-        if chars > MAX_DESCRIPTION_CHARS {
+        if let Some(problem) = portal_core::text::human_text_problem("description", d, true) {
+            errors.push(problem);
+        } else if chars > MAX_DESCRIPTION_CHARS {
             errors.push(FieldError::new(
                 "description",
                 "too_long",

@@ -276,7 +276,8 @@ fn jwt_keys(common: &Common) -> Result<JwtKeys, ConfigError> {
                     "no PORTAL_JWT_SECRET set: using a development secret kept in {} (never do this in production)",
                     path.display()
                 );
-                JwtKeys::dev_secret_file(&path).map_err(|e| ConfigError(format!("PORTAL_JWT_SECRET: {e}")))
+                // The secret file lives in the data folder: a failure here is the folder's.
+                JwtKeys::dev_secret_file(&path).map_err(|e| ConfigError(format!("--data-dir/PORTAL_DATA_DIR: {e}")))
             }
         },
         algorithm => match (&common.jwt_private_key, &common.jwt_public_key) {
@@ -344,21 +345,25 @@ fn user_command(common: &Common, command: UserCommand) -> Result<(), ConfigError
                 ))
             })?;
             let password = read_password_stdin()?;
-            let view = accounts::create(
-                &mut conn,
-                &actor,
-                &NewUser {
-                    display_name: name.unwrap_or_else(|| username.clone()),
-                    username,
-                    email,
-                    agency,
-                    password,
-                    must_change_password: false,
-                },
-            )
+            // One transaction: a role that cannot be granted (an unknown site) leaves no user
+            // behind, so the corrected command can simply be run again.
+            let view = portal_db::write_transaction(&mut conn, |conn| {
+                let view = accounts::create(
+                    conn,
+                    &actor,
+                    &NewUser {
+                        display_name: name.unwrap_or_else(|| username.clone()),
+                        username,
+                        email,
+                        agency,
+                        password,
+                        must_change_password: false,
+                    },
+                )?;
+                accounts::grant_role(conn, &actor, view.user.id, &site, role, &[])?;
+                Ok::<_, portal_core::Error>(view)
+            })
             .map_err(|e| domain_error("user add", e))?;
-            accounts::grant_role(&mut conn, &actor, view.user.id, &site, role, &[])
-                .map_err(|e| domain_error("user add", e))?;
             println!(
                 "{}: created user '{}' ({}) as {} on {}",
                 url.masked(),

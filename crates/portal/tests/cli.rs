@@ -362,3 +362,114 @@ fn demo_content_is_the_same_for_the_same_seed() {
     assert_eq!(a, titles("b.db", "7"), "same seed, same items");
     assert_ne!(a, titles("c.db", "8"), "another seed, other items");
 }
+
+#[test]
+fn a_bad_site_leaves_no_user_behind_and_the_retry_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("x.db").display());
+    portal(&["seed", "--database", &db], &[]);
+    let args = |site: &'static str| {
+        vec![
+            "user",
+            "add",
+            "--username",
+            "it.first",
+            "--agency",
+            "ttcntt",
+            "--role",
+            "operator",
+            "--site",
+            site,
+            "--password-stdin",
+        ]
+    };
+    let with_db = |mut a: Vec<&'static str>| {
+        let mut full = vec![a.remove(0), a.remove(0), "--database"];
+        full.push(Box::leak(db.clone().into_boxed_str()));
+        full.extend(a);
+        full
+    };
+    let typo = portal_stdin(&with_db(args("quang-namm")), "Biển Cửa Đại xanh 2026\n");
+    assert!(!typo.status.success());
+    assert!(stderr(&typo).contains("quang-namm"), "{}", stderr(&typo));
+    let retry = portal_stdin(&with_db(args("quang-nam")), "Biển Cửa Đại xanh 2026\n");
+    assert!(retry.status.success(), "{}", stderr(&retry));
+}
+
+#[test]
+fn settings_that_cannot_work_stop_the_binary_naming_the_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/../portal-auth/tests/keys");
+    let other_private = format!("{keys}/other-ed25519-private.pem");
+    let public = format!("{keys}/ed25519-public.pem");
+    let blocker = dir.path().join("a-file");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    let not_a_dir = blocker.join("data");
+    for (env, named) in [
+        (vec![("PORTAL_WORKERS", "0")], "--workers/PORTAL_WORKERS"),
+        (
+            vec![("PORTAL_CORS_ORIGINS", "https://quangnam.gov.vn/")],
+            "--cors-origins/PORTAL_CORS_ORIGINS",
+        ),
+        (
+            vec![("PORTAL_CORS_ORIGINS", "https://quangnam.gov.vn/portal")],
+            "--cors-origins/PORTAL_CORS_ORIGINS",
+        ),
+        (
+            vec![("PORTAL_TRUSTED_PROXIES", "10.0.0.0/33")],
+            "--trusted-proxies/PORTAL_TRUSTED_PROXIES",
+        ),
+        (
+            vec![
+                ("PORTAL_JWT_ALGORITHM", "EdDSA"),
+                ("PORTAL_JWT_PRIVATE_KEY_FILE", other_private.as_str()),
+                ("PORTAL_JWT_PUBLIC_KEY_FILE", public.as_str()),
+            ],
+            "PORTAL_JWT_ALGORITHM",
+        ),
+        (
+            vec![("PORTAL_DATA_DIR", not_a_dir.to_str().unwrap())],
+            "--data-dir/PORTAL_DATA_DIR",
+        ),
+        (
+            vec![("PORTAL_DATABASE_URL", "postgres:127.0.0.1/portal")],
+            "PORTAL_DATABASE_URL",
+        ),
+        (
+            vec![(
+                "PORTAL_DATABASE_URL",
+                "host=127.0.0.1 dbname=portal password=hunter2",
+            )],
+            "PORTAL_DATABASE_URL",
+        ),
+    ] {
+        let mut all = vec![("PORTAL_DATA_DIR", data)];
+        all.extend(env.iter().copied());
+        let out = portal(&["serve"], &all);
+        let all_err = stderr(&out);
+        assert!(!out.status.success(), "{env:?} started");
+        // One line of error (a development-secret warning may be logged before it).
+        let errors: Vec<&str> = all_err
+            .lines()
+            .filter(|l| l.starts_with("portal: "))
+            .collect();
+        assert_eq!(errors.len(), 1, "{env:?}: {all_err}");
+        let err = errors[0];
+        assert!(err.contains(named), "{env:?}: {err}");
+        assert!(!err.contains("hunter2"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    // A typo never creates a database file.
+    let files: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert!(
+        files
+            .iter()
+            .all(|f| !f.to_string_lossy().contains("postgres")),
+        "{files:?}"
+    );
+}

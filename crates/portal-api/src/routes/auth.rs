@@ -86,7 +86,7 @@ fn check_len(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: crate::body::Json<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let body = body.into_inner();
     check_len("username", &body.username, 64)?;
@@ -151,7 +151,7 @@ pub struct RefreshRequest {
 pub async fn refresh(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<RefreshRequest>,
+    body: crate::body::Json<RefreshRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let token = body.into_inner().refresh_token;
     check_len("refresh_token", &token, 200)?;
@@ -178,7 +178,7 @@ pub async fn refresh(
 pub async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<RefreshRequest>,
+    body: crate::body::Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let token = body.into_inner().refresh_token;
     check_len("refresh_token", &token, 200)?;
@@ -286,7 +286,7 @@ pub struct ChangePasswordRequest {
 pub async fn change_password(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<ChangePasswordRequest>,
+    body: crate::body::Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = own_user_id(&caller)?;
     let body = body.into_inner();
@@ -364,7 +364,7 @@ pub struct TotpCode {
 pub async fn totp_confirm(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<TotpCode>,
+    body: crate::body::Json<TotpCode>,
 ) -> Result<HttpResponse, ApiError> {
     let id = own_user_id(&caller)?;
     let actor = caller.actor();
@@ -400,7 +400,7 @@ pub struct TotpDisableRequest {
 pub async fn totp_disable(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<TotpDisableRequest>,
+    body: crate::body::Json<TotpDisableRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = own_user_id(&caller)?;
     let actor = caller.actor();

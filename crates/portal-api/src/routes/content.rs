@@ -316,6 +316,11 @@ pub struct CreateContentRequest {
     pub fields: KindFieldsDto,
     /// A note kept with the first revision.
     pub note: Option<String>,
+    /// Fields (`title`, `summary`, `fields.caption`, …) whose legacy-encoding finding (TCVN3/VNI,
+    /// Điều 6.6) you override because the text is right — a foreign name, a quotation. Kept in
+    /// the audit log with the change.
+    #[serde(default)]
+    pub legacy_override: Vec<String>,
 }
 
 fn new_item(section_id: i64, kind: Kind, language: String, r: CreateContentRequest) -> NewItem {
@@ -333,6 +338,7 @@ fn new_item(section_id: i64, kind: Kind, language: String, r: CreateContentReque
             tags: r.tags,
             featured_image_url: r.featured_image_url,
             fields: r.fields.into(),
+            legacy_override: r.legacy_override,
         },
         note: r.note,
     }
@@ -356,7 +362,7 @@ fn new_item(section_id: i64, kind: Kind, language: String, r: CreateContentReque
 pub async fn create_content(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CreateContentRequest>,
+    body: crate::body::Json<CreateContentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let kind = parse_kind(&body.kind)?;
@@ -544,6 +550,11 @@ pub struct UpdateContentRequest {
     pub fields: Option<KindFieldsDto>,
     /// A note kept with the new revision.
     pub note: Option<String>,
+    /// Fields (`title`, `summary`, `fields.caption`, …) whose legacy-encoding finding (TCVN3/VNI,
+    /// Điều 6.6) you override because the text is right — a foreign name, a quotation. Kept in
+    /// the audit log with the change.
+    #[serde(default)]
+    pub legacy_override: Vec<String>,
 }
 
 /// The version a change is based on: `If-Match` (`"3"` or `W/"3"`), else the body's `version`.
@@ -598,7 +609,7 @@ pub async fn update_content(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<UpdateContentRequest>,
+    body: crate::body::Json<UpdateContentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let body = body.into_inner();
@@ -614,6 +625,7 @@ pub async fn update_content(
         tags: body.tags,
         featured_image_url: body.featured_image_url,
         fields: body.fields.map(Into::into),
+        legacy_override: body.legacy_override,
     };
     let note = body.note;
     let actor = caller.actor();
@@ -717,7 +729,7 @@ pub async fn move_content(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<MoveContentRequest>,
+    body: crate::body::Json<MoveContentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let body = body.into_inner();
@@ -778,7 +790,7 @@ pub async fn translate_content(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<TranslateRequest>,
+    body: crate::body::Json<TranslateRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let body = body.into_inner();
@@ -804,6 +816,7 @@ pub async fn translate_content(
             tags: body.tags,
             featured_image_url: body.featured_image_url,
             fields,
+            legacy_override: Vec::new(),
         },
         note: body.note,
     };

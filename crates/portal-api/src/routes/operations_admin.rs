@@ -80,7 +80,7 @@ pub struct CreateApiKeyRequest {
 pub async fn create_api_key(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CreateApiKeyRequest>,
+    body: crate::body::Json<CreateApiKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(APIKEYS_MANAGE)?;
     let body = body.into_inner();
@@ -316,7 +316,7 @@ pub async fn get_security_settings(
 pub async fn put_security_settings(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<SecuritySettings>,
+    body: crate::body::Json<SecuritySettings>,
 ) -> Result<web::Json<SecuritySettings>, ApiError> {
     caller.require(ACCOUNTS_MANAGE)?;
     let value = body.into_inner().require_totp_for_privileged;

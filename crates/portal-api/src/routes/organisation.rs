@@ -67,7 +67,7 @@ pub async fn create_agency(
     state: web::Data<AppState>,
     req: HttpRequest,
     caller: Caller,
-    body: web::Json<CreateAgencyRequest>,
+    body: crate::body::Json<CreateAgencyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(AGENCIES_MANAGE)?;
     let lang = lang::resolve(&req, None)?;
@@ -130,7 +130,7 @@ pub async fn rename_agency(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<RenameAgencyRequest>,
+    body: crate::body::Json<RenameAgencyRequest>,
 ) -> Result<web::Json<AgencyDto>, ApiError> {
     caller.require(AGENCIES_MANAGE)?;
     let lang = lang::resolve(&req, None)?;
@@ -216,7 +216,7 @@ pub async fn merge_agency(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<MergeAgencyRequest>,
+    body: crate::body::Json<MergeAgencyRequest>,
 ) -> Result<web::Json<MergeReportDto>, ApiError> {
     caller.require(AGENCIES_MANAGE)?;
     let code = path.into_inner();
@@ -287,7 +287,7 @@ pub async fn create_site(
     state: web::Data<AppState>,
     req: HttpRequest,
     caller: Caller,
-    body: web::Json<CreateSiteRequest>,
+    body: crate::body::Json<CreateSiteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(SITES_MANAGE)?;
     let lang = lang::resolve(&req, None)?;
@@ -361,7 +361,7 @@ pub async fn update_site(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<UpdateSiteRequest>,
+    body: crate::body::Json<UpdateSiteRequest>,
 ) -> Result<web::Json<SiteDto>, ApiError> {
     caller.require(SITES_MANAGE)?;
     let lang = lang::resolve(&req, None)?;
@@ -499,7 +499,7 @@ pub async fn create_section(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<CreateSectionRequest>,
+    body: crate::body::Json<CreateSectionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let key = path.into_inner();
     caller.require(&sections_manage(&key))?;
@@ -564,7 +564,7 @@ pub async fn update_section(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<UpdateSectionRequest>,
+    body: crate::body::Json<UpdateSectionRequest>,
 ) -> Result<web::Json<AdminSectionDto>, ApiError> {
     let id = path.into_inner();
     require_manage_section(&state, &caller, id).await?;
@@ -618,7 +618,7 @@ pub async fn move_section(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<MoveSectionRequest>,
+    body: crate::body::Json<MoveSectionRequest>,
 ) -> Result<web::Json<AdminSectionDto>, ApiError> {
     let id = path.into_inner();
     require_manage_section(&state, &caller, id).await?;
@@ -662,7 +662,7 @@ pub async fn transfer_section(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<TransferSectionRequest>,
+    body: crate::body::Json<TransferSectionRequest>,
 ) -> Result<web::Json<AdminSectionDto>, ApiError> {
     let id = path.into_inner();
     require_manage_section(&state, &caller, id).await?;

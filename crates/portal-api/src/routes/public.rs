@@ -418,16 +418,21 @@ pub async fn list(
     if q.page.is_some() && q.cursor.is_some() {
         return Err(Error::invalid_parameter("page", "use either page or cursor").into());
     }
-    let numbered = q.page.map(|p| (p, q.page_size.unwrap_or(20)));
-    if let Some((page, size)) = numbered {
-        if page < 1 || !(1..=100).contains(&size) {
-            return Err(Error::invalid_parameter(
-                "page_size",
-                "page from 1, page_size from 1 to 100",
-            )
-            .into());
-        }
+    // Every number is bounded and named when it is not: a page far past the end is not an
+    // overflow (a 500 on PostgreSQL) or a silent page 1 (SQLite).
+    if q.page_size.is_some_and(|size| !(1..=100).contains(&size)) {
+        return Err(Error::invalid_parameter("page_size", "from 1 to 100").into());
     }
+    if q.page
+        .is_some_and(|page| !(1..=items::MAX_PAGE_DEPTH).contains(&page))
+    {
+        return Err(Error::invalid_parameter(
+            "page",
+            format!("from 1 to {}", items::MAX_PAGE_DEPTH),
+        )
+        .into());
+    }
+    let numbered = q.page.map(|p| (p, q.page_size.unwrap_or(20)));
     let by_section = match q.sort.as_deref() {
         None | Some("newest") => false,
         Some("section") => true,

@@ -41,7 +41,9 @@ pub struct SlugResponse {
     )
 )]
 #[post("/tools/slug")]
-pub async fn slug(body: web::Json<SlugRequest>) -> Result<web::Json<SlugResponse>, ApiError> {
+pub async fn slug(
+    body: crate::body::Json<SlugRequest>,
+) -> Result<web::Json<SlugResponse>, ApiError> {
     let text = body.into_inner().text;
     let length = text.chars().count();
     if length > MAX_TEXT_CHARS {

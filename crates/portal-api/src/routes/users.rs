@@ -118,7 +118,7 @@ fn manage(caller: &Caller) -> Result<(), ApiError> {
 pub async fn create_user(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CreateUserRequest>,
+    body: crate::body::Json<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     manage(&caller)?;
     let body = body.into_inner();
@@ -276,7 +276,7 @@ pub async fn update_user(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<UpdateUserRequest>,
+    body: crate::body::Json<UpdateUserRequest>,
 ) -> Result<web::Json<UserDto>, ApiError> {
     manage(&caller)?;
     let id = path.into_inner();
@@ -379,7 +379,7 @@ pub async fn reset_password(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<ResetPasswordRequest>,
+    body: crate::body::Json<ResetPasswordRequest>,
 ) -> Result<web::Json<UserDto>, ApiError> {
     manage(&caller)?;
     let id = path.into_inner();
@@ -437,7 +437,7 @@ pub async fn grant_role(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<RoleRequest>,
+    body: crate::body::Json<RoleRequest>,
 ) -> Result<web::Json<UserDto>, ApiError> {
     manage(&caller)?;
     let id = path.into_inner();
@@ -480,7 +480,7 @@ pub async fn revoke_role(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<RevokeRoleRequest>,
+    body: crate::body::Json<RevokeRoleRequest>,
 ) -> Result<web::Json<UserDto>, ApiError> {
     manage(&caller)?;
     let id = path.into_inner();

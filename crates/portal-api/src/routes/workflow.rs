@@ -41,8 +41,7 @@ fn parse_step(req: &HttpRequest, body: &[u8], action: Action) -> Result<StepInpu
     let request: StepRequest = if body.iter().all(|b| b.is_ascii_whitespace()) {
         StepRequest::default()
     } else {
-        serde_json::from_slice(body)
-            .map_err(|e| ApiError::from(crate::problem::body_problem(&e)))?
+        crate::body::from_slice(body)?
     };
     if action != Action::Approve && (request.publish_at.is_some() || request.unpublish_at.is_some())
     {
@@ -312,7 +311,7 @@ pub async fn add_comment(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<NewCommentRequest>,
+    body: crate::body::Json<NewCommentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     authorized(&state, &caller, id, "read", false).await?;
@@ -681,7 +680,7 @@ pub struct CreateWebhookRequest {
 pub async fn create_webhook(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CreateWebhookRequest>,
+    body: crate::body::Json<CreateWebhookRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(WEBHOOKS_MANAGE)?;
     let body = body.into_inner();

@@ -99,3 +99,66 @@ fn a_truncated_tail_is_detected() {
         assert_eq!(broken.seq, 4);
     });
 }
+
+mod reads {
+    use portal_tests::{on_every_backend, TestApp};
+    use serde_json::json;
+
+    on_every_backend!(a_sub_site_chief_reads_only_their_sites_audit_without_addresses);
+
+    async fn a_sub_site_chief_reads_only_their_sites_audit_without_addresses(app: TestApp) {
+        let operator = app
+            .token_for("it.audit", "ttcntt", &[("quang-nam", "operator")])
+            .await;
+        // Province-wide events: a user with an e-mail, a main-portal item.
+        let made = app
+            .call(
+                "POST",
+                "/api/v1/admin/users",
+                Some(&operator),
+                Some(&json!({"username": "ca.nhan", "display_name": "Cá Nhân", "agency": "so-tp",
+                             "email": "ca.nhan@quangnam.gov.vn", "password": "Một mật khẩu dài 2026!"})),
+            )
+            .await;
+        assert_eq!(made.status, 201, "{}", made.text());
+        app.publish("quang-nam", "tin-tuc-su-kien", "Tin tỉnh", "<p>x</p>", "vi");
+        let hoi_an_item = app.publish("hoi-an", "thong-bao", "Tin Hội An", "<p>x</p>", "vi");
+        let chief = app
+            .token_for("chief.hoian", "tp-hoi-an", &[("hoi-an", "chief_editor")])
+            .await;
+        let page = app
+            .call("GET", "/api/v1/admin/audit?limit=100", Some(&chief), None)
+            .await;
+        assert_eq!(page.status, 200, "{}", page.text());
+        let text = page.text();
+        assert!(!text.contains("ca.nhan@quangnam.gov.vn"), "{text}");
+        let items = page.json()["items"].as_array().unwrap().clone();
+        assert!(!items.is_empty());
+        for e in &items {
+            assert_eq!(
+                e["target"],
+                json!(format!("content:{hoi_an_item}")),
+                "only the sub-site's events: {e}"
+            );
+            assert!(e.get("client_ip").is_none_or(|v| v.is_null()), "{e}");
+        }
+        // The province-wide right sees everything.
+        let all = app
+            .call(
+                "GET",
+                "/api/v1/admin/audit?limit=100",
+                Some(&operator),
+                None,
+            )
+            .await
+            .text();
+        assert!(all.contains("ca.nhan@quangnam.gov.vn"));
+        // Without any audit right: 403.
+        let writer = app
+            .token_for("an.hoian", "tp-hoi-an", &[("hoi-an", "contributor")])
+            .await;
+        app.call("GET", "/api/v1/admin/audit", Some(&writer), None)
+            .await
+            .problem(403);
+    }
+}

@@ -8,6 +8,8 @@ on_every_backend!(
     rss_summaries_stay_text_in_a_feed_reader,
     every_response_says_nosniff,
     metrics_labels_are_bounded_whatever_the_method,
+    a_mirror_from_zero_ends_with_exactly_the_published_set,
+    organisation_answers_carry_caching_headers_and_revalidate,
 );
 
 fn publish_with_summary(app: &TestApp, title: &str, summary: &str) -> i64 {
@@ -85,4 +87,103 @@ async fn metrics_labels_are_bounded_whatever_the_method(app: TestApp) {
         "an invented method became a label"
     );
     assert!(metrics.contains("method=\"other\""), "{metrics}");
+}
+
+async fn a_mirror_from_zero_ends_with_exactly_the_published_set(app: TestApp) {
+    // Published however: by the workflow, and in bulk as demo content.
+    let stepped = app.publish(
+        "quang-nam",
+        "tin-tuc-su-kien",
+        "Qua quy trình",
+        "<p>x</p>",
+        "vi",
+    );
+    let added = portal_content::demo::generate(
+        &mut app.conn(),
+        50,
+        7,
+        portal_moderation::workflow::announce_published,
+    )
+    .unwrap();
+    assert_eq!(added, 50);
+    let mut mirror = std::collections::BTreeSet::new();
+    let mut since = String::new();
+    for _ in 0..20 {
+        let path = if since.is_empty() {
+            "/api/v1/changes?limit=17".to_string()
+        } else {
+            format!("/api/v1/changes?limit=17&since={since}")
+        };
+        let page = app.get(&path).await.json();
+        let changes = page["changes"].as_array().unwrap().clone();
+        for c in &changes {
+            let id = c["item_id"].as_i64().unwrap();
+            match c["change"].as_str().unwrap() {
+                "published" | "updated" => mirror.insert(id),
+                _ => mirror.remove(&id),
+            };
+        }
+        since = page["next_cursor"].as_str().unwrap().to_string();
+        if changes.is_empty() {
+            break;
+        }
+    }
+    let published: std::collections::BTreeSet<i64> = {
+        use diesel::prelude::*;
+        portal_db::schema::published_items::table
+            .select(portal_db::schema::published_items::item_id)
+            .load(&mut *app.conn())
+            .unwrap()
+            .into_iter()
+            .collect()
+    };
+    assert_eq!(published.len(), 51);
+    assert!(mirror.contains(&stepped));
+    assert_eq!(mirror, published, "the mirror holds exactly what is live");
+}
+
+async fn organisation_answers_carry_caching_headers_and_revalidate(app: TestApp) {
+    let section = app.section_id("quang-nam", "tin-tuc-su-kien").await;
+    for path in [
+        "/api/v1/sites".to_string(),
+        "/api/v1/sites/quang-nam".to_string(),
+        "/api/v1/sites/quang-nam/sections".to_string(),
+        format!("/api/v1/sections/{section}"),
+        "/api/v1/agencies".to_string(),
+        "/api/v1/agencies/so-tp".to_string(),
+    ] {
+        let first = app.get(&path).await;
+        assert_eq!(first.status, 200, "{path}");
+        let etag = first
+            .header("etag")
+            .unwrap_or_else(|| panic!("{path}: no ETag"));
+        assert!(
+            first
+                .header("cache-control")
+                .is_some_and(|c| c.contains("max-age")),
+            "{path}"
+        );
+        let again = app.get_with(&path, &[("if-none-match", &etag)]).await;
+        assert_eq!(again.status, 304, "{path}");
+    }
+    let site = app.get("/api/v1/sites/hoi-an").await;
+    assert!(site.header("last-modified").is_some());
+    let etag = site.header("etag").unwrap();
+    let operator = app
+        .token_for("it.cache", "ttcntt", &[("quang-nam", "operator")])
+        .await;
+    let changed = app
+        .call(
+            "PATCH",
+            "/api/v1/admin/sites/hoi-an",
+            Some(&operator),
+            Some(&serde_json::json!({"name_vi": "Cổng TTĐT thành phố Hội An (mới)"})),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text());
+    let after = app
+        .get_with("/api/v1/sites/hoi-an", &[("if-none-match", &etag)])
+        .await;
+    assert_eq!(after.status, 200, "a change shows at once");
+    assert!(after.text().contains("(mới)"));
 }

@@ -324,6 +324,16 @@ async fn hidden_sections_disappear_for_readers(app: TestApp) {
         .set(sections::visible.eq(false))
         .execute(&mut *conn)
         .unwrap();
+    // Every real change is audited in its transaction, which moves the public cache's clock.
+    portal_audit::append(
+        &mut conn,
+        &portal_audit::Actor::system("test"),
+        "section.update",
+        None,
+        None,
+        None,
+    )
+    .unwrap();
     drop(conn);
 
     let tree = app.get("/api/v1/sites/quang-nam/sections").await.json();

@@ -260,6 +260,9 @@ pub fn verify(conn: &mut DbConn) -> Result<Result<i64, Broken>, Error> {
 
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
+    /// Only the events about these sites (ids): the sites themselves, their sections and their
+    /// content items. None: the whole log (the province-wide right).
+    pub sites: Option<Vec<i64>>,
     pub actor: Option<String>,
     pub action: Option<String>,
     pub target: Option<String>,
@@ -276,6 +279,25 @@ pub fn list(
     let mut query = audit_log::table
         .select(AuditEntry::as_select())
         .into_boxed();
+    if let Some(site_ids) = &filter.sites {
+        // Targets are "site:<key>", "section:<id>", "content:<id>". The subqueries read the
+        // sites, sections and content tables by id only; the ids are numbers, so the SQL below
+        // is built from integers alone.
+        let ids = if site_ids.is_empty() {
+            "NULL".to_string()
+        } else {
+            site_ids
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        query = query.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+            "(target IN (SELECT 'site:' || key FROM sites WHERE id IN ({ids})) \
+              OR target IN (SELECT 'section:' || CAST(id AS TEXT) FROM sections WHERE site_id IN ({ids})) \
+              OR target IN (SELECT 'content:' || CAST(id AS TEXT) FROM content_items WHERE site_id IN ({ids})))"
+        )));
+    }
     if let Some(actor) = &filter.actor {
         query = query.filter(audit_log::actor.eq(actor.clone()));
     }

@@ -13,7 +13,9 @@
 //!            | "feedback:answer:agency:" agency-code answer feedback in the agency's remit (Điều 11.3)
 //!            | "accounts:manage" | "agencies:manage" | "sites:manage" | "apikeys:manage"
 //!            | "feedback:triage" | "royalties:manage" | "reports:read" | "webhooks:manage"
-//!            | "audit:read"                          operators (Điều 21), chief editors (audit only)
+//!            | "audit:read"                          the province-wide audit log: operators (Điều 21)
+//!            | "audit:read:site:" site-key           the audit of one site's content, sections and
+//!                                                    settings, without addresses (chief editors)
 //! ```
 
 use std::collections::{BTreeSet, HashMap};
@@ -44,6 +46,11 @@ const OPERATOR_SCOPES: [&str; 9] = [
     "royalties:manage",
     "reports:read",
 ];
+
+/// Reading the audit of one site (its content, sections and settings), not the province's.
+pub fn audit_read_site(site_key: &str) -> String {
+    format!("audit:read:site:{site_key}")
+}
 
 pub fn sections_manage(site_key: &str) -> String {
     format!("sections:manage:site:{site_key}")
@@ -84,6 +91,14 @@ impl ScopeSet {
     pub fn allows_section(&self, action: &str, section_id: i64, site_key: &str) -> bool {
         self.allows(&format!("content:{action}:section:{section_id}"))
             || self.allows(&format!("content:{action}:site:{site_key}"))
+    }
+
+    /// The site keys a family of per-site scopes names (`prefix` like `audit:read:site:`).
+    pub fn sites_with(&self, prefix: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter_map(|s| s.strip_prefix(prefix).map(str::to_string))
+            .collect()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &str> {
@@ -177,7 +192,9 @@ pub fn for_user(conn: &mut DbConn, user: &User) -> Result<ScopeSet, Error> {
                 scopes.insert(format!("content:review:site:{key}"));
                 scopes.insert(format!("content:publish:site:{key}"));
                 scopes.insert(sections_manage(key));
-                scopes.insert(AUDIT_READ.to_string());
+                // Their own site's audit only: the province-wide log holds the e-mails and
+                // addresses of every site's users.
+                scopes.insert(audit_read_site(key));
             }
             Role::Operator => {
                 scopes.extend(OPERATOR_SCOPES.iter().map(|s| s.to_string()));

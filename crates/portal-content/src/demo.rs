@@ -148,8 +148,19 @@ fn sentence(rng: &mut Rng, words: &[&str], min: usize, max: usize) -> String {
     format!("{capitalised}{}.", s.join(" ").trim_end())
 }
 
-/// Publishes `count` generated items; returns how many were added.
-pub fn generate(conn: &mut DbConn, count: usize, seed: u64) -> Result<usize, Error> {
+/// Publishes `count` generated items; returns how many were added. `announce` runs for each in
+/// the same transaction: whatever publishes must emit the change (the change feed and webhooks
+/// are the workflow's, `portal_moderation::workflow::announce_published`), or a mirror starting
+/// from an empty cursor would end with nothing.
+pub fn generate<F>(
+    conn: &mut DbConn,
+    count: usize,
+    seed: u64,
+    mut announce: F,
+) -> Result<usize, Error>
+where
+    F: FnMut(&mut DbConn, &crate::ContentItem) -> Result<(), Error>,
+{
     let targets: Vec<(i64, i64)> = sections::table
         .inner_join(sites::table)
         .filter(sites::active.eq(true))
@@ -169,6 +180,16 @@ pub fn generate(conn: &mut DbConn, count: usize, seed: u64) -> Result<usize, Err
     while done < count {
         let batch = (count - done).min(500);
         write_transaction(conn, |conn| {
+            // The audit row first: appending takes the audit head's row lock, which keeps the
+            // change events below in commit order (`portal_delivery::changes`).
+            portal_audit::append(
+                conn,
+                &actor,
+                "content.demo",
+                None,
+                None,
+                Some(&serde_json::json!({"items": batch, "seed": seed})),
+            )?;
             for i in done..done + batch {
                 let (section_id, site_id) = targets[rng.below(targets.len())];
                 let english = rng.below(100) < 15;
@@ -224,15 +245,8 @@ pub fn generate(conn: &mut DbConn, count: usize, seed: u64) -> Result<usize, Err
                 let item = crate::items::get(conn, id)?;
                 revisions::record(conn, &item, None, Some("demo content"))?;
                 published::put(conn, &item, at)?;
+                announce(conn, &item)?;
             }
-            portal_audit::append(
-                conn,
-                &actor,
-                "content.demo",
-                None,
-                None,
-                Some(&serde_json::json!({"items": batch, "seed": seed})),
-            )?;
             Ok::<_, Error>(())
         })?;
         done += batch;

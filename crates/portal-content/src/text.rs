@@ -123,7 +123,7 @@ mod tests {
             "https://x.vn/<script>",
             "https://x.vn/a'b.jpg",
             "https://x.vn/`a`",
-            "https:///no-host",
+            "http://[::1/a.jpg",
             "javascript:alert(1)",
         ] {
             let mut errors = Vec::new();

@@ -193,6 +193,14 @@ fn site_key(conn: &mut DbConn, site_id: i64) -> Result<String, Error> {
         .first(conn)?)
 }
 
+/// Emits the change of an item published outside the workflow's steps (demo content): the
+/// change feed and webhooks see it like any other publication.
+pub fn announce_published(conn: &mut DbConn, item: &ContentItem) -> Result<(), Error> {
+    let payload = event_payload(conn, item)?;
+    webhooks::enqueue(conn, "content.published", item.site_id, item.id, &payload)?;
+    Ok(())
+}
+
 /// What webhook receivers get: enough to fetch the item, and its live version.
 fn event_payload(conn: &mut DbConn, item: &ContentItem) -> Result<serde_json::Value, Error> {
     Ok(json!({

@@ -42,3 +42,11 @@ pub fn keys_by_id(
         .load(conn)?;
     Ok(rows.into_iter().collect())
 }
+
+/// The ids of the sites with these keys (unknown keys are left out).
+pub fn ids_of(conn: &mut DbConn, keys: &[String]) -> Result<Vec<i64>, Error> {
+    Ok(sites::table
+        .filter(sites::key.eq_any(keys))
+        .select(sites::id)
+        .load(conn)?)
+}

@@ -476,8 +476,13 @@ fn run(cli: Cli) -> Result<(), ConfigError> {
                 report.sections_added
             );
             if let Some(count) = demo_content {
-                let added = portal_content::demo::generate(&mut conn, count, demo_seed)
-                    .map_err(|e| ConfigError(format!("--demo-content: {e}")))?;
+                let added = portal_content::demo::generate(
+                    &mut conn,
+                    count,
+                    demo_seed,
+                    portal_moderation::workflow::announce_published,
+                )
+                .map_err(|e| ConfigError(format!("--demo-content: {e}")))?;
                 portal_db::refresh_statistics(&mut conn)
                     .map_err(|e| ConfigError(format!("--demo-content: {e}")))?;
                 println!(

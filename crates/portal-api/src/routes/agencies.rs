@@ -1,4 +1,4 @@
-use actix_web::{get, web, HttpRequest};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use portal_core::{Error, PageRequest};
 use portal_sections::agencies::{self, AgencyFilter};
 use portal_sections::AgencyKind;
@@ -8,6 +8,7 @@ use utoipa::IntoParams;
 use crate::dto::{AgencyDto, AgencyPage};
 use crate::lang;
 use crate::problem::{ApiError, Problem};
+use crate::routes::public::cached_json;
 use crate::routes::sites::LangQuery;
 use crate::state::AppState;
 
@@ -37,6 +38,7 @@ pub struct ListAgenciesQuery {
     params(ListAgenciesQuery),
     responses(
         (status = 200, description = "One page of agencies", body = AgencyPage),
+        (status = 304, description = "Unchanged since the client\'s copy (`If-None-Match`)"),
         (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "The `parent` agency does not exist", body = Problem, content_type = "application/problem+json"),
     )
@@ -46,7 +48,7 @@ pub async fn list_agencies(
     state: web::Data<AppState>,
     req: HttpRequest,
     query: web::Query<ListAgenciesQuery>,
-) -> Result<web::Json<AgencyPage>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let lang = lang::resolve(&req, query.lang.as_deref())?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
@@ -64,23 +66,30 @@ pub async fn list_agencies(
         active: query.active,
         parent_code: query.parent,
     };
-    let page = state
-        .db(move |conn| {
-            let page = agencies::list(conn, &filter, &page)?;
-            let parents: Vec<i64> = page.items.iter().filter_map(|a| a.parent_id).collect();
-            let parent_codes = agencies::codes_by_id(conn, &parents)?;
-            Ok(page.map(|agency| {
-                let parent = agency
-                    .parent_id
-                    .and_then(|id| parent_codes.get(&id).cloned());
-                AgencyDto::new(agency, lang, parent)
-            }))
-        })
-        .await?;
-    Ok(web::Json(AgencyPage {
-        items: page.items,
-        next_cursor: page.next_cursor,
-    }))
+    let db = state.clone();
+    cached_json(&state, &req, lang.code(), async move {
+        let page = db
+            .db(move |conn| {
+                let page = agencies::list(conn, &filter, &page)?;
+                let parents: Vec<i64> = page.items.iter().filter_map(|a| a.parent_id).collect();
+                let parent_codes = agencies::codes_by_id(conn, &parents)?;
+                Ok(page.map(|agency| {
+                    let parent = agency
+                        .parent_id
+                        .and_then(|id| parent_codes.get(&id).cloned());
+                    AgencyDto::new(agency, lang, parent)
+                }))
+            })
+            .await?;
+        Ok((
+            AgencyPage {
+                items: page.items,
+                next_cursor: page.next_cursor,
+            },
+            None,
+        ))
+    })
+    .await
 }
 
 /// Shows one agency by its code.
@@ -89,6 +98,7 @@ pub async fn list_agencies(
     params(("code" = String, Path, description = "Agency code, e.g. `so-tp`"), LangQuery),
     responses(
         (status = 200, description = "The agency", body = AgencyDto),
+        (status = 304, description = "Unchanged since the client\'s copy (`If-None-Match`)"),
         (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No agency has this code", body = Problem, content_type = "application/problem+json"),
     )
@@ -99,18 +109,22 @@ pub async fn get_agency(
     req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<LangQuery>,
-) -> Result<web::Json<AgencyDto>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let lang = lang::resolve(&req, query.lang.as_deref())?;
     let code = path.into_inner();
-    let agency = state
-        .db(move |conn| {
-            let agency = agencies::by_code(conn, &code)?;
-            let parent = match agency.parent_id {
-                Some(id) => agencies::codes_by_id(conn, &[id])?.remove(&id),
-                None => None,
-            };
-            Ok(AgencyDto::new(agency, lang, parent))
-        })
-        .await?;
-    Ok(web::Json(agency))
+    let db = state.clone();
+    cached_json(&state, &req, lang.code(), async move {
+        let agency = db
+            .db(move |conn| {
+                let agency = agencies::by_code(conn, &code)?;
+                let parent = match agency.parent_id {
+                    Some(id) => agencies::codes_by_id(conn, &[id])?.remove(&id),
+                    None => None,
+                };
+                Ok(AgencyDto::new(agency, lang, parent))
+            })
+            .await?;
+        Ok((agency, None))
+    })
+    .await
 }

@@ -5,7 +5,7 @@ use actix_web::{delete, get, post, put, web, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use portal_audit::{AuditEntry, AuditFilter};
 use portal_auth::apikeys::{self, ApiKey, NewApiKey};
-use portal_auth::scopes::{ACCOUNTS_MANAGE, APIKEYS_MANAGE, AUDIT_READ};
+use portal_auth::scopes::{audit_read_site, ACCOUNTS_MANAGE, APIKEYS_MANAGE, AUDIT_READ};
 use portal_auth::settings;
 use portal_core::{Error, PageRequest};
 use serde::{Deserialize, Serialize};
@@ -230,7 +230,8 @@ pub struct AuditQuery {
     pub cursor: Option<String>,
 }
 
-/// Reads the audit log, newest first (operators and chief editors).
+/// Reads the audit log, newest first: all of it for operators (`audit:read`), the events of
+/// their own sites' content, sections and settings for chief editors (`audit:read:site:<key>`).
 #[utoipa::path(
     tag = "audit",
     security(("bearer" = [])),
@@ -239,7 +240,7 @@ pub struct AuditQuery {
         (status = 200, description = "One page of events", body = AuditPage),
         (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Needs `audit:read`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Needs `audit:read` (the province-wide log) or `audit:read:site:<key>` (one site's events, without addresses)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/admin/audit")]
@@ -248,11 +249,27 @@ pub async fn list_audit(
     caller: Caller,
     query: web::Query<AuditQuery>,
 ) -> Result<web::Json<AuditPage>, ApiError> {
-    caller.require(AUDIT_READ)?;
+    // The province-wide log to operators; a chief editor reads their own sites' events only,
+    // without the addresses and browsers of the people behind them.
+    let province_wide = caller.principal.scopes.allows(AUDIT_READ);
+    let site_keys = caller.principal.scopes.sites_with(&audit_read_site(""));
+    if !province_wide && site_keys.is_empty() {
+        caller.require(AUDIT_READ)?;
+    }
     let q = query.into_inner();
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
     let naive = |t: Option<DateTime<Utc>>| -> Option<NaiveDateTime> { t.map(|t| t.naive_utc()) };
+    let sites = if province_wide {
+        None
+    } else {
+        Some(
+            state
+                .db(move |conn| portal_sections::sites::ids_of(conn, &site_keys))
+                .await?,
+        )
+    };
     let filter = AuditFilter {
+        sites,
         actor: q.actor,
         action: q.action,
         target: q.target,
@@ -263,7 +280,18 @@ pub async fn list_audit(
         .db(move |conn| portal_audit::list(conn, &filter, &page))
         .await?;
     Ok(web::Json(AuditPage {
-        items: page.items.into_iter().map(Into::into).collect(),
+        items: page
+            .items
+            .into_iter()
+            .map(|e| {
+                let mut dto = AuditEntryDto::from(e);
+                if !province_wide {
+                    dto.client_ip = None;
+                    dto.user_agent = None;
+                }
+                dto
+            })
+            .collect(),
         next_cursor: page.next_cursor,
     }))
 }

@@ -114,6 +114,22 @@ impl Rendered {
     }
 }
 
+/// A JSON public answer through the cache: ETag (and 304), Cache-Control, Last-Modified when
+/// `render` knows when its data last changed. For the organisation endpoints (sites, sections,
+/// agencies), whose changes are audited like content's, so the change clock covers them too.
+pub(crate) async fn cached_json<T: Serialize>(
+    state: &AppState,
+    req: &HttpRequest,
+    variant: &str,
+    render: impl std::future::Future<Output = Result<(T, Option<NaiveDateTime>), ApiError>>,
+) -> Result<HttpResponse, ApiError> {
+    cached(state, req, variant, async move {
+        let (value, modified) = render.await?;
+        Ok(Rendered::json(&value, modified)?)
+    })
+    .await
+}
+
 /// This replica's reading of the change clock (see `crate::cache`).
 async fn change_clock(state: &AppState) -> Result<i64, ApiError> {
     match state.public_cache.reading() {

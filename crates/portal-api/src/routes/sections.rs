@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use actix_web::{get, web, HttpRequest};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use portal_core::{Lang, PageRequest};
 use portal_sections::sections::{
     breadcrumb, build_tree, reachable_by_id, reachable_of_site, reachable_page,
@@ -12,6 +12,7 @@ use utoipa::IntoParams;
 use crate::dto::{SectionDetail, SectionDto, SectionList, SectionRef};
 use crate::lang;
 use crate::problem::{ApiError, Problem};
+use crate::routes::public::cached_json;
 use crate::routes::sites::LangQuery;
 use crate::state::AppState;
 
@@ -77,6 +78,7 @@ impl Labeller {
     params(("site" = String, Path, description = "Site key, e.g. `quang-nam`"), SiteSectionsQuery),
     responses(
         (status = 200, description = "The section tree, or one flat page of sections", body = SectionList),
+        (status = 304, description = "Unchanged since the client\'s copy (`If-None-Match`)"),
         (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No active site has this key", body = Problem, content_type = "application/problem+json"),
     )
@@ -87,48 +89,52 @@ pub async fn site_sections(
     req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<SiteSectionsQuery>,
-) -> Result<web::Json<SectionList>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let lang = lang::resolve(&req, query.lang.as_deref())?;
     let flat = query.flat.unwrap_or(false);
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let key = path.into_inner();
-    let list = state
-        .db(move |conn| {
-            let site = sites::active_by_key(conn, &key)?;
-            if flat {
-                let page = reachable_page(conn, site.id, &page)?;
-                let labeller = Labeller::new(
-                    conn,
-                    lang,
-                    site.key.clone(),
-                    &page.items.iter().collect::<Vec<_>>(),
-                )?;
-                Ok(SectionList {
-                    site: site.key,
-                    items: page.items.into_iter().map(|s| labeller.dto(s)).collect(),
-                    next_cursor: page.next_cursor,
-                })
-            } else {
-                let all = reachable_of_site(conn, site.id)?;
-                let labeller = Labeller::new(
-                    conn,
-                    lang,
-                    site.key.clone(),
-                    &all.iter().collect::<Vec<_>>(),
-                )?;
-                Ok(SectionList {
-                    site: site.key,
-                    items: build_tree(all)
-                        .into_iter()
-                        .map(|n| labeller.tree(n))
-                        .collect(),
-                    next_cursor: None,
-                })
-            }
-        })
-        .await?;
-    Ok(web::Json(list))
+    let db = state.clone();
+    cached_json(&state, &req, lang.code(), async move {
+        let list = db
+            .db(move |conn| {
+                let site = sites::active_by_key(conn, &key)?;
+                if flat {
+                    let page = reachable_page(conn, site.id, &page)?;
+                    let labeller = Labeller::new(
+                        conn,
+                        lang,
+                        site.key.clone(),
+                        &page.items.iter().collect::<Vec<_>>(),
+                    )?;
+                    Ok(SectionList {
+                        site: site.key,
+                        items: page.items.into_iter().map(|s| labeller.dto(s)).collect(),
+                        next_cursor: page.next_cursor,
+                    })
+                } else {
+                    let all = reachable_of_site(conn, site.id)?;
+                    let labeller = Labeller::new(
+                        conn,
+                        lang,
+                        site.key.clone(),
+                        &all.iter().collect::<Vec<_>>(),
+                    )?;
+                    Ok(SectionList {
+                        site: site.key,
+                        items: build_tree(all)
+                            .into_iter()
+                            .map(|n| labeller.tree(n))
+                            .collect(),
+                        next_cursor: None,
+                    })
+                }
+            })
+            .await?;
+        Ok((list, None))
+    })
+    .await
 }
 
 /// Shows one visible section with its breadcrumb and its visible subsections.
@@ -137,6 +143,7 @@ pub async fn site_sections(
     params(("id" = i64, Path, description = "Section id"), LangQuery),
     responses(
         (status = 200, description = "The section", body = SectionDetail),
+        (status = 304, description = "Unchanged since the client\'s copy (`If-None-Match`)"),
         (status = 400, description = "The id or a query parameter is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No visible section has this id", body = Problem, content_type = "application/problem+json"),
     )
@@ -147,37 +154,41 @@ pub async fn get_section(
     req: HttpRequest,
     path: web::Path<i64>,
     query: web::Query<LangQuery>,
-) -> Result<web::Json<SectionDetail>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let lang = lang::resolve(&req, query.lang.as_deref())?;
     let id = path.into_inner();
-    let detail = state
-        .db(move |conn| {
-            let (section, in_site) = reachable_by_id(conn, id)?;
-            let site_key = sites::keys_by_id(conn, &[section.site_id])?
-                .remove(&section.site_id)
-                .unwrap_or_default();
-            let breadcrumb = breadcrumb(&section, &in_site)
-                .into_iter()
-                .map(|s| SectionRef {
-                    id: s.id,
-                    slug: s.slug.clone(),
-                    name: lang.pick(&s.name_vi, s.name_en.as_deref()).to_string(),
+    let db = state.clone();
+    cached_json(&state, &req, lang.code(), async move {
+        let detail = db
+            .db(move |conn| {
+                let (section, in_site) = reachable_by_id(conn, id)?;
+                let site_key = sites::keys_by_id(conn, &[section.site_id])?
+                    .remove(&section.site_id)
+                    .unwrap_or_default();
+                let breadcrumb = breadcrumb(&section, &in_site)
+                    .into_iter()
+                    .map(|s| SectionRef {
+                        id: s.id,
+                        slug: s.slug.clone(),
+                        name: lang.pick(&s.name_vi, s.name_en.as_deref()).to_string(),
+                    })
+                    .collect();
+                let children: Vec<Section> = in_site
+                    .iter()
+                    .filter(|s| s.parent_id == Some(section.id))
+                    .cloned()
+                    .collect();
+                let mut labelled: Vec<&Section> = children.iter().collect();
+                labelled.push(&section);
+                let labeller = Labeller::new(conn, lang, site_key, &labelled)?;
+                Ok(SectionDetail {
+                    subsections: children.into_iter().map(|s| labeller.dto(s)).collect(),
+                    section: labeller.dto(section),
+                    breadcrumb,
                 })
-                .collect();
-            let children: Vec<Section> = in_site
-                .iter()
-                .filter(|s| s.parent_id == Some(section.id))
-                .cloned()
-                .collect();
-            let mut labelled: Vec<&Section> = children.iter().collect();
-            labelled.push(&section);
-            let labeller = Labeller::new(conn, lang, site_key, &labelled)?;
-            Ok(SectionDetail {
-                subsections: children.into_iter().map(|s| labeller.dto(s)).collect(),
-                section: labeller.dto(section),
-                breadcrumb,
             })
-        })
-        .await?;
-    Ok(web::Json(detail))
+            .await?;
+        Ok((detail, None))
+    })
+    .await
 }

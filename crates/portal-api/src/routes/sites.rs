@@ -1,4 +1,4 @@
-use actix_web::{get, web, HttpRequest};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use portal_core::PageRequest;
 use portal_sections::{agencies, sites};
 use serde::Deserialize;
@@ -7,6 +7,7 @@ use utoipa::IntoParams;
 use crate::dto::{SiteDto, SitePage};
 use crate::lang;
 use crate::problem::{ApiError, Problem};
+use crate::routes::public::cached_json;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -36,6 +37,7 @@ pub struct LangQuery {
     params(ListSitesQuery),
     responses(
         (status = 200, description = "One page of sites", body = SitePage),
+        (status = 304, description = "Unchanged since the client\'s copy (`If-None-Match`)"),
         (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -44,33 +46,42 @@ pub async fn list_sites(
     state: web::Data<AppState>,
     req: HttpRequest,
     query: web::Query<ListSitesQuery>,
-) -> Result<web::Json<SitePage>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let lang = lang::resolve(&req, query.lang.as_deref())?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    let page = state
-        .db(move |conn| {
-            let page = sites::list_active(conn, &page)?;
-            let owners: Vec<i64> = page.items.iter().map(|s| s.owner_agency_id).collect();
-            let parents: Vec<i64> = page.items.iter().filter_map(|s| s.parent_site_id).collect();
-            let owner_codes = agencies::codes_by_id(conn, &owners)?;
-            let parent_keys = sites::keys_by_id(conn, &parents)?;
-            Ok(page.map(|site| {
-                let owner = owner_codes
-                    .get(&site.owner_agency_id)
-                    .cloned()
-                    .unwrap_or_default();
-                let parent = site
-                    .parent_site_id
-                    .and_then(|id| parent_keys.get(&id).cloned());
-                SiteDto::new(site, lang, owner, parent)
-            }))
-        })
-        .await?;
-    Ok(web::Json(SitePage {
-        items: page.items,
-        next_cursor: page.next_cursor,
-    }))
+    let db = state.clone();
+    cached_json(&state, &req, lang.code(), async move {
+        let page = db
+            .db(move |conn| {
+                let page = sites::list_active(conn, &page)?;
+                let owners: Vec<i64> = page.items.iter().map(|s| s.owner_agency_id).collect();
+                let parents: Vec<i64> =
+                    page.items.iter().filter_map(|s| s.parent_site_id).collect();
+                let owner_codes = agencies::codes_by_id(conn, &owners)?;
+                let parent_keys = sites::keys_by_id(conn, &parents)?;
+                Ok(page.map(|site| {
+                    let owner = owner_codes
+                        .get(&site.owner_agency_id)
+                        .cloned()
+                        .unwrap_or_default();
+                    let parent = site
+                        .parent_site_id
+                        .and_then(|id| parent_keys.get(&id).cloned());
+                    SiteDto::new(site, lang, owner, parent)
+                }))
+            })
+            .await?;
+        let modified = page.items.iter().map(|s| s.updated_at.naive_utc()).max();
+        Ok((
+            SitePage {
+                items: page.items,
+                next_cursor: page.next_cursor,
+            },
+            modified,
+        ))
+    })
+    .await
 }
 
 /// Shows one active site by its key.
@@ -79,6 +90,7 @@ pub async fn list_sites(
     params(("site" = String, Path, description = "Site key, e.g. `quang-nam`"), LangQuery),
     responses(
         (status = 200, description = "The site", body = SiteDto),
+        (status = 304, description = "Unchanged since the client\'s copy (`If-None-Match`)"),
         (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No active site has this key", body = Problem, content_type = "application/problem+json"),
     )
@@ -89,21 +101,26 @@ pub async fn get_site(
     req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<LangQuery>,
-) -> Result<web::Json<SiteDto>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let lang = lang::resolve(&req, query.lang.as_deref())?;
     let key = path.into_inner();
-    let site = state
-        .db(move |conn| {
-            let site = sites::active_by_key(conn, &key)?;
-            let owner = agencies::codes_by_id(conn, &[site.owner_agency_id])?
-                .remove(&site.owner_agency_id)
-                .unwrap_or_default();
-            let parent = match site.parent_site_id {
-                Some(id) => sites::keys_by_id(conn, &[id])?.remove(&id),
-                None => None,
-            };
-            Ok(SiteDto::new(site, lang, owner, parent))
-        })
-        .await?;
-    Ok(web::Json(site))
+    let db = state.clone();
+    cached_json(&state, &req, lang.code(), async move {
+        let site = db
+            .db(move |conn| {
+                let site = sites::active_by_key(conn, &key)?;
+                let owner = agencies::codes_by_id(conn, &[site.owner_agency_id])?
+                    .remove(&site.owner_agency_id)
+                    .unwrap_or_default();
+                let parent = match site.parent_site_id {
+                    Some(id) => sites::keys_by_id(conn, &[id])?.remove(&id),
+                    None => None,
+                };
+                Ok(SiteDto::new(site, lang, owner, parent))
+            })
+            .await?;
+        let modified = Some(site.updated_at.naive_utc());
+        Ok((site, modified))
+    })
+    .await
 }

@@ -10,6 +10,7 @@ on_every_backend!(
     metrics_labels_are_bounded_whatever_the_method,
     a_mirror_from_zero_ends_with_exactly_the_published_set,
     organisation_answers_carry_caching_headers_and_revalidate,
+    cors_refusals_are_problems_and_extra_headers_are_configurable,
 );
 
 fn publish_with_summary(app: &TestApp, title: &str, summary: &str) -> i64 {
@@ -186,4 +187,40 @@ async fn organisation_answers_carry_caching_headers_and_revalidate(app: TestApp)
         .await;
     assert_eq!(after.status, 200, "a change shows at once");
     assert!(after.text().contains("(mới)"));
+}
+
+async fn cors_refusals_are_problems_and_extra_headers_are_configurable(app: TestApp) {
+    let preflight = |app: &TestApp, header: &'static str| {
+        let url = app.url("/api/v1/sites");
+        let client = awc::Client::default();
+        async move {
+            let res = client
+                .request(actix_web::http::Method::OPTIONS, url)
+                .insert_header(("origin", "https://quangnam.gov.vn"))
+                .insert_header(("access-control-request-method", "GET"))
+                .insert_header(("access-control-request-headers", header))
+                .send()
+                .await
+                .unwrap();
+            let content_type = res
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_string());
+            (res.status().as_u16(), content_type)
+        }
+    };
+    let (status, content_type) = preflight(&app, "x-portal-trace").await;
+    assert_eq!(status, 400);
+    assert_eq!(content_type.as_deref(), Some("application/problem+json"));
+    let allowing = app
+        .replica_with(|state| {
+            let public = portal_api::state::PublicConfig {
+                cors_allow_headers: vec!["x-portal-trace".into()],
+                ..(*state.public).clone()
+            };
+            state.with_public(public)
+        })
+        .await;
+    let (status, _) = preflight(&allowing, "x-portal-trace").await;
+    assert_eq!(status, 200);
 }

@@ -37,6 +37,7 @@ pub fn app(
         .openapi(crate::openapi::base())
         .configure(crate::routes::configure)
         .split_for_parts();
+    let doc = crate::openapi::finish(doc);
     let allowed = AllowedMethods::from_doc(&doc);
     let cors = cors(&state.public.cors_origins, &state.public.cors_allow_headers);
     app.app_data(web::Data::new(state))
@@ -58,6 +59,8 @@ pub fn app(
         .wrap(from_fn(record_metrics))
         .wrap(Compress::default())
         .wrap(cors)
+        // actix-cors answers a refused preflight itself, in plain text: made a problem document.
+        .wrap(ErrorHandlers::new().default_handler(ensure_problem))
         // Browsers must not guess a type other than the one sent (JSON, XML feeds, problems).
         .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
         .wrap(from_fn(request_id))

@@ -58,6 +58,21 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 
 /// Checks control characters, then deserialises `T`, naming the JSON path of any failure.
 pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
+    // Every request body is an object. Serde would also build a struct from an array of its
+    // fields in order (`[null, null]`), which no document describes.
+    if !value.is_object() {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            "the body must be a JSON object",
+        )
+        .with_errors(vec![ProblemField {
+            field: "$".into(),
+            code: "invalid_type".into(),
+            message: "expected a JSON object".into(),
+        }])
+        .into());
+    }
     let mut errors = Vec::new();
     find_control_characters(&value, &mut String::new(), &mut errors);
     if !errors.is_empty() {

@@ -94,7 +94,7 @@ pub struct AgencyDto {
     pub names: Names,
     /// One of people_committee, office, department, board, central_branch, centre, city, town,
     /// district, commune, other.
-    #[schema(example = "department")]
+    #[schema(value_type = crate::enums::AgencyKindName, example = "department")]
     pub kind: String,
     /// Code of the parent agency, if any.
     pub parent: Option<String>,

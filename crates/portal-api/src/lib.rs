@@ -8,6 +8,7 @@ pub mod bootstrap;
 pub mod cache;
 pub mod client_ip;
 pub mod dto;
+pub mod enums;
 pub mod lang;
 pub mod metrics;
 pub mod middleware;

@@ -17,9 +17,11 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct ListAgenciesQuery {
     /// Language of `name`: `vi` or `en`. Defaults to `Accept-Language`, then `vi`.
+    #[param(value_type = Option<crate::enums::LanguageCode>)]
     pub lang: Option<String>,
     /// Only agencies of this kind (people_committee, office, department, board, central_branch,
     /// centre, city, town, district, commune, other).
+    #[param(value_type = Option<crate::enums::AgencyKindName>)]
     pub kind: Option<String>,
     /// Only active (true) or only inactive (false) agencies.
     pub active: Option<bool>,

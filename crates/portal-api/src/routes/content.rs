@@ -89,7 +89,7 @@ impl From<KindFieldsDto> for KindFields {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TranslationRef {
-    #[schema(example = "en")]
+    #[schema(value_type = crate::enums::LanguageCode, example = "en")]
     pub language: String,
     pub id: i64,
     pub slug: String,
@@ -103,8 +103,9 @@ pub struct ContentItemDto {
     pub site: String,
     pub section_id: i64,
     /// news, article, document, photo, video, audio, infographic, link or page.
+    #[schema(value_type = crate::enums::ContentKind)]
     pub kind: String,
-    #[schema(example = "vi")]
+    #[schema(value_type = crate::enums::LanguageCode, example = "vi")]
     pub language: String,
     /// Items that translate each other share it.
     pub translation_group: String,
@@ -124,6 +125,7 @@ pub struct ContentItemDto {
     pub featured_image_url: Option<String>,
     pub fields: KindFieldsDto,
     /// draft, submitted, in_review, awaiting_approval, published, returned, unpublished, archived.
+    #[schema(value_type = crate::enums::ContentStatus)]
     pub status: String,
     /// Increases with every save; send it back as `If-Match` (or `version`) to update.
     pub version: i64,
@@ -294,10 +296,10 @@ fn parse_kind(kind: &str) -> Result<Kind, ApiError> {
 pub struct CreateContentRequest {
     /// The section to post into; its site is the item's site.
     pub section_id: i64,
-    #[schema(example = "news")]
+    #[schema(value_type = crate::enums::ContentKind, example = "news")]
     pub kind: String,
     /// One of the site's languages; default `vi`.
-    #[schema(example = "vi")]
+    #[schema(value_type = Option<crate::enums::LanguageCode>, example = "vi")]
     pub language: Option<String>,
     #[schema(example = "Đà Nẵng đón khách", max_length = 300)]
     pub title: String,
@@ -387,8 +389,11 @@ pub struct ListContentQuery {
     /// Site key.
     pub site: Option<String>,
     pub section_id: Option<i64>,
+    #[param(value_type = Option<crate::enums::ContentKind>)]
     pub kind: Option<String>,
+    #[param(value_type = Option<crate::enums::LanguageCode>)]
     pub language: Option<String>,
+    #[param(value_type = Option<crate::enums::ContentStatus>)]
     pub status: Option<String>,
     /// Part of the byline.
     pub author: Option<String>,
@@ -470,7 +475,16 @@ pub async fn list_content(
                     .ok_or_else(|| Error::invalid_parameter("kind", format!("unknown kind '{k}'")))
             })
             .transpose()?,
-        language: q.language,
+        language: q
+            .language
+            .map(|l| {
+                l.parse::<portal_core::Lang>()
+                    .map(|lang| lang.code().to_string())
+                    .map_err(|_| {
+                        Error::invalid_parameter("language", format!("'{l}' is not vi or en"))
+                    })
+            })
+            .transpose()?,
         status: q
             .status
             .as_deref()
@@ -752,7 +766,7 @@ pub async fn move_content(
 #[serde(deny_unknown_fields)]
 pub struct TranslateRequest {
     /// The translation's language, enabled on the site, not yet in the group.
-    #[schema(example = "en")]
+    #[schema(value_type = crate::enums::LanguageCode, example = "en")]
     pub language: String,
     /// Default: the original's section.
     pub section_id: Option<i64>,

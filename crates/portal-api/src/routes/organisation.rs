@@ -31,7 +31,7 @@ pub struct CreateAgencyRequest {
     pub name_en: Option<String>,
     /// people_committee, office, department, board, central_branch, centre, city, town,
     /// district, commune or other.
-    #[schema(example = "department")]
+    #[schema(value_type = crate::enums::AgencyKindName, example = "department")]
     pub kind: String,
     /// Code of the parent agency.
     #[schema(example = "ubnd-tinh")]

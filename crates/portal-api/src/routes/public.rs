@@ -204,7 +204,9 @@ pub struct PublicItemSummary {
     pub id: i64,
     pub site: String,
     pub section_id: i64,
+    #[schema(value_type = crate::enums::ContentKind)]
     pub kind: String,
+    #[schema(value_type = crate::enums::LanguageCode)]
     pub language: String,
     pub title: String,
     pub slug: String,
@@ -320,8 +322,10 @@ pub struct ContentQuery {
     pub section: Option<i64>,
     /// With `section`: include its subsections.
     pub include_descendants: Option<bool>,
+    #[param(value_type = Option<crate::enums::ContentKind>)]
     pub kind: Option<String>,
     /// Content language (`vi`, `en`).
+    #[param(value_type = Option<crate::enums::LanguageCode>)]
     pub language: Option<String>,
     pub tag: Option<String>,
     /// Part of the byline.
@@ -507,6 +511,7 @@ pub async fn list(
 #[into_params(parameter_in = Query)]
 pub struct ItemQuery {
     /// Language of section names in the breadcrumb.
+    #[param(value_type = Option<crate::enums::LanguageCode>)]
     pub lang: Option<String>,
 }
 
@@ -601,7 +606,9 @@ pub struct SearchQuery {
     pub site: Option<String>,
     pub section: Option<i64>,
     pub include_descendants: Option<bool>,
+    #[param(value_type = Option<crate::enums::ContentKind>)]
     pub kind: Option<String>,
+    #[param(value_type = Option<crate::enums::LanguageCode>)]
     pub language: Option<String>,
     #[param(minimum = 1, maximum = 50, default = 1)]
     pub page: Option<i64>,
@@ -806,6 +813,7 @@ pub struct FeedQuery {
     /// Only this section (and its subsections).
     pub section: Option<i64>,
     /// Content language; default `vi`.
+    #[param(value_type = Option<crate::enums::LanguageCode>)]
     pub language: Option<String>,
 }
 

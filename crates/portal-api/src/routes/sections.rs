@@ -21,6 +21,7 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct SiteSectionsQuery {
     /// Language of `name`: `vi` or `en`. Defaults to `Accept-Language`, then `vi`.
+    #[param(value_type = Option<crate::enums::LanguageCode>)]
     pub lang: Option<String>,
     /// `true` for a flat, paginated list with `parent_id`s instead of the tree.
     #[param(default = false)]

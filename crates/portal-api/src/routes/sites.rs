@@ -15,6 +15,7 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct ListSitesQuery {
     /// Language of `name`: `vi` or `en`. Defaults to `Accept-Language`, then `vi`.
+    #[param(value_type = Option<crate::enums::LanguageCode>)]
     pub lang: Option<String>,
     /// Page size, 1–100.
     #[param(minimum = 1, maximum = 100, default = 50)]
@@ -28,6 +29,7 @@ pub struct ListSitesQuery {
 #[into_params(parameter_in = Query)]
 pub struct LangQuery {
     /// Language of `name`: `vi` or `en`. Defaults to `Accept-Language`, then `vi`.
+    #[param(value_type = Option<crate::enums::LanguageCode>)]
     pub lang: Option<String>,
 }
 

@@ -19,7 +19,7 @@ pub struct UserRoleDto {
     #[schema(example = "quang-nam")]
     pub site: String,
     /// contributor, editor, chief_editor or operator.
-    #[schema(example = "editor")]
+    #[schema(value_type = crate::enums::RoleName, example = "editor")]
     pub role: String,
     /// Editors only: the sections they are limited to (Điều 19.4); empty means the whole site.
     pub sections: Vec<i64>,
@@ -36,6 +36,7 @@ pub struct UserDto {
     #[schema(example = "so-tp")]
     pub agency: String,
     /// active, disabled or locked.
+    #[schema(value_type = crate::enums::AccountStatus)]
     pub status: String,
     pub must_change_password: bool,
     pub totp_enabled: bool,
@@ -149,6 +150,7 @@ pub struct ListUsersQuery {
     /// Only users of this agency (code).
     pub agency: Option<String>,
     /// active, disabled or locked.
+    #[param(value_type = Option<crate::enums::AccountStatus>)]
     pub status: Option<String>,
     /// Only users holding this role (on `site`, if given).
     pub role: Option<String>,
@@ -399,7 +401,7 @@ pub struct RoleRequest {
     #[schema(example = "quang-nam")]
     pub site: String,
     /// contributor, editor, chief_editor or operator.
-    #[schema(example = "editor")]
+    #[schema(value_type = crate::enums::RoleName, example = "editor")]
     pub role: String,
     /// Editors only: limit them to these sections of the site (Điều 19.4). Granting `editor`
     /// again replaces the list; an empty list means the whole site.
@@ -458,6 +460,7 @@ pub async fn grant_role(
 #[serde(deny_unknown_fields)]
 pub struct RevokeRoleRequest {
     pub site: String,
+    #[schema(value_type = crate::enums::RoleName)]
     pub role: String,
 }
 

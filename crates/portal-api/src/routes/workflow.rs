@@ -38,11 +38,13 @@ pub struct StepRequest {
 
 /// The body is optional: an empty body means no comment.
 fn parse_step(req: &HttpRequest, body: &[u8], action: Action) -> Result<StepInput, ApiError> {
-    let request: StepRequest = if body.iter().all(|b| b.is_ascii_whitespace()) {
-        StepRequest::default()
-    } else {
-        crate::body::from_slice(body)?
-    };
+    // No body, or JSON `null` (the document allows either), means no comment.
+    let request: StepRequest =
+        if body.iter().all(|b| b.is_ascii_whitespace()) || body.trim_ascii() == b"null" {
+            StepRequest::default()
+        } else {
+            crate::body::from_slice(body)?
+        };
     if action != Action::Approve && (request.publish_at.is_some() || request.unpublish_at.is_some())
     {
         return Err(Error::field(
@@ -161,8 +163,11 @@ step_endpoint!(
 pub struct TransitionDto {
     /// submit, claim, forward, publish, schedule, return, unpublish, archive, or send_back (an
     /// edit while the board had the item: it goes back to submitted, Điều 10.2).
+    #[schema(value_type = crate::enums::WorkflowStep)]
     pub action: String,
+    #[schema(value_type = crate::enums::ContentStatus)]
     pub from_status: String,
+    #[schema(value_type = crate::enums::ContentStatus)]
     pub to_status: String,
     pub actor: String,
     pub actor_user_id: Option<i64>,
@@ -174,6 +179,7 @@ pub struct TransitionDto {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WorkflowDto {
+    #[schema(value_type = crate::enums::ContentStatus)]
     pub status: String,
     /// The steps the item's state allows now.
     pub allowed_transitions: Vec<String>,
@@ -624,6 +630,7 @@ pub async fn site_stats(
 pub struct WebhookDto {
     pub id: i64,
     pub url: String,
+    #[schema(value_type = Vec<crate::enums::WebhookEvent>)]
     pub events: Vec<String>,
     /// Only events of this site; null for all.
     pub site_id: Option<i64>,
@@ -657,6 +664,7 @@ pub struct CreateWebhookRequest {
     #[schema(example = "https://hoian.gov.vn/hooks/portal")]
     pub url: String,
     /// content.published, content.updated, content.unpublished, content.archived.
+    #[schema(value_type = Vec<crate::enums::WebhookEvent>)]
     pub events: Vec<String>,
     /// Only this site's events.
     pub site: Option<String>,

@@ -100,6 +100,85 @@ fn a_truncated_tail_is_detected() {
     });
 }
 
+/// Rewinds the head to `seq`, as someone who can write the database could.
+fn rewind(conn: &mut DbConn, seq: i64) {
+    use portal_db::schema::audit_head;
+    let hash: String = audit_log::table
+        .filter(audit_log::seq.eq(seq))
+        .select(audit_log::hash)
+        .first(conn)
+        .unwrap();
+    diesel::delete(audit_log::table.filter(audit_log::seq.gt(seq)))
+        .execute(conn)
+        .unwrap();
+    diesel::update(audit_head::table)
+        .set((audit_head::seq.eq(seq), audit_head::last_hash.eq(hash)))
+        .execute(conn)
+        .unwrap();
+}
+
+const KEY: &[u8] = b"audit-anchor-key-for-tests-0123456789";
+
+#[test]
+fn checkpoints_outside_the_database_catch_what_the_chain_cannot() {
+    use portal_audit::anchor::{checkpoint, read_file, verify_checkpoints, Checkpoint};
+    run_all(|db| {
+        let mut conn = chain_of_five(db);
+        let signed = checkpoint(&mut conn, KEY).unwrap();
+        assert_eq!(signed.seq, 5);
+        let file = format!("{}\n", signed.line());
+        let checkpoints = read_file(&file).unwrap();
+        assert_eq!(
+            verify_checkpoints(&mut conn, KEY, &checkpoints).unwrap(),
+            Ok(1)
+        );
+
+        // Delete the last rows and rewind the head: the chain alone still verifies …
+        rewind(&mut conn, 3);
+        assert_eq!(verify(&mut conn).unwrap(), Ok(3));
+        // … the checkpoint does not.
+        let broken = verify_checkpoints(&mut conn, KEY, &checkpoints)
+            .unwrap()
+            .unwrap_err();
+        assert!(broken.reason.contains("gone"), "{broken}");
+
+        // Rewrite history from row 3 on with every hash recomputed: a valid chain again …
+        let fresh = match db.backend() {
+            portal_db::Backend::Sqlite => TestDb::sqlite(),
+            portal_db::Backend::Postgres => TestDb::postgres().unwrap(),
+        };
+        let mut conn = chain_of_five(&fresh);
+        let checkpoints = vec![checkpoint(&mut conn, KEY).unwrap()];
+        rewind(&mut conn, 2);
+        for i in 3..=5 {
+            append(
+                &mut conn,
+                &Actor::system("forger"),
+                "section.update",
+                Some(&format!("section:{i}")),
+                None,
+                Some(&json!({"n": 0})),
+            )
+            .unwrap();
+        }
+        assert_eq!(verify(&mut conn).unwrap(), Ok(5));
+        let broken = verify_checkpoints(&mut conn, KEY, &checkpoints)
+            .unwrap()
+            .unwrap_err();
+        assert!(broken.reason.contains("rewritten"), "{broken}");
+
+        // A checkpoint forged without the key does not verify.
+        let forged = Checkpoint {
+            mac: "0".repeat(64),
+            ..checkpoints[0].clone()
+        };
+        let broken = verify_checkpoints(&mut conn, KEY, &[forged])
+            .unwrap()
+            .unwrap_err();
+        assert!(broken.reason.contains("forged"), "{broken}");
+    });
+}
+
 mod reads {
     use portal_tests::{on_every_backend, TestApp};
     use serde_json::json;

@@ -11,6 +11,7 @@ on_every_backend!(
     a_mirror_from_zero_ends_with_exactly_the_published_set,
     organisation_answers_carry_caching_headers_and_revalidate,
     cors_refusals_are_problems_and_extra_headers_are_configurable,
+    a_brotli_client_never_gets_the_plain_etag_on_another_body,
 );
 
 fn publish_with_summary(app: &TestApp, title: &str, summary: &str) -> i64 {
@@ -223,4 +224,18 @@ async fn cors_refusals_are_problems_and_extra_headers_are_configurable(app: Test
         .await;
     let (status, _) = preflight(&allowing, "x-portal-trace").await;
     assert_eq!(status, 200);
+}
+
+async fn a_brotli_client_never_gets_the_plain_etag_on_another_body(app: TestApp) {
+    let plain = app.get("/api/v1/sites").await;
+    let br = app
+        .get_with("/api/v1/sites", &[("accept-encoding", "br")])
+        .await;
+    assert_eq!(br.status, 200);
+    // Either the same body under the same tag, or another encoding under another tag.
+    let same_tag = br.header("etag") == plain.header("etag");
+    let encoded = br
+        .header("content-encoding")
+        .is_some_and(|e| e != "identity");
+    assert!(!(same_tag && encoded), "brotli under the plain ETag");
 }

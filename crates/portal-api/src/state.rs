@@ -17,6 +17,46 @@ pub struct AuthRuntime {
     pub config: AuthConfig,
 }
 
+/// Where this server anchors the audit chain: the signing key and the checkpoint file, outside
+/// the database (`portal_audit::anchor`).
+pub struct AuditAnchor {
+    pub key: Vec<u8>,
+    pub file: std::path::PathBuf,
+    /// The newest sequence number written, so an idle log adds no lines.
+    last_written: std::sync::atomic::AtomicI64,
+}
+
+impl AuditAnchor {
+    pub fn new(key: Vec<u8>, file: std::path::PathBuf) -> Self {
+        Self {
+            key,
+            file,
+            last_written: std::sync::atomic::AtomicI64::new(-1),
+        }
+    }
+
+    /// Signs the head and appends it to the file (flushed to disk), unless it is already there.
+    pub fn write(&self, conn: &mut DbConn) -> Result<portal_audit::anchor::Checkpoint, String> {
+        use std::io::Write;
+        use std::sync::atomic::Ordering;
+        let checkpoint =
+            portal_audit::anchor::checkpoint(conn, &self.key).map_err(|e| e.to_string())?;
+        if self.last_written.load(Ordering::Relaxed) == checkpoint.seq {
+            return Ok(checkpoint);
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.file)
+            .map_err(|e| format!("cannot open {}: {e}", self.file.display()))?;
+        writeln!(file, "{}", checkpoint.line())
+            .and_then(|_| file.sync_data())
+            .map_err(|e| format!("cannot write {}: {e}", self.file.display()))?;
+        self.last_written.store(checkpoint.seq, Ordering::Relaxed);
+        Ok(checkpoint)
+    }
+}
+
 /// Outbound webhook rules.
 pub struct WebhookRuntime {
     /// Allow endpoints on private and loopback addresses (tests, closed networks).
@@ -80,6 +120,8 @@ pub struct AppState {
     pub public_cache: Arc<PublicCache>,
     /// Proxies whose `X-Forwarded-For`/`Forwarded` are believed (`crate::client_ip`).
     pub trusted_proxies: Arc<TrustedProxies>,
+    /// Where the background job writes audit checkpoints, if anchoring is configured.
+    pub audit_anchor: Option<Arc<AuditAnchor>>,
     /// Searches rendered at once: one per core.
     pub search_permits: Arc<tokio::sync::Semaphore>,
     pub metrics: Arc<Metrics>,
@@ -99,6 +141,7 @@ impl AppState {
             public: Arc::new(PublicConfig::default()),
             public_cache: Arc::new(PublicCache::from_config(&PublicConfig::default())),
             trusted_proxies: Arc::new(TrustedProxies::default()),
+            audit_anchor: None,
             search_permits: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
@@ -112,6 +155,11 @@ impl AppState {
             keys: self.auth.keys.clone(),
             config,
         });
+        self
+    }
+
+    pub fn with_audit_anchor(mut self, anchor: Option<AuditAnchor>) -> Self {
+        self.audit_anchor = anchor.map(Arc::new);
         self
     }
 

@@ -125,7 +125,23 @@ pub async fn run_webhooks_once(state: &AppState) -> Result<usize, crate::ApiErro
     Ok(count)
 }
 
-/// Runs both every `interval` until the server stops.
+/// Signs the audit head and appends it to the checkpoint file, when anchoring is configured.
+pub async fn write_audit_checkpoint(state: &AppState) -> Result<(), String> {
+    let Some(anchor) = state.audit_anchor.clone() else {
+        return Ok(());
+    };
+    state
+        .db(move |conn| {
+            anchor
+                .write(conn)
+                .map(|_| ())
+                .map_err(portal_core::Error::Internal)
+        })
+        .await
+        .map_err(|e| e.0.detail)
+}
+
+/// Runs the jobs every `interval` until the server stops.
 pub fn spawn(state: AppState, interval: Duration) {
     actix_web::rt::spawn(async move {
         let mut ticker = actix_web::rt::time::interval(interval);
@@ -136,6 +152,9 @@ pub fn spawn(state: AppState, interval: Duration) {
             }
             if let Err(e) = run_webhooks_once(&state).await {
                 log::warn!("webhook delivery failed: {e}");
+            }
+            if let Err(e) = write_audit_checkpoint(&state).await {
+                log::warn!("audit checkpoint failed: {e}");
             }
         }
     });

@@ -11,6 +11,8 @@ use portal_db::{now, DbConn};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+pub mod anchor;
+
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Who did something, and from where.

@@ -13,6 +13,7 @@ use portal_auth::{AuthConfig, JwtKeys, Role};
 use portal_db::{establish, migrations, DatabaseUrl, DbConn};
 use portal_sections::seed;
 
+mod audit_cmd;
 mod serve;
 
 #[derive(Parser)]
@@ -123,6 +124,22 @@ struct Common {
         global = true
     )]
     data_dir: PathBuf,
+    /// Key (at least 32 bytes) that signs audit checkpoints kept outside the database; without
+    /// it the chain is not anchored (docs/security.md, "Audit log").
+    #[arg(
+        long = "audit-key",
+        env = "PORTAL_AUDIT_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    audit_key: Option<String>,
+    /// The file the checkpoints are appended to. Default: <data-dir>/audit-checkpoints.
+    #[arg(
+        long = "audit-checkpoints",
+        env = "PORTAL_AUDIT_CHECKPOINTS",
+        global = true
+    )]
+    audit_checkpoints: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -190,8 +207,11 @@ enum UserCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Walk the hash chain; exit non-zero naming the first broken row.
+    /// Walk the hash chain, and with PORTAL_AUDIT_KEY the checkpoints; exit non-zero naming the
+    /// first broken row.
     Verify,
+    /// Sign the current head and append it to the checkpoint file (the server does this by itself).
+    Checkpoint,
 }
 
 /// A configuration problem, reported as one line naming the setting.
@@ -400,21 +420,6 @@ fn user_command(common: &Common, command: UserCommand) -> Result<(), ConfigError
     }
 }
 
-fn audit_command(common: &Common, command: AuditCommand) -> Result<(), ConfigError> {
-    let (url, mut conn) = open_migrated(common)?;
-    match command {
-        AuditCommand::Verify => {
-            match portal_audit::verify(&mut conn).map_err(|e| ConfigError(e.to_string()))? {
-                Ok(rows) => {
-                    println!("{}: audit chain intact ({rows} rows)", url.masked());
-                    Ok(())
-                }
-                Err(broken) => Err(ConfigError(broken.to_string())),
-            }
-        }
-    }
-}
-
 fn default_sqlite_path(data_dir: &Path) -> PathBuf {
     data_dir.join("portal.db")
 }
@@ -434,7 +439,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), ConfigError> {
     match cli.command {
         Command::User(command) => user_command(&cli.common, command),
-        Command::Audit(command) => audit_command(&cli.common, command),
+        Command::Audit(command) => audit_cmd::run(&cli.common, command),
         Command::Openapi => {
             print!("{}", portal_api::openapi::openapi_json());
             Ok(())

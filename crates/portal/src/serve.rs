@@ -177,7 +177,9 @@ pub fn run(common: &Common, args: ServeArgs) -> Result<(), ConfigError> {
     let auth = auth_config(common)?;
     let trusted_proxies = TrustedProxies::parse(&trusted_proxies)
         .map_err(|e| ConfigError(format!("--trusted-proxies/PORTAL_TRUSTED_PROXIES: {e}")))?;
+    let audit_anchor = crate::audit_cmd::anchor(common)?;
     let jobs = Jobs {
+        audit_anchor,
         trusted_proxies,
         interval: (job_interval > 0).then(|| Duration::from_secs(job_interval)),
         allow_private,
@@ -188,6 +190,7 @@ pub fn run(common: &Common, args: ServeArgs) -> Result<(), ConfigError> {
 
 /// Background jobs of the server.
 struct Jobs {
+    audit_anchor: Option<portal_api::state::AuditAnchor>,
     trusted_proxies: TrustedProxies,
     interval: Option<Duration>,
     allow_private: bool,
@@ -237,7 +240,8 @@ fn serve(
                     portal_moderation::webhooks::Policy::default(),
                 )
                 .with_public(jobs.public)
-                .with_trusted_proxies(jobs.trusted_proxies);
+                .with_trusted_proxies(jobs.trusted_proxies)
+                .with_audit_anchor(jobs.audit_anchor);
             if let Some(interval) = jobs.interval {
                 portal_api::worker::spawn(state.clone(), interval);
             }

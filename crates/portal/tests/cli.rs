@@ -296,6 +296,76 @@ fn audit_verify_passes_then_names_an_edited_row() {
 }
 
 #[test]
+fn checkpoints_catch_a_rewound_head_that_the_chain_alone_misses() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db");
+    let db = format!("sqlite://{}", path.display());
+    let data = dir.path().to_str().unwrap();
+    let key = [
+        ("PORTAL_AUDIT_KEY", "cli-test-audit-key-0123456789abcdef"),
+        ("PORTAL_DATA_DIR", data),
+    ];
+    portal(&["seed", "--database", &db], &[]);
+    for username in ["mot.hai", "ba.bon"] {
+        let args = [
+            "user",
+            "add",
+            "--database",
+            &db,
+            "--username",
+            username,
+            "--agency",
+            "ttcntt",
+            "--role",
+            "operator",
+            "--site",
+            "quang-nam",
+            "--password-stdin",
+        ];
+        assert!(portal_stdin(&args, "Biển Cửa Đại xanh 2026\n")
+            .status
+            .success());
+    }
+    let signed = portal(&["audit", "checkpoint", "--database", &db], &key);
+    assert!(signed.status.success(), "{}", stderr(&signed));
+    assert!(dir.path().join("audit-checkpoints").exists());
+    let ok = portal(&["audit", "verify", "--database", &db], &key);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("1 checkpoint(s)"));
+    // Delete the last event and rewind the head: the chain alone cannot tell.
+    let mut conn = diesel::SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+    conn.batch_execute(
+        "DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log);
+         UPDATE audit_head SET seq = seq - 1,
+             last_hash = (SELECT hash FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log));",
+    )
+    .unwrap();
+    let unanchored = portal(
+        &["audit", "verify", "--database", &db],
+        &[("PORTAL_DATA_DIR", data)],
+    );
+    assert!(unanchored.status.success(), "{}", stderr(&unanchored));
+    let anchored = portal(&["audit", "verify", "--database", &db], &key);
+    assert!(!anchored.status.success());
+    assert!(
+        stderr(&anchored).contains("is gone"),
+        "{}",
+        stderr(&anchored)
+    );
+    let short = portal(
+        &["audit", "verify", "--database", &db],
+        &[("PORTAL_AUDIT_KEY", "short")],
+    );
+    assert!(
+        stderr(&short).contains("--audit-key/PORTAL_AUDIT_KEY"),
+        "{}",
+        stderr(&short)
+    );
+}
+
+#[test]
 fn production_refuses_to_start_without_a_signing_key() {
     let dir = tempfile::tempdir().unwrap();
     let out = portal(

@@ -82,7 +82,14 @@ fn respond(req: &HttpRequest, cache: &PublicCache, entry: &CachedResponse) -> Ht
                 header::HeaderValue::from_static("gzip"),
             ))
             .body(body.clone()),
-        None => builder.body(entry.body.clone()),
+        // Marked as not encoded, so the Compress middleware does not brotli it behind the plain
+        // body's ETag (one tag for two representations would break revalidation).
+        None => builder
+            .insert_header((
+                header::CONTENT_ENCODING,
+                header::HeaderValue::from_static("identity"),
+            ))
+            .body(entry.body.clone()),
     }
 }
 

@@ -12,6 +12,7 @@ on_every_backend!(
     organisation_answers_carry_caching_headers_and_revalidate,
     cors_refusals_are_problems_and_extra_headers_are_configurable,
     a_brotli_client_never_gets_the_plain_etag_on_another_body,
+    search_takes_the_list_filters_counts_and_marks_whole_words,
 );
 
 fn publish_with_summary(app: &TestApp, title: &str, summary: &str) -> i64 {
@@ -238,4 +239,57 @@ async fn a_brotli_client_never_gets_the_plain_etag_on_another_body(app: TestApp)
         .header("content-encoding")
         .is_some_and(|e| e != "identity");
     assert!(!(same_tag && encoded), "brotli under the plain ETag");
+}
+
+async fn search_takes_the_list_filters_counts_and_marks_whole_words(app: TestApp) {
+    let a = app.publish(
+        "quang-nam",
+        "tin-tuc-su-kien",
+        "An toàn giao thông dịp Tết",
+        "<p>Giải pháp bảo đảm an toàn cho transport hành khách.</p>",
+        "vi",
+    );
+    app.publish(
+        "quang-nam",
+        "tin-tuc-su-kien",
+        "An toàn thực phẩm",
+        "<p>Kiểm tra an toàn thực phẩm.</p>",
+        "vi",
+    );
+    // Every filter of the list is taken (none is a 400).
+    for filter in [
+        "tag=giao-thong",
+        "author=Ph%C3%B3ng",
+        "published_from=2020-01-01T00:00:00Z",
+        "published_to=2999-01-01T00:00:00Z",
+        "updated_since=2020-01-01T00:00:00Z",
+        "kind=news",
+        "language=vi",
+        "site=quang-nam",
+    ] {
+        let res = app.get(&format!("/api/v1/search?q=an+toan&{filter}")).await;
+        assert_eq!(res.status, 200, "{filter}: {}", res.text());
+    }
+    let all = app.get("/api/v1/search?q=an+toan").await.json();
+    assert_eq!(all["total"], 2, "{all}");
+    assert_eq!(all["total_is_capped"], false);
+    let future = app
+        .get("/api/v1/search?q=an+toan&published_from=2999-01-01T00:00:00Z")
+        .await
+        .json();
+    assert_eq!(future["total"], 0, "the date filter applies: {future}");
+    let by_author = app
+        .get("/api/v1/search?q=an+toan&author=Kh%C3%B4ng+ai")
+        .await
+        .json();
+    assert_eq!(by_author["total"], 0, "the byline filter applies");
+    let word = app.get("/api/v1/search?q=an").await.json();
+    let hit = word["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == a)
+        .unwrap();
+    let snippet = hit["snippet"].as_str().unwrap();
+    assert!(!snippet.contains("tr<mark>"), "{snippet}");
 }

@@ -8,7 +8,7 @@
 
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{BigInt, Text, Timestamp};
 use diesel::sqlite::Sqlite;
 use portal_core::text::fold;
 use portal_core::Error;
@@ -47,11 +47,21 @@ fn fold_aligned(text: &str) -> (Vec<char>, Vec<char>) {
     (original, folded)
 }
 
+/// The first place `needle` stands as whole words: the index matches words, so highlighting
+/// "an" inside "transport" would mark what was not found.
 fn find(hay: &[char], needle: &[char]) -> Option<usize> {
     if needle.is_empty() || needle.len() > hay.len() {
         return None;
     }
-    (0..=hay.len() - needle.len()).find(|&i| hay[i..i + needle.len()] == *needle)
+    let boundary = |i: Option<usize>| {
+        i.and_then(|i| hay.get(i))
+            .is_none_or(|c| !c.is_alphanumeric())
+    };
+    (0..=hay.len() - needle.len()).find(|&i| {
+        hay[i..i + needle.len()] == *needle
+            && boundary(i.checked_sub(1))
+            && boundary(Some(i + needle.len()))
+    })
 }
 
 pub fn snippet(text: &str, folded_query: &str, terms: &[String]) -> String {
@@ -82,6 +92,22 @@ pub fn snippet(text: &str, folded_query: &str, terms: &[String]) -> String {
         escape(&after),
         if to < original.len() { "…" } else { "" }
     )
+}
+
+/// `items::list`'s tag filter: the JSON-quoted tag inside the stored list.
+fn tag_pattern(filter: &Filter) -> Option<String> {
+    filter.tag.as_ref().map(|tag| {
+        let quoted = serde_json::to_string(tag).unwrap_or_default();
+        format!("%{}%", quoted.replace(['%', '_'], ""))
+    })
+}
+
+/// `items::list`'s author filter: part of the byline.
+fn author_pattern(filter: &Filter) -> Option<String> {
+    filter
+        .author
+        .as_ref()
+        .map(|a| format!("%{}%", a.replace(['%', '_'], "")))
 }
 
 #[derive(QueryableByName)]
@@ -139,6 +165,28 @@ fn newest_matches(
                     .sql(" AND p.language = ?")
                     .bind::<Text, _>(language.clone());
             }
+            // The other list filters, as `items::list` applies them.
+            if let Some(tag) = tag_pattern(filter) {
+                query = query.sql(" AND p.tags LIKE ?").bind::<Text, _>(tag);
+            }
+            if let Some(author) = author_pattern(filter) {
+                query = query.sql(" AND p.author LIKE ?").bind::<Text, _>(author);
+            }
+            if let Some(from) = filter.published_from {
+                query = query
+                    .sql(" AND p.published_at >= ?")
+                    .bind::<Timestamp, _>(from);
+            }
+            if let Some(to) = filter.published_to {
+                query = query
+                    .sql(" AND p.published_at < ?")
+                    .bind::<Timestamp, _>(to);
+            }
+            if let Some(since) = filter.updated_since {
+                query = query
+                    .sql(" AND p.updated_at >= ?")
+                    .bind::<Timestamp, _>(since);
+            }
             query
                 .sql(" ORDER BY published_search.rowid DESC LIMIT ?")
                 .bind::<BigInt, _>(CANDIDATES)
@@ -172,6 +220,31 @@ fn newest_matches(
                     .sql(format!(" AND p.language = {}", placeholder()))
                     .bind::<Text, _>(language.clone());
             }
+            if let Some(tag) = tag_pattern(filter) {
+                query = query
+                    .sql(format!(" AND p.tags LIKE {}", placeholder()))
+                    .bind::<Text, _>(tag);
+            }
+            if let Some(author) = author_pattern(filter) {
+                query = query
+                    .sql(format!(" AND p.author LIKE {}", placeholder()))
+                    .bind::<Text, _>(author);
+            }
+            if let Some(from) = filter.published_from {
+                query = query
+                    .sql(format!(" AND p.published_at >= {}", placeholder()))
+                    .bind::<Timestamp, _>(from);
+            }
+            if let Some(to) = filter.published_to {
+                query = query
+                    .sql(format!(" AND p.published_at < {}", placeholder()))
+                    .bind::<Timestamp, _>(to);
+            }
+            if let Some(since) = filter.updated_since {
+                query = query
+                    .sql(format!(" AND p.updated_at >= {}", placeholder()))
+                    .bind::<Timestamp, _>(since);
+            }
             query
                 .sql(format!(" ORDER BY p.item_id DESC LIMIT {}", placeholder()))
                 .bind::<BigInt, _>(CANDIDATES)
@@ -188,7 +261,7 @@ pub fn search(
     filter: &Filter,
     page: i64,
     page_size: i64,
-) -> Result<(Vec<Hit>, bool), Error> {
+) -> Result<Found, Error> {
     let folded_query = fold(q).split_whitespace().collect::<Vec<_>>().join(" ");
     let terms: Vec<String> = folded_query
         .split(' ')
@@ -259,6 +332,7 @@ pub fn search(
             .then(b.published_at.cmp(&a.published_at))
             .then(b.item_id.cmp(&a.item_id))
     });
+    let total = ranked.len() as i64;
     let offset = ((page - 1) * page_size) as usize;
     let more = ranked.len() > offset + page_size as usize;
     let hits = ranked
@@ -280,12 +354,37 @@ pub fn search(
             }
         })
         .collect();
-    Ok((hits, more))
+    Ok(Found {
+        hits,
+        has_more: more,
+        total,
+        total_is_capped: total >= CANDIDATES,
+    })
+}
+
+/// One page of hits, and how many matched.
+#[derive(Debug)]
+pub struct Found {
+    pub hits: Vec<Hit>,
+    pub has_more: bool,
+    /// How many items match, counted up to `CANDIDATES`.
+    pub total: i64,
+    /// True when `CANDIDATES` or more match (only the newest are ranked).
+    pub total_is_capped: bool,
 }
 
 #[cfg(test)]
 mod tests {
     use super::snippet;
+
+    #[test]
+    fn only_whole_words_are_marked() {
+        let text = "Giao thông vận tải: transport and an toàn";
+        assert_eq!(
+            snippet(text, "an", &["an".into()]),
+            "Giao thông vận tải: transport and <mark>an</mark> toàn"
+        );
+    }
 
     #[test]
     fn snippets_mark_the_match_in_the_original_letters() {

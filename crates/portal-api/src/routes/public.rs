@@ -617,6 +617,15 @@ pub struct SearchQuery {
     pub kind: Option<String>,
     #[param(value_type = Option<crate::enums::LanguageCode>)]
     pub language: Option<String>,
+    pub tag: Option<String>,
+    /// Part of the byline.
+    pub author: Option<String>,
+    /// Published at or after (RFC 3339).
+    pub published_from: Option<DateTime<Utc>>,
+    /// Published before (RFC 3339).
+    pub published_to: Option<DateTime<Utc>>,
+    /// Live version changed at or after (RFC 3339).
+    pub updated_since: Option<DateTime<Utc>>,
     #[param(minimum = 1, maximum = 50, default = 1)]
     pub page: Option<i64>,
     #[param(minimum = 1, maximum = 50, default = 10)]
@@ -638,6 +647,10 @@ pub struct SearchResults {
     pub items: Vec<SearchHit>,
     pub page: i64,
     pub has_more: bool,
+    /// How many items match, counted up to 500 (only the newest 500 matches are ranked).
+    pub total: i64,
+    /// True when 500 or more match.
+    pub total_is_capped: bool,
 }
 
 /// Full-text search over published titles, summaries and bodies, without diacritics.
@@ -688,10 +701,17 @@ pub async fn search_items(
                         include_descendants: q.include_descendants,
                         kind: q.kind.clone(),
                         language: q.language.clone(),
+                        tag: q.tag.clone(),
+                        author: q.author.clone(),
+                        published_from: q.published_from,
+                        published_to: q.published_to,
+                        updated_since: q.updated_since,
                         ..ContentQuery::default()
                     },
                 )?;
-                let (hits, has_more) = search::search(conn, &q.q, &filter, page, page_size)?;
+                let found = search::search(conn, &q.q, &filter, page, page_size)?;
+                let (hits, has_more) = (found.hits, found.has_more);
+                let found = (found.total, found.total_is_capped);
                 let items: Vec<PublishedItem> = hits.iter().map(|h| h.item.clone()).collect();
                 let keys = SiteKeys::load(conn, &items)?;
                 Ok(SearchResults {
@@ -705,6 +725,8 @@ pub async fn search_items(
                         .collect(),
                     page,
                     has_more,
+                    total: found.0,
+                    total_is_capped: found.1,
                 })
             })
             .await?;

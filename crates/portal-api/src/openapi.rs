@@ -174,6 +174,16 @@ fn contract(path: &str, op: &mut utoipa::openapi::path::Operation, get: bool) {
                         .entry(name.to_string())
                         .or_insert_with(|| header(description));
                 }
+                if code == "200" && path.ends_with("/content/{lang}/{slug}") {
+                    response
+                        .headers
+                        .entry("Link".to_string())
+                        .or_insert_with(|| {
+                            header(
+                                "After a rename: the item's canonical address, `rel=\"canonical\"`",
+                            )
+                        });
+                }
             }
             "200" | "201" if path.starts_with("/api/v1/admin/content") => {
                 response

@@ -131,26 +131,16 @@ fn json_path(path: &serde_path_to_error::Path) -> String {
 /// The failing field's full path and a code. Serde reports a missing or unknown field at its
 /// parent, naming the field in the message; the two are joined here.
 fn name_field(path: &str, message: &str) -> (String, &'static str) {
-    for (marker, code) in [
-        ("unknown field `", "unknown_field"),
-        ("missing field `", "required"),
-        ("duplicate field `", "duplicate_field"),
-    ] {
-        if let Some(start) = message.find(marker) {
-            let rest = &message[start + marker.len()..];
-            if let Some(end) = rest.find('`') {
-                let name = &rest[..end];
-                // An unknown field's path already ends at it; a missing one's is its parent.
-                let field = if path.is_empty() {
-                    name.to_string()
-                } else if path == name || path.ends_with(&format!(".{name}")) {
-                    path.to_string()
-                } else {
-                    format!("{path}.{name}")
-                };
-                return (field, code);
-            }
-        }
+    if let Some((name, code)) = crate::problem::serde_field(message) {
+        // An unknown field's path already ends at it; a missing one's is its parent.
+        let field = if path.is_empty() {
+            name
+        } else if path == name || path.ends_with(&format!(".{name}")) {
+            path.to_string()
+        } else {
+            format!("{path}.{name}")
+        };
+        return (field, code);
     }
     let code = if message.starts_with("invalid type") {
         "invalid_type"

@@ -212,7 +212,7 @@ impl From<Error> for ApiError {
 }
 
 /// Reads the field name out of serde's messages ("unknown field `x`", "missing field `x`").
-fn serde_field(message: &str) -> Option<(String, &'static str)> {
+pub(crate) fn serde_field(message: &str) -> Option<(String, &'static str)> {
     for (marker, code) in [
         ("unknown field `", "unknown_field"),
         ("missing field `", "required"),

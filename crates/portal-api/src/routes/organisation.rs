@@ -255,7 +255,7 @@ pub struct CreateSiteRequest {
     pub parent: Option<String>,
 }
 
-fn site_dto(
+pub(crate) fn site_dto(
     conn: &mut portal_db::DbConn,
     lang: portal_core::Lang,
     site: portal_sections::Site,

@@ -7,6 +7,7 @@ use utoipa::IntoParams;
 use crate::dto::{SiteDto, SitePage};
 use crate::lang;
 use crate::problem::{ApiError, Problem};
+use crate::routes::organisation::site_dto;
 use crate::routes::public::cached_json;
 use crate::state::AppState;
 
@@ -111,14 +112,7 @@ pub async fn get_site(
         let site = db
             .db(move |conn| {
                 let site = sites::active_by_key(conn, &key)?;
-                let owner = agencies::codes_by_id(conn, &[site.owner_agency_id])?
-                    .remove(&site.owner_agency_id)
-                    .unwrap_or_default();
-                let parent = match site.parent_site_id {
-                    Some(id) => sites::keys_by_id(conn, &[id])?.remove(&id),
-                    None => None,
-                };
-                Ok(SiteDto::new(site, lang, owner, parent))
+                site_dto(conn, lang, site)
             })
             .await?;
         let modified = Some(site.updated_at.naive_utc());

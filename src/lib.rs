@@ -260,6 +260,30 @@ impl TestApp {
         self.db.as_ref().map_or(Backend::Sqlite, TestDb::backend)
     }
 
+    /// A replica of this app with a pool of `max_size` connections: more requests in flight at
+    /// once than the test app's 4, for races that need them.
+    pub async fn with_pool(&self, max_size: u32) -> TestApp {
+        let url = self
+            .db
+            .as_ref()
+            .expect("the app owns its database")
+            .url
+            .clone();
+        let pool = portal_db::build_pool(
+            &url,
+            &PoolOptions {
+                max_size,
+                ..PoolOptions::default()
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        self.replica_with(move |mut state| {
+            state.pool = pool;
+            state
+        })
+        .await
+    }
+
     /// A direct database connection, for arranging what no endpoint can (e.g. a lock that expired).
     pub fn conn(&self) -> portal_db::PooledConn {
         self.state.pool.get().expect("a pooled connection")

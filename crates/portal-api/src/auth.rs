@@ -7,7 +7,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header::{AUTHORIZATION, USER_AGENT};
 use actix_web::{web, FromRequest, HttpRequest};
 use portal_audit::Actor;
-use portal_auth::Principal;
+use portal_auth::{Principal, Scope};
 use portal_core::Error;
 
 use crate::problem::ApiError;
@@ -60,7 +60,7 @@ impl Caller {
             .actor(self.client.ip.clone(), self.client.user_agent.clone())
     }
 
-    pub fn require(&self, scope: &str) -> Result<(), ApiError> {
+    pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
         self.principal.require(scope).map_err(ApiError::from)
     }
 }

@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::accounts::{normalize_username, user_by_id};
 use crate::config::{chrono, AuthConfig};
 use crate::model::{User, UserStatus};
-use crate::scopes::{self, ScopeSet, ACCOUNT_SELF};
+use crate::scopes::{self, Scope, ScopeSet};
 use crate::tokens::{self, Claims, JwtKeys, RefreshRefusal, Revocation, Session, Subject};
 use crate::{attempts, password, settings, totp};
 
@@ -154,7 +154,7 @@ fn token_scopes(
             config.require_totp_for_privileged_by_default,
         )?;
     if user.must_change_password || enrol_needed {
-        Ok((ScopeSet::parse(ACCOUNT_SELF), enrol_needed, privileged))
+        Ok((ScopeSet::of([Scope::AccountSelf]), enrol_needed, privileged))
     } else {
         Ok((full, false, privileged))
     }

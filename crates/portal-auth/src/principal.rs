@@ -34,30 +34,6 @@ pub struct Principal {
 }
 
 impl Principal {
-    pub fn require(&self, scope: &str) -> Result<(), Error> {
-        if self.scopes.allows(scope) {
-            Ok(())
-        } else {
-            Err(Error::forbidden_scope(scope))
-        }
-    }
-
-    /// A content action on one section: the section scope or the site-wide one.
-    pub fn require_section(
-        &self,
-        action: &str,
-        section_id: i64,
-        site_key: &str,
-    ) -> Result<(), Error> {
-        if self.scopes.allows_section(action, section_id, site_key) {
-            Ok(())
-        } else {
-            Err(Error::forbidden_scope(&format!(
-                "content:{action}:section:{section_id}"
-            )))
-        }
-    }
-
     pub fn user_id(&self) -> Option<i64> {
         match &self.kind {
             PrincipalKind::User { id, .. } => Some(*id),

@@ -1,4 +1,4 @@
-//! The scope grammar and how scopes are computed from roles and section ownership.
+//! The scope grammar, typed, and how scopes are computed from roles and section ownership.
 //!
 //! ```text
 //! scope      = "account:self"                        every signed-in user: own password, TOTP
@@ -17,8 +17,13 @@
 //!            | "audit:read:site:" site-key           the audit of one site's content, sections and
 //!                                                    settings, without addresses (chief editors)
 //! ```
+//!
+//! A scope is parsed once, when a token or an API key is read, into [`Scope`]; everything after
+//! that matches on the enum. The wire spelling lives only in [`Scope::fmt`] and [`Scope::parse`],
+//! and what a scope lets its holder do is asked through [`crate::access`].
 
 use std::collections::{BTreeSet, HashMap};
+use std::fmt;
 
 use diesel::prelude::*;
 use portal_core::Error;
@@ -27,86 +32,176 @@ use portal_db::DbConn;
 
 use crate::model::{Grant, Role, User};
 
-pub const ACCOUNT_SELF: &str = "account:self";
-pub const ACCOUNTS_MANAGE: &str = "accounts:manage";
-pub const AGENCIES_MANAGE: &str = "agencies:manage";
-pub const SITES_MANAGE: &str = "sites:manage";
-pub const APIKEYS_MANAGE: &str = "apikeys:manage";
-pub const AUDIT_READ: &str = "audit:read";
-pub const WEBHOOKS_MANAGE: &str = "webhooks:manage";
+/// What a scope lets its holder do on content: post, review, publish or (API keys) read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ContentAction {
+    Write,
+    Review,
+    Publish,
+    Read,
+}
 
-const OPERATOR_SCOPES: [&str; 9] = [
-    ACCOUNTS_MANAGE,
-    AGENCIES_MANAGE,
-    SITES_MANAGE,
-    APIKEYS_MANAGE,
-    AUDIT_READ,
-    WEBHOOKS_MANAGE,
-    "feedback:triage",
-    "royalties:manage",
-    "reports:read",
+impl ContentAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContentAction::Write => "write",
+            ContentAction::Review => "review",
+            ContentAction::Publish => "publish",
+            ContentAction::Read => "read",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        [Self::Write, Self::Review, Self::Publish, Self::Read]
+            .into_iter()
+            .find(|a| a.as_str() == s)
+    }
+}
+
+/// One permission a token or an API key carries.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    AccountSelf,
+    /// `content:<action>:section:<id>`: write or review (never publish or read) in one section.
+    ContentInSection(ContentAction, i64),
+    /// `content:<action>:site:<key>`: the action anywhere on one site.
+    ContentOnSite(ContentAction, String),
+    ManageSections(String),
+    AnswerFeedback(String),
+    AuditReadSite(String),
+    AccountsManage,
+    AgenciesManage,
+    SitesManage,
+    ApiKeysManage,
+    FeedbackTriage,
+    RoyaltiesManage,
+    ReportsRead,
+    WebhooksManage,
+    AuditRead,
+}
+
+/// The scopes without a parameter, with their wire names.
+const PLAIN: [(Scope, &str); 10] = [
+    (Scope::AccountSelf, "account:self"),
+    (Scope::AccountsManage, "accounts:manage"),
+    (Scope::AgenciesManage, "agencies:manage"),
+    (Scope::SitesManage, "sites:manage"),
+    (Scope::ApiKeysManage, "apikeys:manage"),
+    (Scope::FeedbackTriage, "feedback:triage"),
+    (Scope::RoyaltiesManage, "royalties:manage"),
+    (Scope::ReportsRead, "reports:read"),
+    (Scope::WebhooksManage, "webhooks:manage"),
+    (Scope::AuditRead, "audit:read"),
 ];
 
-/// Reading the audit of one site (its content, sections and settings), not the province's.
-pub fn audit_read_site(site_key: &str) -> String {
-    format!("audit:read:site:{site_key}")
+/// What operators hold on every site (Điều 21): everything that is not one board's work.
+const OPERATOR_SCOPES: [Scope; 9] = [
+    Scope::AccountsManage,
+    Scope::AgenciesManage,
+    Scope::SitesManage,
+    Scope::ApiKeysManage,
+    Scope::AuditRead,
+    Scope::WebhooksManage,
+    Scope::FeedbackTriage,
+    Scope::RoyaltiesManage,
+    Scope::ReportsRead,
+];
+
+impl Scope {
+    /// Parses one scope in its wire spelling; `None` for anything outside the grammar above.
+    pub fn parse(s: &str) -> Option<Scope> {
+        if let Some((scope, _)) = PLAIN.iter().find(|(_, name)| *name == s) {
+            return Some(scope.clone());
+        }
+        let nonempty = |v: &str| (!v.is_empty()).then(|| v.to_string());
+        if let Some(rest) = s.strip_prefix("content:") {
+            let (action, rest) = rest.split_once(':')?;
+            let action = ContentAction::parse(action)?;
+            if let Some(key) = rest.strip_prefix("site:") {
+                return nonempty(key).map(|k| Scope::ContentOnSite(action, k));
+            }
+            let id_text = rest.strip_prefix("section:")?;
+            // Section scopes exist for writing and reviewing only (see `for_user`).
+            if !matches!(action, ContentAction::Write | ContentAction::Review) {
+                return None;
+            }
+            // "007" or "+7" are not spellings of section 7.
+            let id: i64 = id_text
+                .parse()
+                .ok()
+                .filter(|id: &i64| *id > 0 && id.to_string() == id_text)?;
+            return Some(Scope::ContentInSection(action, id));
+        }
+        if let Some(key) = s.strip_prefix("sections:manage:site:") {
+            return nonempty(key).map(Scope::ManageSections);
+        }
+        if let Some(code) = s.strip_prefix("feedback:answer:agency:") {
+            return nonempty(code).map(Scope::AnswerFeedback);
+        }
+        if let Some(key) = s.strip_prefix("audit:read:site:") {
+            return nonempty(key).map(Scope::AuditReadSite);
+        }
+        None
+    }
 }
 
-pub fn sections_manage(site_key: &str) -> String {
-    format!("sections:manage:site:{site_key}")
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scope::ContentInSection(action, id) => {
+                write!(f, "content:{}:section:{id}", action.as_str())
+            }
+            Scope::ContentOnSite(action, key) => {
+                write!(f, "content:{}:site:{key}", action.as_str())
+            }
+            Scope::ManageSections(key) => write!(f, "sections:manage:site:{key}"),
+            Scope::AnswerFeedback(code) => write!(f, "feedback:answer:agency:{code}"),
+            Scope::AuditReadSite(key) => write!(f, "audit:read:site:{key}"),
+            plain => {
+                let name = PLAIN
+                    .iter()
+                    .find(|(scope, _)| scope == plain)
+                    .map_or("", |(_, name)| *name);
+                f.write_str(name)
+            }
+        }
+    }
 }
 
-pub fn content_write_section(section_id: i64) -> String {
-    format!("content:write:section:{section_id}")
-}
-
-pub fn content_write_site(site_key: &str) -> String {
-    format!("content:write:site:{site_key}")
-}
-
-pub fn content_read_site(site_key: &str) -> String {
-    format!("content:read:site:{site_key}")
-}
-
-/// A principal's scopes. Checks are exact string matches, with one rule of inclusion: a site-wide
-/// content scope covers every section of that site (see `allows_section`).
+/// A principal's scopes. Checks are exact matches, with one rule of inclusion: a site-wide
+/// content scope covers every section of that site (see `crate::access`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ScopeSet(BTreeSet<String>);
+pub struct ScopeSet(BTreeSet<Scope>);
 
 impl ScopeSet {
+    /// The scopes of a token's claim or an API key's column. A name outside the grammar (a token
+    /// signed by a newer release, say) grants nothing and is dropped here, once.
     pub fn parse(space_separated: &str) -> Self {
         Self(
             space_separated
                 .split_whitespace()
-                .map(str::to_string)
+                .filter_map(Scope::parse)
                 .collect(),
         )
     }
 
-    pub fn allows(&self, scope: &str) -> bool {
+    pub fn of(scopes: impl IntoIterator<Item = Scope>) -> Self {
+        Self(scopes.into_iter().collect())
+    }
+
+    pub fn contains(&self, scope: &Scope) -> bool {
         self.0.contains(scope)
     }
 
-    /// `content:<action>:section:<id>`, or the same action site-wide on the section's site.
-    pub fn allows_section(&self, action: &str, section_id: i64, site_key: &str) -> bool {
-        self.allows(&format!("content:{action}:section:{section_id}"))
-            || self.allows(&format!("content:{action}:site:{site_key}"))
-    }
-
-    /// The site keys a family of per-site scopes names (`prefix` like `audit:read:site:`).
-    pub fn sites_with(&self, prefix: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter_map(|s| s.strip_prefix(prefix).map(str::to_string))
-            .collect()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(String::as_str)
+    pub fn iter(&self) -> impl Iterator<Item = &Scope> {
+        self.0.iter()
     }
 
     pub fn to_claim(&self) -> String {
-        self.iter().collect::<Vec<_>>().join(" ")
+        self.iter()
+            .map(Scope::to_string)
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     pub fn is_empty(&self) -> bool {
@@ -154,8 +249,9 @@ pub fn grants_of(conn: &mut DbConn, user_id: i64) -> Result<Vec<Grant>, Error> {
 /// The scopes a user's token carries, computed from their grants and the current ownership of
 /// sections by their agency.
 pub fn for_user(conn: &mut DbConn, user: &User) -> Result<ScopeSet, Error> {
+    use ContentAction::{Publish, Review, Write};
     let grants = grants_of(conn, user.id)?;
-    let mut scopes = BTreeSet::from([ACCOUNT_SELF.to_string()]);
+    let mut scopes = BTreeSet::from([Scope::AccountSelf]);
     let agency_code: String = agencies::table
         .filter(agencies::id.eq(user.agency_id))
         .select(agencies::code)
@@ -173,36 +269,36 @@ pub fn for_user(conn: &mut DbConn, user: &User) -> Result<ScopeSet, Error> {
         match grant.role {
             Role::Contributor => {
                 for id in owned_by_site.get(&grant.site_id).into_iter().flatten() {
-                    scopes.insert(content_write_section(*id));
+                    scopes.insert(Scope::ContentInSection(Write, *id));
                 }
-                scopes.insert(format!("feedback:answer:agency:{agency_code}"));
+                scopes.insert(Scope::AnswerFeedback(agency_code.clone()));
             }
             Role::Editor if !grant.sections.is_empty() => {
                 for id in &grant.sections {
-                    scopes.insert(content_write_section(*id));
-                    scopes.insert(format!("content:review:section:{id}"));
+                    scopes.insert(Scope::ContentInSection(Write, *id));
+                    scopes.insert(Scope::ContentInSection(Review, *id));
                 }
             }
             Role::Editor => {
-                scopes.insert(content_write_site(key));
-                scopes.insert(format!("content:review:site:{key}"));
+                scopes.insert(Scope::ContentOnSite(Write, key.clone()));
+                scopes.insert(Scope::ContentOnSite(Review, key.clone()));
             }
             Role::ChiefEditor => {
-                scopes.insert(content_write_site(key));
-                scopes.insert(format!("content:review:site:{key}"));
-                scopes.insert(format!("content:publish:site:{key}"));
-                scopes.insert(sections_manage(key));
+                scopes.insert(Scope::ContentOnSite(Write, key.clone()));
+                scopes.insert(Scope::ContentOnSite(Review, key.clone()));
+                scopes.insert(Scope::ContentOnSite(Publish, key.clone()));
+                scopes.insert(Scope::ManageSections(key.clone()));
                 // Their own site's audit only: the province-wide log holds the e-mails and
                 // addresses of every site's users.
-                scopes.insert(audit_read_site(key));
+                scopes.insert(Scope::AuditReadSite(key.clone()));
             }
             Role::Operator => {
-                scopes.extend(OPERATOR_SCOPES.iter().map(|s| s.to_string()));
+                scopes.extend(OPERATOR_SCOPES.iter().cloned());
                 let all_sites: Vec<String> = sites::table
                     .filter(sites::active.eq(true))
                     .select(sites::key)
                     .load(conn)?;
-                scopes.extend(all_sites.iter().map(|k| sections_manage(k)));
+                scopes.extend(all_sites.into_iter().map(Scope::ManageSections));
             }
         }
     }
@@ -210,25 +306,28 @@ pub fn for_user(conn: &mut DbConn, user: &User) -> Result<ScopeSet, Error> {
 }
 
 /// Scopes an API key may be given: reading a site's published content, managing webhooks.
-pub fn validate_api_key_scope(conn: &mut DbConn, scope: &str) -> Result<(), String> {
-    if scope == WEBHOOKS_MANAGE {
-        return Ok(());
+pub fn validate_api_key_scope(conn: &mut DbConn, scope: &str) -> Result<Scope, String> {
+    let refusal = || {
+        format!(
+            "'{scope}' is not a scope an API key may hold (content:read:site:<key> or webhooks:manage)"
+        )
+    };
+    match Scope::parse(scope) {
+        Some(Scope::WebhooksManage) => Ok(Scope::WebhooksManage),
+        Some(Scope::ContentOnSite(ContentAction::Read, key)) => {
+            let exists: i64 = sites::table
+                .filter(sites::key.eq(&key))
+                .count()
+                .get_result(conn)
+                .map_err(|e| e.to_string())?;
+            if exists > 0 {
+                Ok(Scope::ContentOnSite(ContentAction::Read, key))
+            } else {
+                Err(format!("site '{key}' does not exist"))
+            }
+        }
+        _ => Err(refusal()),
     }
-    if let Some(key) = scope.strip_prefix("content:read:site:") {
-        let exists: i64 = sites::table
-            .filter(sites::key.eq(key))
-            .count()
-            .get_result(conn)
-            .map_err(|e| e.to_string())?;
-        return if exists > 0 {
-            Ok(())
-        } else {
-            Err(format!("site '{key}' does not exist"))
-        };
-    }
-    Err(format!(
-        "'{scope}' is not a scope an API key may hold (content:read:site:<key> or webhooks:manage)"
-    ))
 }
 
 #[cfg(test)]
@@ -236,12 +335,52 @@ mod tests {
     use super::*;
 
     #[test]
-    fn site_wide_content_scope_covers_its_sections_only() {
-        let scopes = ScopeSet::parse("content:write:site:quang-nam content:write:section:42");
-        assert!(scopes.allows_section("write", 7, "quang-nam"));
-        assert!(scopes.allows_section("write", 42, "hoi-an"));
-        assert!(!scopes.allows_section("write", 7, "hoi-an"));
-        assert!(!scopes.allows_section("review", 42, "hoi-an"));
-        assert!(!scopes.allows("content:write:site:quang"));
+    fn every_scope_reads_back_as_itself() {
+        let all = [
+            "account:self",
+            "content:write:section:42",
+            "content:write:site:quang-nam",
+            "content:review:section:7",
+            "content:review:site:hoi-an",
+            "content:publish:site:quang-nam",
+            "content:read:site:quang-nam",
+            "sections:manage:site:quang-nam",
+            "feedback:answer:agency:so-tttt",
+            "accounts:manage",
+            "agencies:manage",
+            "sites:manage",
+            "apikeys:manage",
+            "feedback:triage",
+            "royalties:manage",
+            "reports:read",
+            "webhooks:manage",
+            "audit:read",
+            "audit:read:site:quang-nam",
+        ];
+        for text in all {
+            let scope = Scope::parse(text).unwrap_or_else(|| panic!("{text} parses"));
+            assert_eq!(scope.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn names_outside_the_grammar_grant_nothing() {
+        for text in [
+            "",
+            "content:write:site:",
+            "content:write:section:007",
+            "content:write:section:+7",
+            "content:write:section:-1",
+            "content:publish:section:7",
+            "content:read:section:7",
+            "content:delete:site:quang-nam",
+            "accounts:manage:site:quang-nam",
+            "audit:read:site:",
+            "ACCOUNTS:MANAGE",
+        ] {
+            assert_eq!(Scope::parse(text), None, "{text:?}");
+        }
+        let set = ScopeSet::parse("account:self bogus content:write:section:x");
+        assert_eq!(set.to_claim(), "account:self");
     }
 }

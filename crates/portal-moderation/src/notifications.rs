@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use portal_core::{Error, Page, PageRequest};
-use portal_db::schema::{editor_sections, notifications, role_grants, users};
+use portal_db::schema::notifications;
 use portal_db::{now, DbConn};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -41,35 +41,6 @@ pub fn notify(
             .execute(conn)?;
     }
     Ok(())
-}
-
-/// Active users holding one of `roles` on the site.
-pub fn holders(conn: &mut DbConn, site_id: i64, roles: &[&str]) -> Result<Vec<i64>, Error> {
-    Ok(role_grants::table
-        .inner_join(users::table)
-        .filter(role_grants::site_id.eq(site_id))
-        .filter(role_grants::role.eq_any(roles))
-        .filter(users::status.eq("active"))
-        .select(users::id)
-        .load(conn)?)
-}
-
-/// The board members who review a section: the chief editors, editors of the whole site, and
-/// editors assigned to this section (Điều 19.4).
-pub fn reviewers(conn: &mut DbConn, site_id: i64, section_id: i64) -> Result<Vec<i64>, Error> {
-    let chiefs = holders(conn, site_id, &["chief_editor"])?;
-    let editors = holders(conn, site_id, &["editor"])?;
-    let mut out = chiefs;
-    for editor in editors {
-        let assigned: Vec<i64> = editor_sections::table
-            .filter(editor_sections::user_id.eq(editor))
-            .select(editor_sections::section_id)
-            .load(conn)?;
-        if assigned.is_empty() || assigned.contains(&section_id) {
-            out.push(editor);
-        }
-    }
-    Ok(out)
 }
 
 pub fn list(

@@ -71,7 +71,7 @@ where
             Status::Submitted.as_str(),
             Some(&reason),
         )?;
-        let mut told = notifications::reviewers(conn, after.site_id, after.section_id)?;
+        let mut told = portal_auth::directory::reviewers(conn, after.site_id, after.section_id)?;
         told.extend(before.claimed_by);
         told.extend(before.approved_by);
         told.retain(|u| Some(*u) != actor.user_id);

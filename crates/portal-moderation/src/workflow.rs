@@ -14,6 +14,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use portal_audit::Actor;
+use portal_auth::ItemAccess;
 use portal_content::items::get_live;
 use portal_content::text::clean;
 use portal_content::{ContentItem, Status};
@@ -58,13 +59,13 @@ impl Action {
         }
     }
 
-    /// The scope family a step needs: `write` on the section, `review` on the section, or
-    /// `publish` on the site.
-    pub fn needs(self) -> &'static str {
+    /// What a step needs of the item: writing in its section (the author submits), reviewing
+    /// there (the board, Điều 10.2.a), or publishing on its site (the chief editor, Điều 10.2.b).
+    pub fn needs(self) -> ItemAccess {
         match self {
-            Action::Submit => "write",
-            Action::Claim | Action::Forward | Action::Return => "review",
-            Action::Approve | Action::Unpublish | Action::Archive => "publish",
+            Action::Submit => ItemAccess::Write,
+            Action::Claim | Action::Forward | Action::Return => ItemAccess::Review,
+            Action::Approve | Action::Unpublish | Action::Archive => ItemAccess::Publish,
         }
     }
 
@@ -407,7 +408,7 @@ pub fn step(
                     Status::Submitted.as_str(),
                     comment,
                 )?;
-                let board = notifications::reviewers(conn, item.site_id, item.section_id)?;
+                let board = portal_auth::directory::reviewers(conn, item.site_id, item.section_id)?;
                 notifications::notify(
                     conn,
                     &board,
@@ -440,7 +441,7 @@ pub fn step(
                     Status::AwaitingApproval.as_str(),
                     comment,
                 )?;
-                let chiefs = notifications::holders(conn, item.site_id, &["chief_editor"])?;
+                let chiefs = portal_auth::directory::chief_editors(conn, item.site_id)?;
                 notifications::notify(
                     conn,
                     &chiefs,

@@ -225,7 +225,12 @@ pub async fn me(
     state: web::Data<AppState>,
     caller: Caller,
 ) -> Result<web::Json<MeResponse>, ApiError> {
-    let scopes: Vec<String> = caller.principal.scopes.iter().map(str::to_string).collect();
+    let scopes: Vec<String> = caller
+        .principal
+        .scopes
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     match caller.principal.kind.clone() {
         PrincipalKind::User { id, .. } => {
             let view = state

@@ -4,7 +4,7 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
-use portal_auth::scopes::ScopeSet;
+use portal_auth::ItemAccess;
 use portal_content::items::{self, Filter, NewItem, Patch, Visibility};
 use portal_content::model::KindFields;
 use portal_content::revisions::{self, Revision};
@@ -231,12 +231,12 @@ pub(crate) fn full(conn: &mut portal_db::DbConn, item: ContentItem) -> Result<Fu
     Ok((item, site, translations))
 }
 
-/// Loads an item and checks the caller may `action` ("write" or "review") in its section.
+/// Loads an item and checks the caller may have `access` to it in its section.
 pub(crate) async fn authorized(
     state: &AppState,
     caller: &Caller,
     id: i64,
-    action: &'static str,
+    access: ItemAccess,
     include_deleted: bool,
 ) -> Result<(ContentItem, String), ApiError> {
     let (item, site) = state
@@ -250,19 +250,9 @@ pub(crate) async fn authorized(
             Ok((item, site))
         })
         .await?;
-    let scopes = &caller.principal.scopes;
-    let allowed = scopes.allows_section(action, item.section_id, &site)
-        || (action == "read"
-            && (scopes.allows_section("write", item.section_id, &site)
-                || scopes.allows_section("review", item.section_id, &site)));
-    if !allowed {
-        let needed = if action == "read" { "write" } else { action };
-        return Err(Error::forbidden_scope(&format!(
-            "content:{needed}:section:{}",
-            item.section_id
-        ))
-        .into());
-    }
+    caller
+        .principal
+        .require_on_item(access, item.section_id, &site)?;
     Ok((item, site))
 }
 
@@ -276,7 +266,7 @@ async fn require_write_section(
         .await?;
     caller
         .principal
-        .require_section("write", section_id, &site)
+        .require_on_item(ItemAccess::Write, section_id, &site)
         .map_err(ApiError::from)
 }
 
@@ -418,25 +408,6 @@ pub struct ContentPage {
     pub next_cursor: Option<String>,
 }
 
-/// The sites and sections the caller's content scopes reach.
-fn visibility(scopes: &ScopeSet) -> Visibility {
-    let mut v = Visibility::default();
-    for scope in scopes.iter() {
-        for action in ["write", "review"] {
-            if let Some(key) = scope.strip_prefix(&format!("content:{action}:site:")) {
-                v.site_keys.push(key.to_string());
-            }
-            if let Some(id) = scope
-                .strip_prefix(&format!("content:{action}:section:"))
-                .and_then(|i| i.parse().ok())
-            {
-                v.section_ids.push(id);
-            }
-        }
-    }
-    v
-}
-
 /// Lists items in the sections the caller may write to or review, most recently updated first.
 #[utoipa::path(
     tag = "content",
@@ -456,7 +427,11 @@ pub async fn list_content(
     query: web::Query<ListContentQuery>,
 ) -> Result<web::Json<ContentPage>, ApiError> {
     let q = query.into_inner();
-    let visibility = visibility(&caller.principal.scopes);
+    let reach = caller.principal.content_reach();
+    let visibility = Visibility {
+        site_keys: reach.site_keys,
+        section_ids: reach.section_ids,
+    };
     if visibility.site_keys.is_empty() && visibility.section_ids.is_empty() {
         return Err(Error::Forbidden(
             "the credentials carry no content:write or content:review scope".into(),
@@ -533,7 +508,7 @@ pub async fn get_content(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let (item, _) = authorized(&state, &caller, id, "read", false).await?;
+    let (item, _) = authorized(&state, &caller, id, ItemAccess::Read, false).await?;
     let result = state.db(move |conn| full(conn, item)).await?;
     Ok(respond(actix_web::http::StatusCode::OK, result))
 }
@@ -627,7 +602,7 @@ pub async fn update_content(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let body = body.into_inner();
-    authorized(&state, &caller, id, "write", false).await?;
+    authorized(&state, &caller, id, ItemAccess::Write, false).await?;
     let expected = expected_version(&req, body.version)?.ok_or_else(precondition_required)?;
     let patch = Patch {
         title: body.title,
@@ -674,7 +649,7 @@ pub async fn delete_content(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    authorized(&state, &caller, id, "write", false).await?;
+    authorized(&state, &caller, id, ItemAccess::Write, false).await?;
     let actor = caller.actor();
     state
         .db(move |conn| items::delete(conn, &actor, id))
@@ -701,8 +676,8 @@ pub async fn undelete_content(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let (_, site) = authorized(&state, &caller, id, "read", true).await?;
-    caller.require(&format!("content:publish:site:{site}"))?;
+    let (_, site) = authorized(&state, &caller, id, ItemAccess::Read, true).await?;
+    caller.principal.require_publish_on(&site)?;
     let actor = caller.actor();
     let result = state
         .db(move |conn| {
@@ -747,7 +722,7 @@ pub async fn move_content(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let body = body.into_inner();
-    authorized(&state, &caller, id, "write", false).await?;
+    authorized(&state, &caller, id, ItemAccess::Write, false).await?;
     require_write_section(&state, &caller, body.section_id).await?;
     let expected = expected_version(&req, body.version)?;
     let actor = caller.actor();
@@ -808,7 +783,7 @@ pub async fn translate_content(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let body = body.into_inner();
-    let (source, _) = authorized(&state, &caller, id, "read", false).await?;
+    let (source, _) = authorized(&state, &caller, id, ItemAccess::Read, false).await?;
     let section_id = body.section_id.unwrap_or(source.section_id);
     require_write_section(&state, &caller, section_id).await?;
     let kind = parse_kind(&source.kind)?;
@@ -900,7 +875,7 @@ pub async fn list_revisions(
     query: web::Query<RevisionsQuery>,
 ) -> Result<web::Json<RevisionPage>, ApiError> {
     let id = path.into_inner();
-    authorized(&state, &caller, id, "read", false).await?;
+    authorized(&state, &caller, id, ItemAccess::Read, false).await?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let page = state
         .db(move |conn| revisions::list(conn, id, &page))
@@ -934,7 +909,7 @@ pub async fn get_revision(
     path: web::Path<(i64, i64)>,
 ) -> Result<web::Json<RevisionDto>, ApiError> {
     let (id, version) = path.into_inner();
-    authorized(&state, &caller, id, "read", false).await?;
+    authorized(&state, &caller, id, ItemAccess::Read, false).await?;
     let revision = state
         .db(move |conn| revisions::get(conn, id, version))
         .await?;
@@ -988,7 +963,7 @@ pub async fn diff_revisions(
     query: web::Query<DiffQuery>,
 ) -> Result<web::Json<DiffDto>, ApiError> {
     let id = path.into_inner();
-    authorized(&state, &caller, id, "read", false).await?;
+    authorized(&state, &caller, id, ItemAccess::Read, false).await?;
     let DiffQuery { from, to } = query.into_inner();
     let changes = state
         .db(move |conn| revisions::diff(conn, id, from, to))
@@ -1033,7 +1008,7 @@ pub async fn restore_revision(
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, version) = path.into_inner();
-    authorized(&state, &caller, id, "write", false).await?;
+    authorized(&state, &caller, id, ItemAccess::Write, false).await?;
     let expected = expected_version(&req, None)?;
     let actor = caller.actor();
     let result = state

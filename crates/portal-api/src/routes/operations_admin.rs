@@ -5,8 +5,8 @@ use actix_web::{delete, get, post, put, web, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use portal_audit::{AuditEntry, AuditFilter};
 use portal_auth::apikeys::{self, ApiKey, NewApiKey};
-use portal_auth::scopes::{audit_read_site, ACCOUNTS_MANAGE, APIKEYS_MANAGE, AUDIT_READ};
 use portal_auth::settings;
+use portal_auth::{AuditReach, Scope};
 use portal_core::{Error, PageRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -82,7 +82,7 @@ pub async fn create_api_key(
     caller: Caller,
     body: crate::body::Json<CreateApiKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(APIKEYS_MANAGE)?;
+    caller.require(Scope::ApiKeysManage)?;
     let body = body.into_inner();
     if body.scopes.len() > 50 {
         return Err(Error::field("scopes", "too_many", "at most 50 scopes").into());
@@ -126,7 +126,7 @@ pub async fn list_api_keys(
     caller: Caller,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<ApiKeyPage>, ApiError> {
-    caller.require(APIKEYS_MANAGE)?;
+    caller.require(Scope::ApiKeysManage)?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let page = state.db(move |conn| apikeys::list(conn, &page)).await?;
     Ok(web::Json(ApiKeyPage {
@@ -153,7 +153,7 @@ pub async fn revoke_api_key(
     caller: Caller,
     path: web::Path<i64>,
 ) -> Result<web::Json<ApiKeyDto>, ApiError> {
-    caller.require(APIKEYS_MANAGE)?;
+    caller.require(Scope::ApiKeysManage)?;
     let id = path.into_inner();
     let actor = caller.actor();
     Ok(web::Json(
@@ -251,22 +251,18 @@ pub async fn list_audit(
 ) -> Result<web::Json<AuditPage>, ApiError> {
     // The province-wide log to operators; a chief editor reads their own sites' events only,
     // without the addresses and browsers of the people behind them.
-    let province_wide = caller.principal.scopes.allows(AUDIT_READ);
-    let site_keys = caller.principal.scopes.sites_with(&audit_read_site(""));
-    if !province_wide && site_keys.is_empty() {
-        caller.require(AUDIT_READ)?;
-    }
+    let reach = caller.principal.audit_reach()?;
     let q = query.into_inner();
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
     let naive = |t: Option<DateTime<Utc>>| -> Option<NaiveDateTime> { t.map(|t| t.naive_utc()) };
-    let sites = if province_wide {
-        None
-    } else {
-        Some(
+    let province_wide = reach == AuditReach::Province;
+    let sites = match reach {
+        AuditReach::Province => None,
+        AuditReach::Sites(site_keys) => Some(
             state
                 .db(move |conn| portal_sections::sites::ids_of(conn, &site_keys))
                 .await?,
-        )
+        ),
     };
     let filter = AuditFilter {
         sites,
@@ -318,7 +314,7 @@ pub async fn get_security_settings(
     state: web::Data<AppState>,
     caller: Caller,
 ) -> Result<web::Json<SecuritySettings>, ApiError> {
-    caller.require(ACCOUNTS_MANAGE)?;
+    caller.require(Scope::AccountsManage)?;
     let default = state.auth.config.require_totp_for_privileged_by_default;
     let require = state
         .db(move |conn| settings::require_totp_for_privileged(conn, default))
@@ -346,7 +342,7 @@ pub async fn put_security_settings(
     caller: Caller,
     body: crate::body::Json<SecuritySettings>,
 ) -> Result<web::Json<SecuritySettings>, ApiError> {
-    caller.require(ACCOUNTS_MANAGE)?;
+    caller.require(Scope::AccountsManage)?;
     let value = body.into_inner().require_totp_for_privileged;
     let actor = caller.actor();
     let default = state.auth.config.require_totp_for_privileged_by_default;

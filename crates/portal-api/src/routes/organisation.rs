@@ -4,7 +4,7 @@
 
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use portal_auth::org;
-use portal_auth::scopes::{sections_manage, AGENCIES_MANAGE, SITES_MANAGE};
+use portal_auth::Scope;
 use portal_core::Error;
 use portal_sections::admin::{self, NewAgency, NewSection, NewSite, SectionPatch, SitePatch};
 use portal_sections::{agencies, sites, AgencyKind};
@@ -69,7 +69,7 @@ pub async fn create_agency(
     caller: Caller,
     body: crate::body::Json<CreateAgencyRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(AGENCIES_MANAGE)?;
+    caller.require(Scope::AgenciesManage)?;
     let lang = lang::resolve(&req, None)?;
     let body = body.into_inner();
     let kind = AgencyKind::parse(&body.kind).ok_or_else(|| {
@@ -132,7 +132,7 @@ pub async fn rename_agency(
     path: web::Path<String>,
     body: crate::body::Json<RenameAgencyRequest>,
 ) -> Result<web::Json<AgencyDto>, ApiError> {
-    caller.require(AGENCIES_MANAGE)?;
+    caller.require(Scope::AgenciesManage)?;
     let lang = lang::resolve(&req, None)?;
     let code = path.into_inner();
     let body = body.into_inner();
@@ -171,7 +171,7 @@ pub async fn deactivate_agency(
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(AGENCIES_MANAGE)?;
+    caller.require(Scope::AgenciesManage)?;
     let code = path.into_inner();
     let actor = caller.actor();
     state
@@ -218,7 +218,7 @@ pub async fn merge_agency(
     path: web::Path<String>,
     body: crate::body::Json<MergeAgencyRequest>,
 ) -> Result<web::Json<MergeReportDto>, ApiError> {
-    caller.require(AGENCIES_MANAGE)?;
+    caller.require(Scope::AgenciesManage)?;
     let code = path.into_inner();
     let into = body.into_inner().into;
     let actor = caller.actor();
@@ -289,7 +289,7 @@ pub async fn create_site(
     caller: Caller,
     body: crate::body::Json<CreateSiteRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(SITES_MANAGE)?;
+    caller.require(Scope::SitesManage)?;
     let lang = lang::resolve(&req, None)?;
     let body = body.into_inner();
     let actor = caller.actor();
@@ -363,7 +363,7 @@ pub async fn update_site(
     path: web::Path<String>,
     body: crate::body::Json<UpdateSiteRequest>,
 ) -> Result<web::Json<SiteDto>, ApiError> {
-    caller.require(SITES_MANAGE)?;
+    caller.require(Scope::SitesManage)?;
     let lang = lang::resolve(&req, None)?;
     let key = path.into_inner();
     let body = body.into_inner();
@@ -407,7 +407,7 @@ pub async fn deactivate_site(
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(SITES_MANAGE)?;
+    caller.require(Scope::SitesManage)?;
     let key = path.into_inner();
     let actor = caller.actor();
     state
@@ -453,7 +453,7 @@ async fn require_manage_section(
     let key = state
         .db(move |conn| admin::site_key_of_section(conn, id))
         .await?;
-    caller.require(&sections_manage(&key))
+    Ok(caller.principal.require_manage_sections(&key)?)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -502,7 +502,7 @@ pub async fn create_section(
     body: crate::body::Json<CreateSectionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let key = path.into_inner();
-    caller.require(&sections_manage(&key))?;
+    caller.principal.require_manage_sections(&key)?;
     let lang = lang::resolve(&req, None)?;
     let body = body.into_inner();
     let actor = caller.actor();
@@ -743,7 +743,7 @@ pub async fn admin_site_sections(
     path: web::Path<String>,
 ) -> Result<web::Json<AdminSectionList>, ApiError> {
     let key = path.into_inner();
-    caller.require(&sections_manage(&key))?;
+    caller.principal.require_manage_sections(&key)?;
     let lang = lang::resolve(&req, None)?;
     let list = state
         .db(move |conn| {

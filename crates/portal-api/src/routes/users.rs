@@ -3,7 +3,7 @@
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use portal_auth::accounts::{self, NewUser, UserFilter, UserPatch, UserView};
-use portal_auth::scopes::ACCOUNTS_MANAGE;
+use portal_auth::Scope;
 use portal_auth::{Role, UserStatus};
 use portal_core::{Error, PageRequest};
 use serde::{Deserialize, Serialize};
@@ -100,7 +100,7 @@ pub struct CreateUserRequest {
 }
 
 fn manage(caller: &Caller) -> Result<(), ApiError> {
-    caller.require(ACCOUNTS_MANAGE)
+    caller.require(Scope::AccountsManage)
 }
 
 /// Creates an account.

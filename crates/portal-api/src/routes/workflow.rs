@@ -3,7 +3,7 @@
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use portal_auth::scopes::WEBHOOKS_MANAGE;
+use portal_auth::{ItemAccess, Scope};
 use portal_core::{Error, PageRequest};
 use portal_moderation::comments::{self, Comment};
 use portal_moderation::notifications::{self, Notification};
@@ -206,7 +206,7 @@ pub async fn item_workflow(
     path: web::Path<i64>,
 ) -> Result<web::Json<WorkflowDto>, ApiError> {
     let id = path.into_inner();
-    let (item, _) = authorized(&state, &caller, id, "read", false).await?;
+    let (item, _) = authorized(&state, &caller, id, ItemAccess::Read, false).await?;
     let history = state.db(move |conn| workflow::history(conn, id)).await?;
     Ok(web::Json(WorkflowDto {
         allowed_transitions: workflow::allowed(&item),
@@ -278,7 +278,7 @@ pub async fn list_comments(
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<CommentPage>, ApiError> {
     let id = path.into_inner();
-    authorized(&state, &caller, id, "read", false).await?;
+    authorized(&state, &caller, id, ItemAccess::Read, false).await?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let page = state
         .db(move |conn| comments::list(conn, id, &page))
@@ -320,7 +320,7 @@ pub async fn add_comment(
     body: crate::body::Json<NewCommentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    authorized(&state, &caller, id, "read", false).await?;
+    authorized(&state, &caller, id, ItemAccess::Read, false).await?;
     let body = body.into_inner();
     let actor = caller.actor();
     let comment = state
@@ -348,7 +348,7 @@ pub async fn resolve_comment(
     path: web::Path<(i64, i64)>,
 ) -> Result<web::Json<CommentDto>, ApiError> {
     let (id, comment) = path.into_inner();
-    authorized(&state, &caller, id, "read", false).await?;
+    authorized(&state, &caller, id, ItemAccess::Read, false).await?;
     let actor = caller.actor();
     Ok(web::Json(
         state
@@ -483,23 +483,6 @@ pub async fn read_all_notifications(
     Ok(HttpResponse::NoContent().finish())
 }
 
-fn reach(caller: &Caller) -> Reach {
-    let mut reach = Reach::default();
-    for scope in caller.principal.scopes.iter() {
-        if let Some(key) = scope.strip_prefix("content:review:site:") {
-            reach.review_sites.push(key.into());
-        } else if let Some(id) = scope
-            .strip_prefix("content:review:section:")
-            .and_then(|i| i.parse().ok())
-        {
-            reach.review_sections.push(id);
-        } else if let Some(key) = scope.strip_prefix("content:publish:site:") {
-            reach.publish_sites.push(key.into());
-        }
-    }
-    reach
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueueDto {
     /// Submitted items in sections the caller reviews, oldest first.
@@ -526,16 +509,12 @@ pub async fn my_queue(
     caller: Caller,
 ) -> Result<web::Json<QueueDto>, ApiError> {
     let user = own_id(&caller)?;
-    let reach = reach(&caller);
-    if reach.review_sites.is_empty()
-        && reach.review_sections.is_empty()
-        && reach.publish_sites.is_empty()
-    {
-        return Err(Error::Forbidden(
-            "the credentials carry no content:review or content:publish scope".into(),
-        )
-        .into());
-    }
+    let review = caller.principal.review_reach()?;
+    let reach = Reach {
+        review_sites: review.review_sites,
+        review_sections: review.review_sections,
+        publish_sites: review.publish_sites,
+    };
     let queue = state
         .db(move |conn| {
             let q = queues::my_queue(conn, user, &reach)?;
@@ -595,12 +574,7 @@ pub async fn site_stats(
     query: web::Query<StatsQuery>,
 ) -> Result<web::Json<SiteWorkflowStats>, ApiError> {
     let key = query.into_inner().site;
-    let scopes = &caller.principal.scopes;
-    if !scopes.allows(&format!("content:review:site:{key}"))
-        && !scopes.allows(&format!("content:publish:site:{key}"))
-    {
-        return Err(Error::forbidden_scope(&format!("content:review:site:{key}")).into());
-    }
+    caller.principal.require_board_of(&key)?;
     let stats = state
         .db(move |conn| {
             let (counts, overdue, threshold_hours) = queues::site_stats(conn, &key)?;
@@ -690,7 +664,7 @@ pub async fn create_webhook(
     caller: Caller,
     body: crate::body::Json<CreateWebhookRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(WEBHOOKS_MANAGE)?;
+    caller.require(Scope::WebhooksManage)?;
     let body = body.into_inner();
     let actor = caller.actor();
     let allow_private = state.webhooks.allow_private;
@@ -735,7 +709,7 @@ pub async fn list_webhooks(
     caller: Caller,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<WebhookPage>, ApiError> {
-    caller.require(WEBHOOKS_MANAGE)?;
+    caller.require(Scope::WebhooksManage)?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let page = state
         .db(move |conn| webhooks::list_endpoints(conn, &page))
@@ -752,7 +726,7 @@ async fn set_active(
     id: i64,
     active: bool,
 ) -> Result<web::Json<WebhookDto>, ApiError> {
-    caller.require(WEBHOOKS_MANAGE)?;
+    caller.require(Scope::WebhooksManage)?;
     let actor = caller.actor();
     Ok(web::Json(
         state
@@ -853,7 +827,7 @@ pub async fn list_deliveries(
     path: web::Path<i64>,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<DeliveryPage>, ApiError> {
-    caller.require(WEBHOOKS_MANAGE)?;
+    caller.require(Scope::WebhooksManage)?;
     let id = path.into_inner();
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let page = state
@@ -913,7 +887,7 @@ pub async fn redeliver(
     caller: Caller,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(WEBHOOKS_MANAGE)?;
+    caller.require(Scope::WebhooksManage)?;
     let (id, delivery) = path.into_inner();
     let delivery_id = state
         .db(move |conn| webhooks::redeliver(conn, id, delivery))
@@ -939,7 +913,7 @@ pub async fn test_webhook(
     caller: Caller,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(WEBHOOKS_MANAGE)?;
+    caller.require(Scope::WebhooksManage)?;
     let id = path.into_inner();
     let actor = caller.actor();
     let delivery_id = state

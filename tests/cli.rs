@@ -100,11 +100,9 @@ fn migrate_then_seed_twice_on_a_sqlite_file() {
 fn openapi_prints_the_committed_document() {
     let out = portal(&["openapi"], &[]);
     assert!(out.status.success());
-    let committed = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../openapi/openapi.json"
-    ))
-    .unwrap();
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+            .unwrap();
     assert!(
         String::from_utf8_lossy(&out.stdout) == committed,
         "openapi/openapi.json is stale"
@@ -470,7 +468,7 @@ fn a_bad_site_leaves_no_user_behind_and_the_retry_works() {
 fn settings_that_cannot_work_stop_the_binary_naming_the_setting() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
-    let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/../portal-auth/tests/keys");
+    let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/crates/portal-auth/tests/keys");
     let other_private = format!("{keys}/other-ed25519-private.pem");
     let public = format!("{keys}/ed25519-public.pem");
     let blocker = dir.path().join("a-file");

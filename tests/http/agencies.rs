@@ -1,6 +1,6 @@
 //! Agencies as the regulation names them (Điều 7.2, 14–21) and the 18 district-level units of 2021.
 
-use portal_tests::{on_every_backend, TestApp};
+use portal_testkit::{on_every_backend, TestApp};
 use serde_json::{json, Value};
 
 on_every_backend!(

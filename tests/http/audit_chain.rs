@@ -4,8 +4,9 @@ use diesel::prelude::*;
 use portal_audit::{append, verify, Actor};
 use portal_db::schema::audit_log;
 use portal_db::{establish, migrations, DbConn};
-use portal_tests::TestDb;
+use portal_testkit::{on_every_database, TestDb};
 use serde_json::json;
+use sha2::{Digest, Sha256};
 
 fn chain_of_five(db: &TestDb) -> DbConn {
     let mut conn = establish(&db.url).unwrap();
@@ -31,73 +32,122 @@ fn chain_of_five(db: &TestDb) -> DbConn {
     conn
 }
 
-fn run_all(check: impl Fn(&TestDb)) {
-    check(&TestDb::sqlite());
-    if let Some(db) = TestDb::postgres() {
-        check(&db);
-    }
+on_every_database!(
+    an_intact_chain_verifies,
+    an_edited_row_is_named,
+    a_deleted_row_is_named,
+    a_rehashed_forgery_still_breaks_the_next_link,
+    a_truncated_tail_is_detected,
+    checkpoints_outside_the_database_catch_what_the_chain_cannot,
+);
+
+fn an_intact_chain_verifies(db: TestDb) {
+    let db = &db;
+    let mut conn = chain_of_five(db);
+    assert_eq!(verify(&mut conn).unwrap(), Ok(5));
 }
 
-#[test]
-fn an_intact_chain_verifies() {
-    run_all(|db| {
-        let mut conn = chain_of_five(db);
-        assert_eq!(verify(&mut conn).unwrap(), Ok(5));
-    });
+fn an_edited_row_is_named(db: TestDb) {
+    let db = &db;
+    let mut conn = chain_of_five(db);
+    diesel::update(audit_log::table.filter(audit_log::seq.eq(3)))
+        .set(audit_log::after_json.eq(r#"{"n":99}"#))
+        .execute(&mut conn)
+        .unwrap();
+    let broken = verify(&mut conn).unwrap().unwrap_err();
+    assert_eq!(broken.seq, 3);
+    assert!(broken.reason.contains("changed"), "{broken}");
 }
 
-#[test]
-fn an_edited_row_is_named() {
-    run_all(|db| {
-        let mut conn = chain_of_five(db);
-        diesel::update(audit_log::table.filter(audit_log::seq.eq(3)))
-            .set(audit_log::after_json.eq(r#"{"n":99}"#))
-            .execute(&mut conn)
-            .unwrap();
-        let broken = verify(&mut conn).unwrap().unwrap_err();
-        assert_eq!(broken.seq, 3);
-        assert!(broken.reason.contains("changed"), "{broken}");
-    });
+fn a_deleted_row_is_named(db: TestDb) {
+    let db = &db;
+    let mut conn = chain_of_five(db);
+    diesel::delete(audit_log::table.filter(audit_log::seq.eq(2)))
+        .execute(&mut conn)
+        .unwrap();
+    let broken = verify(&mut conn).unwrap().unwrap_err();
+    assert_eq!(broken.seq, 2);
+    assert!(broken.reason.contains("deleted"), "{broken}");
 }
 
-#[test]
-fn a_deleted_row_is_named() {
-    run_all(|db| {
-        let mut conn = chain_of_five(db);
-        diesel::delete(audit_log::table.filter(audit_log::seq.eq(2)))
-            .execute(&mut conn)
-            .unwrap();
-        let broken = verify(&mut conn).unwrap().unwrap_err();
-        assert_eq!(broken.seq, 2);
-        assert!(broken.reason.contains("deleted"), "{broken}");
-    });
+/// seq, at, actor_user_id, actor, agency, client_ip, user_agent, action, target, before_json,
+/// prev_hash: what the hash covers besides after_json.
+type AuditRowBeforeHash = (
+    i64,
+    chrono::NaiveDateTime,
+    Option<i64>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+fn a_rehashed_forgery_still_breaks_the_next_link(db: TestDb) {
+    let db = &db;
+    let mut conn = chain_of_five(db);
+    // A forger edits row 2 and recomputes its hash the documented way, so row 2 checks out
+    // on its own; row 3 still names the old hash as its prev_hash, and only the link between
+    // them can tell.
+    let row: AuditRowBeforeHash = audit_log::table
+        .filter(audit_log::seq.eq(2))
+        .select((
+            audit_log::seq,
+            audit_log::at,
+            audit_log::actor_user_id,
+            audit_log::actor,
+            audit_log::agency,
+            audit_log::client_ip,
+            audit_log::user_agent,
+            audit_log::action,
+            audit_log::target,
+            audit_log::before_json,
+            audit_log::prev_hash,
+        ))
+        .first(&mut conn)
+        .unwrap();
+    let forged_after = r#"{"n":99}"#;
+    let canonical = json!([
+        row.0,
+        row.1.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+        row.2,
+        row.3,
+        row.4,
+        row.5,
+        row.6,
+        row.7,
+        row.8,
+        row.9,
+        forged_after,
+        row.10
+    ]);
+    let forged_hash = hex::encode(Sha256::digest(canonical.to_string().as_bytes()));
+    diesel::update(audit_log::table.filter(audit_log::seq.eq(2)))
+        .set((
+            audit_log::after_json.eq(forged_after),
+            audit_log::hash.eq(&forged_hash),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    let broken = verify(&mut conn).unwrap().unwrap_err();
+    assert_eq!(
+        broken.seq, 3,
+        "row 2 is self-consistent; the link to row 3 is not: {broken}"
+    );
+    assert!(broken.reason.contains("prev_hash"), "{broken}");
 }
 
-#[test]
-fn a_rehashed_forgery_still_breaks_the_next_link() {
-    run_all(|db| {
-        let mut conn = chain_of_five(db);
-        // A forger who recomputes row 2's hash cannot fix row 3's prev_hash without rewriting
-        // everything after it; changing the hash alone breaks the link.
-        diesel::update(audit_log::table.filter(audit_log::seq.eq(2)))
-            .set(audit_log::hash.eq("f".repeat(64)))
-            .execute(&mut conn)
-            .unwrap();
-        let broken = verify(&mut conn).unwrap().unwrap_err();
-        assert_eq!(broken.seq, 2);
-    });
-}
-
-#[test]
-fn a_truncated_tail_is_detected() {
-    run_all(|db| {
-        let mut conn = chain_of_five(db);
-        diesel::delete(audit_log::table.filter(audit_log::seq.ge(4)))
-            .execute(&mut conn)
-            .unwrap();
-        let broken = verify(&mut conn).unwrap().unwrap_err();
-        assert_eq!(broken.seq, 4);
-    });
+fn a_truncated_tail_is_detected(db: TestDb) {
+    let db = &db;
+    let mut conn = chain_of_five(db);
+    diesel::delete(audit_log::table.filter(audit_log::seq.ge(4)))
+        .execute(&mut conn)
+        .unwrap();
+    let broken = verify(&mut conn).unwrap().unwrap_err();
+    assert_eq!(broken.seq, 4);
 }
 
 /// Rewinds the head to `seq`, as someone who can write the database could.
@@ -119,68 +169,63 @@ fn rewind(conn: &mut DbConn, seq: i64) {
 
 const KEY: &[u8] = b"audit-anchor-key-for-tests-0123456789";
 
-#[test]
-fn checkpoints_outside_the_database_catch_what_the_chain_cannot() {
+fn checkpoints_outside_the_database_catch_what_the_chain_cannot(db: TestDb) {
     use portal_audit::anchor::{checkpoint, read_file, verify_checkpoints, Checkpoint};
-    run_all(|db| {
-        let mut conn = chain_of_five(db);
-        let signed = checkpoint(&mut conn, KEY).unwrap();
-        assert_eq!(signed.seq, 5);
-        let file = format!("{}\n", signed.line());
-        let checkpoints = read_file(&file).unwrap();
-        assert_eq!(
-            verify_checkpoints(&mut conn, KEY, &checkpoints).unwrap(),
-            Ok(1)
-        );
+    let db = &db;
+    let mut conn = chain_of_five(db);
+    let signed = checkpoint(&mut conn, KEY).unwrap();
+    assert_eq!(signed.seq, 5);
+    let file = format!("{}\n", signed.line());
+    let checkpoints = read_file(&file).unwrap();
+    assert_eq!(
+        verify_checkpoints(&mut conn, KEY, &checkpoints).unwrap(),
+        Ok(1)
+    );
 
-        // Delete the last rows and rewind the head: the chain alone still verifies …
-        rewind(&mut conn, 3);
-        assert_eq!(verify(&mut conn).unwrap(), Ok(3));
-        // … the checkpoint does not.
-        let broken = verify_checkpoints(&mut conn, KEY, &checkpoints)
-            .unwrap()
-            .unwrap_err();
-        assert!(broken.reason.contains("gone"), "{broken}");
+    // Delete the last rows and rewind the head: the chain alone still verifies …
+    rewind(&mut conn, 3);
+    assert_eq!(verify(&mut conn).unwrap(), Ok(3));
+    // … the checkpoint does not.
+    let broken = verify_checkpoints(&mut conn, KEY, &checkpoints)
+        .unwrap()
+        .unwrap_err();
+    assert!(broken.reason.contains("gone"), "{broken}");
 
-        // Rewrite history from row 3 on with every hash recomputed: a valid chain again …
-        let fresh = match db.backend() {
-            portal_db::Backend::Sqlite => TestDb::sqlite(),
-            portal_db::Backend::Postgres => TestDb::postgres().unwrap(),
-        };
-        let mut conn = chain_of_five(&fresh);
-        let checkpoints = vec![checkpoint(&mut conn, KEY).unwrap()];
-        rewind(&mut conn, 2);
-        for i in 3..=5 {
-            append(
-                &mut conn,
-                &Actor::system("forger"),
-                "section.update",
-                Some(&format!("section:{i}")),
-                None,
-                Some(&json!({"n": 0})),
-            )
-            .unwrap();
-        }
-        assert_eq!(verify(&mut conn).unwrap(), Ok(5));
-        let broken = verify_checkpoints(&mut conn, KEY, &checkpoints)
-            .unwrap()
-            .unwrap_err();
-        assert!(broken.reason.contains("rewritten"), "{broken}");
+    // Rewrite history from row 3 on with every hash recomputed: a valid chain again …
+    let fresh = db.another();
+    let mut conn = chain_of_five(&fresh);
+    let checkpoints = vec![checkpoint(&mut conn, KEY).unwrap()];
+    rewind(&mut conn, 2);
+    for i in 3..=5 {
+        append(
+            &mut conn,
+            &Actor::system("forger"),
+            "section.update",
+            Some(&format!("section:{i}")),
+            None,
+            Some(&json!({"n": 0})),
+        )
+        .unwrap();
+    }
+    assert_eq!(verify(&mut conn).unwrap(), Ok(5));
+    let broken = verify_checkpoints(&mut conn, KEY, &checkpoints)
+        .unwrap()
+        .unwrap_err();
+    assert!(broken.reason.contains("rewritten"), "{broken}");
 
-        // A checkpoint forged without the key does not verify.
-        let forged = Checkpoint {
-            mac: "0".repeat(64),
-            ..checkpoints[0].clone()
-        };
-        let broken = verify_checkpoints(&mut conn, KEY, &[forged])
-            .unwrap()
-            .unwrap_err();
-        assert!(broken.reason.contains("forged"), "{broken}");
-    });
+    // A checkpoint forged without the key does not verify.
+    let forged = Checkpoint {
+        mac: "0".repeat(64),
+        ..checkpoints[0].clone()
+    };
+    let broken = verify_checkpoints(&mut conn, KEY, &[forged])
+        .unwrap()
+        .unwrap_err();
+    assert!(broken.reason.contains("forged"), "{broken}");
 }
 
 mod reads {
-    use portal_tests::{on_every_backend, TestApp};
+    use portal_testkit::{on_every_backend, TestApp};
     use serde_json::json;
 
     on_every_backend!(a_sub_site_chief_reads_only_their_sites_audit_without_addresses);

@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 use jsonwebtoken::{encode, EncodingKey, Header};
 use portal_db::schema::{refresh_tokens, users};
-use portal_tests::{on_every_backend, TestApp, TEST_JWT_SECRET, TEST_PASSWORD};
+use portal_testkit::{on_every_backend, TestApp, TEST_JWT_SECRET, TEST_PASSWORD};
 use serde_json::{json, Value};
 
 on_every_backend!(

@@ -1,7 +1,7 @@
 //! Authoring content (Điều 4, 6, 8): per-kind rules, Vietnamese text rules (TCVN 6909:2001,
 //! Điều 6.6), safe HTML, scopes per section, optimistic concurrency, revisions, translations.
 
-use portal_tests::{on_every_backend, TestApp};
+use portal_testkit::{on_every_backend, TestApp};
 use serde_json::{json, Value};
 
 on_every_backend!(

@@ -1,7 +1,7 @@
 //! What every client relies on whatever the endpoint: problem+json errors, request ids,
 //! health, readiness, metrics and the interactive docs.
 
-use portal_tests::{on_every_backend, TestApp};
+use portal_testkit::{on_every_backend, TestApp};
 use serde_json::json;
 
 on_every_backend!(

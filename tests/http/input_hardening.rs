@@ -4,7 +4,7 @@
 
 use diesel::prelude::*;
 use portal_db::schema::{content_items, users};
-use portal_tests::{on_every_backend, TestApp};
+use portal_testkit::{on_every_backend, TestApp};
 use serde_json::{json, Value};
 
 on_every_backend!(

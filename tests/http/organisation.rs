@@ -1,7 +1,7 @@
 //! Reorganising the province as 2025 did: sections managed by the site's chief editor or an
 //! operator, agencies renamed and merged, sub-sites created — each validated and audited.
 
-use portal_tests::{on_every_backend, TestApp};
+use portal_testkit::{on_every_backend, TestApp};
 use serde_json::{json, Value};
 
 on_every_backend!(

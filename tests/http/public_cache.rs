@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use portal_api::state::PublicConfig;
-use portal_tests::{on_every_backend, TestApp};
+use portal_testkit::{on_every_backend, TestApp};
 use serde_json::{json, Value};
 
 on_every_backend!(

@@ -2,7 +2,7 @@
 //! stay text in RSS readers, responses browsers may not re-type, and metrics nobody can grow.
 
 use portal_audit::Actor;
-use portal_tests::{on_every_backend, TestApp};
+use portal_testkit::{on_every_backend, TestApp};
 
 on_every_backend!(
     rss_summaries_stay_text_in_a_feed_reader,

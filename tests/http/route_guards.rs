@@ -2,7 +2,7 @@
 //! forget its guard. Anything not on the public list must answer 401 without a token, and every
 //! administrative endpoint must answer 403 to a contributor of an ordinary agency.
 
-use portal_tests::{on_every_backend, TestApp};
+use portal_testkit::{on_every_backend, TestApp};
 use serde_json::{json, Value};
 
 /// Operations anyone may call without credentials.

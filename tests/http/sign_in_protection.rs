@@ -6,7 +6,7 @@
 use diesel::prelude::*;
 use futures_util::future::join_all;
 use portal_db::schema::audit_log;
-use portal_tests::{on_every_backend, TestApp, TEST_PASSWORD};
+use portal_testkit::{on_every_backend, TestApp, TEST_PASSWORD};
 use serde_json::{json, Value};
 
 on_every_backend!(

@@ -1,6 +1,6 @@
 //! Sites and sections as readers and sub-sites see them (Điều 7.2, 8.2, 22.2).
 
-use portal_tests::{on_every_backend, TestApp};
+use portal_testkit::{on_every_backend, TestApp};
 use serde_json::{json, Value};
 
 on_every_backend!(

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use portal_db::{establish, migrations, Backend, DatabaseUrl, DbConn};
 use portal_sections::seed;
-use portal_tests::TestDb;
+use portal_testkit::TestDb;
 
 #[derive(QueryableByName, Debug)]
 struct Column {
@@ -64,17 +64,15 @@ fn both_dialects_have_the_same_migration_names() {
 }
 
 #[test]
+#[cfg_attr(
+    not(portal_postgres_tests),
+    ignore = "PORTAL_TEST_DATABASE_URL is not set"
+)]
 fn both_backends_end_with_the_same_tables_and_columns() {
     let sqlite_db = TestDb::sqlite();
     let sqlite_columns = columns(&mut migrated(&sqlite_db));
     assert!(sqlite_columns.contains(&("sections".into(), "owner_agency_id".into(), true)));
-    let Some(pg_db) = TestDb::postgres() else {
-        eprintln!(
-            "skipped the PostgreSQL comparison: {} is not set",
-            portal_tests::TEST_DATABASE_ENV
-        );
-        return;
-    };
+    let pg_db = TestDb::postgres_configured();
     let pg_columns = columns(&mut migrated(&pg_db));
     assert_eq!(sqlite_columns, pg_columns);
 }
@@ -99,11 +97,12 @@ fn every_migration_runs_down_and_up_again_on_sqlite() {
 }
 
 #[test]
+#[cfg_attr(
+    not(portal_postgres_tests),
+    ignore = "PORTAL_TEST_DATABASE_URL is not set"
+)]
 fn every_migration_runs_down_and_up_again_on_postgres() {
-    match TestDb::postgres() {
-        Some(db) => down_and_up(db),
-        None => eprintln!("skipped: {} is not set", portal_tests::TEST_DATABASE_ENV),
-    }
+    down_and_up(TestDb::postgres_configured());
 }
 
 fn counts(conn: &mut DbConn) -> (i64, i64, i64) {
@@ -155,11 +154,12 @@ fn seeding_is_idempotent_and_atomic_on_sqlite() {
 }
 
 #[test]
+#[cfg_attr(
+    not(portal_postgres_tests),
+    ignore = "PORTAL_TEST_DATABASE_URL is not set"
+)]
 fn seeding_is_idempotent_and_atomic_on_postgres() {
-    match TestDb::postgres() {
-        Some(db) => seeding_is_idempotent_and_atomic(db),
-        None => eprintln!("skipped: {} is not set", portal_tests::TEST_DATABASE_ENV),
-    }
+    seeding_is_idempotent_and_atomic(TestDb::postgres_configured());
 }
 
 #[test]
@@ -217,7 +217,7 @@ fn replicas_start_together(db: TestDb) {
                         ..portal_db::PoolOptions::default()
                     },
                     true,
-                    portal_tests::test_keys(),
+                    portal_testkit::test_keys(),
                     portal_auth::AuthConfig::default(),
                 )
                 .map(|p| (p.migrations_applied.len(), p.seeded.is_some()))
@@ -242,11 +242,12 @@ fn replicas_start_together(db: TestDb) {
 }
 
 #[test]
+#[cfg_attr(
+    not(portal_postgres_tests),
+    ignore = "PORTAL_TEST_DATABASE_URL is not set"
+)]
 fn replicas_starting_together_on_postgres_all_come_up() {
-    match TestDb::postgres() {
-        Some(db) => replicas_start_together(db),
-        None => eprintln!("skipped: {} is not set", portal_tests::TEST_DATABASE_ENV),
-    }
+    replicas_start_together(TestDb::postgres_configured());
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use diesel::prelude::*;
 use portal_db::schema::webhook_endpoints;
-use portal_tests::{on_every_backend, TestApp};
+use portal_testkit::{on_every_backend, TestApp};
 use serde_json::{json, Value};
 
 on_every_backend!(
@@ -387,7 +387,7 @@ async fn https_endpoints_receive_deliveries_over_tls(app: TestApp) {
         .token_for("it.tls", "ttcntt", &[("quang-nam", "operator")])
         .await;
     // A real TLS server with a certificate for `localhost` from the tests' own CA.
-    let receiver = portal_tests::tls::HttpsReceiver::start(200, "").await;
+    let receiver = portal_testkit::tls::HttpsReceiver::start(200, "").await;
     let endpoint = register(&app, &operator, &receiver.url).await;
     let id = publish_one(&app, "Qua HTTPS").await;
     assert_eq!(
@@ -431,7 +431,7 @@ async fn redirects_are_recorded_as_failures_and_not_followed(app: TestApp) {
     // An internal service the signed payload must never reach.
     let (internal, internal_url) = Receiver::start(&[]);
     let redirector =
-        portal_tests::tls::HttpsReceiver::start(307, &format!("location: {internal_url}\r\n"))
+        portal_testkit::tls::HttpsReceiver::start(307, &format!("location: {internal_url}\r\n"))
             .await;
     let endpoint = register(&app, &operator, &redirector.url).await;
     publish_one(&app, "Chuyển hướng").await;

@@ -3,7 +3,7 @@
 
 use diesel::prelude::*;
 use portal_db::schema::{content_items, workflow_transitions};
-use portal_tests::{on_every_backend, TestApp};
+use portal_testkit::{on_every_backend, TestApp};
 use serde_json::{json, Value};
 
 on_every_backend!(

@@ -1,0 +1,22 @@
+//! The HTTP tests of the whole app, one binary with a module per area: each test starts the real
+//! server (the same bootstrap as `portal serve`) on a free loopback port over its own database,
+//! on SQLite and, with `PORTAL_TEST_DATABASE_URL` set, on PostgreSQL (`portal_testkit`).
+
+mod agencies;
+mod audit_chain;
+mod auth;
+mod content;
+mod http_behaviour;
+mod input_hardening;
+mod openapi;
+mod organisation;
+mod public;
+mod public_cache;
+mod public_hardening;
+mod review_integrity;
+mod route_guards;
+mod sign_in_protection;
+mod sites_and_sections;
+mod storage;
+mod webhooks;
+mod workflow;

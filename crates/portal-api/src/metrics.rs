@@ -10,6 +10,8 @@ pub struct Metrics {
     pub http_requests_total: IntCounterVec,
     pub http_request_duration_seconds: HistogramVec,
     pub pool_wait_seconds: Histogram,
+    pub db_checkouts: IntCounter,
+    db_queries: IntCounter,
     pub public_cache_hits: IntCounter,
     pub public_cache_misses: IntCounter,
     public_cache_bytes: IntGauge,
@@ -57,6 +59,16 @@ impl Metrics {
             ]),
         )
         .expect("valid metric");
+        let db_checkouts = IntCounter::new(
+            "db_checkouts_total",
+            "Database connections taken from the pool by requests and jobs",
+        )
+        .expect("valid metric");
+        let db_queries = IntCounter::new(
+            "db_queries_total",
+            "SQL statements started on pooled connections by this process",
+        )
+        .expect("valid metric");
         let pool_connections = IntGauge::new("db_pool_connections", "Open database connections")
             .expect("valid metric");
         let pool_idle_connections =
@@ -83,6 +95,8 @@ impl Metrics {
             Box::new(http_requests_total.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(http_request_duration_seconds.clone()),
             Box::new(pool_wait_seconds.clone()),
+            Box::new(db_checkouts.clone()),
+            Box::new(db_queries.clone()),
             Box::new(pool_connections.clone()),
             Box::new(pool_idle_connections.clone()),
             Box::new(pool_max_size.clone()),
@@ -99,6 +113,8 @@ impl Metrics {
             http_requests_total,
             http_request_duration_seconds,
             pool_wait_seconds,
+            db_checkouts,
+            db_queries,
             public_cache_hits,
             public_cache_misses,
             public_cache_bytes,
@@ -112,6 +128,9 @@ impl Metrics {
     pub fn render(&self, pool: &portal_db::Pool, public_cache_bytes: usize) -> String {
         self.public_cache_bytes
             .set(i64::try_from(public_cache_bytes).unwrap_or(i64::MAX));
+        // A counter only moves forward: add what the process started since the last scrape.
+        let started = portal_db::queries_started();
+        self.db_queries.inc_by(started.saturating_sub(self.db_queries.get()));
         let state = pool.state();
         self.pool_connections.set(i64::from(state.connections));
         self.pool_idle_connections

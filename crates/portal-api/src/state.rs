@@ -212,6 +212,7 @@ impl AppState {
         web::block(move || {
             let started = Instant::now();
             let mut conn = pool.get().map_err(|e| Error::Unavailable(e.to_string()))?;
+            metrics.db_checkouts.inc();
             metrics
                 .pool_wait_seconds
                 .observe(started.elapsed().as_secs_f64());

@@ -1,8 +1,9 @@
 //! One connection type over both backends, and the r2d2 pool that hands them out.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{InstrumentationEvent, SimpleConnection};
 use diesel::pg::PgConnection;
 use diesel::sqlite::SqliteConnection;
 use diesel::Connection;
@@ -98,6 +99,16 @@ pub fn establish(url: &DatabaseUrl) -> Result<DbConn, ConnectError> {
     }
 }
 
+/// Statements started on pooled connections since the process started: with the checkouts the
+/// api counts, what `GET /metrics` reports as `portal_db_queries_total`, so that the queries of one
+/// request can be measured (docs/benchmarks.md, "Queries per request"). Process-wide, as metrics
+/// of one server are.
+static QUERIES_STARTED: AtomicU64 = AtomicU64::new(0);
+
+pub fn queries_started() -> u64 {
+    QUERIES_STARTED.load(Ordering::Relaxed)
+}
+
 /// An r2d2 manager that picks the backend from the URL itself, so that an unreachable server is
 /// reported with libpq's own reason rather than diesel's "Invalid connection url for multiconnection".
 #[derive(Debug, Clone)]
@@ -110,7 +121,13 @@ impl r2d2::ManageConnection for Manager {
     type Error = ConnectError;
 
     fn connect(&self) -> Result<DbConn, ConnectError> {
-        establish(&self.url)
+        let mut conn = establish(&self.url)?;
+        conn.set_instrumentation(|event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::StartQuery { .. } = event {
+                QUERIES_STARTED.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        Ok(conn)
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectError> {

@@ -6,7 +6,9 @@ pub mod migrations;
 pub mod schema;
 pub mod url;
 
-pub use conn::{build_pool, establish, ConnectError, DbConn, Pool, PoolOptions, PooledConn};
+pub use conn::{
+    build_pool, establish, queries_started, ConnectError, DbConn, Pool, PoolOptions, PooledConn,
+};
 pub use url::{Backend, DatabaseUrl, UrlError};
 
 /// The current time as stored: UTC without an offset (the portable `TIMESTAMP` type), cut to

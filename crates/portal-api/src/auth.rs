@@ -7,7 +7,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header::{AUTHORIZATION, USER_AGENT};
 use actix_web::{web, FromRequest, HttpRequest};
 use portal_audit::Actor;
-use portal_auth::{Principal, Scope};
+use portal_auth::{Acting, Principal, Scope};
 use portal_core::Error;
 
 use crate::problem::ApiError;
@@ -58,6 +58,14 @@ impl Caller {
     pub fn actor(&self) -> Actor {
         self.principal
             .actor(self.client.ip.clone(), self.client.user_agent.clone())
+    }
+
+    /// Who is acting, for a domain use case.
+    pub fn acting(&self) -> Acting {
+        Acting {
+            principal: self.principal.clone(),
+            actor: self.actor(),
+        }
     }
 
     pub fn require(&self, scope: Scope) -> Result<(), ApiError> {

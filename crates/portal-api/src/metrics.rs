@@ -130,7 +130,8 @@ impl Metrics {
             .set(i64::try_from(public_cache_bytes).unwrap_or(i64::MAX));
         // A counter only moves forward: add what the process started since the last scrape.
         let started = portal_db::queries_started();
-        self.db_queries.inc_by(started.saturating_sub(self.db_queries.get()));
+        self.db_queries
+            .inc_by(started.saturating_sub(self.db_queries.get()));
         let state = pool.state();
         self.pool_connections.set(i64::from(state.connections));
         self.pool_idle_connections

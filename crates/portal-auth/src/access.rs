@@ -2,10 +2,19 @@
 //! terms of their own work ("write to this section", "publish on this site") and never spell a
 //! scope or a role; a refusal is a 403 naming the scope that was missing.
 
+use portal_audit::Actor;
 use portal_core::Error;
 
 use crate::principal::Principal;
 use crate::scopes::{ContentAction, Scope};
+
+/// Who is acting in a use case: what they may do, and how the audit log names them (with the
+/// address and browser they called from). Every domain's front door takes one.
+#[derive(Debug, Clone)]
+pub struct Acting {
+    pub principal: Principal,
+    pub actor: Actor,
+}
 
 /// What a caller wants to do with one item, as the handlers and the workflow's steps ask it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -22,7 +22,7 @@ pub mod settings;
 pub mod tokens;
 pub mod totp;
 
-pub use access::{AuditReach, ContentReach, ItemAccess, ReviewReach};
+pub use access::{Acting, AuditReach, ContentReach, ItemAccess, ReviewReach};
 pub use config::AuthConfig;
 pub use model::{Role, User, UserStatus};
 pub use principal::{Principal, PrincipalKind};

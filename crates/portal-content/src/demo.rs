@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use portal_audit::Actor;
 use portal_core::text::slugify;
 use portal_core::Error;
-use portal_db::schema::{content_items, sections, sites};
+use portal_db::schema::content_items;
 use portal_db::{write_transaction, DbConn};
 
 use crate::model::Status;
@@ -161,13 +161,7 @@ pub fn generate<F>(
 where
     F: FnMut(&mut DbConn, &crate::ContentItem) -> Result<(), Error>,
 {
-    let targets: Vec<(i64, i64)> = sections::table
-        .inner_join(sites::table)
-        .filter(sites::active.eq(true))
-        .filter(sections::visible.eq(true))
-        .order(sections::id.asc())
-        .select((sections::id, sites::id))
-        .load(conn)?;
+    let targets = portal_sections::sections::visible_placements(conn)?;
     if targets.is_empty() {
         return Err(Error::Conflict("seed the sites and sections first".into()));
     }

@@ -6,8 +6,9 @@ use diesel::prelude::*;
 use portal_audit::Actor;
 use portal_core::text::slugify;
 use portal_core::{Error, Page, PageRequest};
-use portal_db::schema::{content_items, sections, sites, slug_redirects};
+use portal_db::schema::{content_items, slug_redirects};
 use portal_db::{now, write_transaction, DbConn};
+use portal_sections::sites::Placement;
 use serde_json::json;
 
 use crate::model::{ContentItem, Kind, KindFields, Status};
@@ -17,31 +18,13 @@ use crate::validate::{clean_draft, Draft};
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
 /// The section an item goes into, with its site.
-struct Placement {
-    site_id: i64,
-    site_key: String,
-    languages: Vec<String>,
-}
-
 fn placement(conn: &mut DbConn, section_id: i64) -> Result<Placement, Error> {
-    let row: Option<(i64, String, String)> = sections::table
-        .inner_join(sites::table)
-        .filter(sections::id.eq(section_id))
-        .filter(sites::active.eq(true))
-        .select((sites::id, sites::key, sites::languages))
-        .first(conn)
-        .optional()?;
-    let (site_id, site_key, languages) = row.ok_or_else(|| {
+    portal_sections::sites::placement_of_section(conn, section_id)?.ok_or_else(|| {
         Error::field(
             "section_id",
             "unknown_section",
             format!("section {section_id} does not exist"),
         )
-    })?;
-    Ok(Placement {
-        site_id,
-        site_key,
-        languages: languages.split(',').map(|l| l.trim().to_string()).collect(),
     })
 }
 
@@ -703,10 +686,7 @@ pub fn list(
     visibility: &Visibility,
     page: &PageRequest,
 ) -> Result<Page<ContentItem>, Error> {
-    let site_ids: Vec<i64> = sites::table
-        .filter(sites::key.eq_any(&visibility.site_keys))
-        .select(sites::id)
-        .load(conn)?;
+    let site_ids = portal_sections::sites::ids_of(conn, &visibility.site_keys)?;
     let mut query = content_items::table
         .select(ContentItem::as_select())
         .filter(
@@ -721,11 +701,9 @@ pub fn list(
         query.filter(content_items::deleted_at.is_null())
     };
     if let Some(site) = &filter.site {
-        let id: i64 = sites::table
-            .filter(sites::key.eq(site))
-            .select(sites::id)
-            .first(conn)
-            .optional()?
+        let id = portal_sections::sites::ids_of(conn, std::slice::from_ref(site))?
+            .first()
+            .copied()
             .unwrap_or(-1);
         query = query.filter(content_items::site_id.eq(id));
     }

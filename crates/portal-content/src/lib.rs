@@ -1,8 +1,11 @@
 //! Content authoring: items of every kind in the sections an agency owns, their translations and
 //! revisions, under the Vietnamese text rules (TCVN 6909:2001, Điều 6.6) and with safe HTML.
-//! Who may write where is decided by the caller's scopes before these functions run; the
-//! workflow states after `draft` belong to the moderation crate.
+//! The front door is `commands` (writes) and `views` (reads): they take the principal, decide who
+//! may do what through `portal_auth::access`, and run on one connection; `items` and `revisions`
+//! below them hold the queries and rules and assume the caller was checked. The workflow states
+//! after `draft` belong to the moderation crate.
 
+pub mod commands;
 pub mod demo;
 pub mod html;
 pub mod items;
@@ -11,5 +14,6 @@ pub mod published;
 pub mod revisions;
 pub mod text;
 pub mod validate;
+pub mod views;
 
 pub use model::{ContentItem, Kind, Status};

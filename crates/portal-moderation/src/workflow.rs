@@ -19,7 +19,7 @@ use portal_content::items::get_live;
 use portal_content::text::clean;
 use portal_content::{ContentItem, Status};
 use portal_core::{Error, FieldError};
-use portal_db::schema::{content_items, sites, workflow_transitions};
+use portal_db::schema::{content_items, workflow_transitions};
 use portal_db::{now, write_transaction, DbConn};
 use serde_json::json;
 
@@ -188,10 +188,7 @@ fn changed_meanwhile(conn: &mut DbConn, id: i64) -> Error {
 }
 
 fn site_key(conn: &mut DbConn, site_id: i64) -> Result<String, Error> {
-    Ok(sites::table
-        .filter(sites::id.eq(site_id))
-        .select(sites::key)
-        .first(conn)?)
+    portal_sections::sites::key_of(conn, site_id)
 }
 
 /// Emits the change of an item published outside the workflow's steps (demo content): the

@@ -203,3 +203,16 @@ mod tests {
         assert_eq!(shape, vec![(2, vec![]), (1, vec![4, 3])]);
     }
 }
+
+/// (section id, site id) of every visible section of an active site, in id order: where demo
+/// content may be placed.
+pub fn visible_placements(conn: &mut DbConn) -> Result<Vec<(i64, i64)>, Error> {
+    use portal_db::schema::sites;
+    Ok(sections::table
+        .inner_join(sites::table)
+        .filter(sites::active.eq(true))
+        .filter(sections::visible.eq(true))
+        .order(sections::id.asc())
+        .select((sections::id, sites::id))
+        .load(conn)?)
+}

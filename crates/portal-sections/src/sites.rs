@@ -50,3 +50,42 @@ pub fn ids_of(conn: &mut DbConn, keys: &[String]) -> Result<Vec<i64>, Error> {
         .select(sites::id)
         .load(conn)?)
 }
+
+/// The key of a site by id: what content scopes and public URLs name.
+pub fn key_of(conn: &mut DbConn, site_id: i64) -> Result<String, Error> {
+    sites::table
+        .filter(sites::id.eq(site_id))
+        .select(sites::key)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::not_found("site", site_id))
+}
+
+/// Where a section is: its active site's id, key and languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub site_id: i64,
+    pub site_key: String,
+    pub languages: Vec<String>,
+}
+
+/// The placement of a section of an active site; `None` when there is no such section (or its
+/// site is deactivated), which callers name as the field they were given.
+pub fn placement_of_section(
+    conn: &mut DbConn,
+    section_id: i64,
+) -> Result<Option<Placement>, Error> {
+    use portal_db::schema::sections;
+    let row: Option<(i64, String, String)> = sections::table
+        .inner_join(sites::table)
+        .filter(sections::id.eq(section_id))
+        .filter(sites::active.eq(true))
+        .select((sites::id, sites::key, sites::languages))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(site_id, site_key, languages)| Placement {
+        site_id,
+        site_key,
+        languages: languages.split(',').map(|l| l.trim().to_string()).collect(),
+    }))
+}

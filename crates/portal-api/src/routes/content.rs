@@ -4,14 +4,15 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
-use portal_auth::ItemAccess;
-use portal_content::items::{self, Filter, NewItem, Patch, Visibility};
+use portal_content::commands::{self, NewTranslation};
+use portal_content::items::{Filter, NewItem, Patch};
 use portal_content::model::KindFields;
-use portal_content::revisions::{self, Revision};
+use portal_content::revisions::Revision;
 use portal_content::validate::Draft;
+use portal_content::views::{self, ItemView, ListedItem};
 use portal_content::{ContentItem, Kind, Status};
 use portal_core::{Error, PageRequest};
-use portal_moderation::review;
+use portal_moderation::commands as editorial;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -189,34 +190,21 @@ pub(crate) fn dto(
     }
 }
 
-/// List entries, with the site keys read in one query.
-pub(crate) fn list_dtos(
-    conn: &mut portal_db::DbConn,
-    items: Vec<ContentItem>,
-) -> Result<Vec<ContentItemDto>, Error> {
-    let ids: Vec<i64> = items.iter().map(|i| i.site_id).collect();
-    let keys = portal_sections::sites::keys_by_id(conn, &ids)?;
-    Ok(items
-        .into_iter()
-        .map(|item| {
-            let key = keys.get(&item.site_id).cloned().unwrap_or_default();
-            dto(item, key, None)
-        })
-        .collect())
-}
-
-/// An item with its site key and its translations (language, id, slug).
-type Full = (ContentItem, String, Vec<(String, i64, String)>);
-
 /// The item, its site key and translations, as one response with its `ETag`.
-pub(crate) fn respond(
-    status: actix_web::http::StatusCode,
-    (item, site, translations): (ContentItem, String, Vec<(String, i64, String)>),
-) -> HttpResponse {
+pub(crate) fn respond(status: actix_web::http::StatusCode, view: ItemView) -> HttpResponse {
+    let ItemView {
+        item,
+        site,
+        translations,
+    } = view;
     let version = item.version;
     let refs = translations
         .into_iter()
-        .map(|(language, id, slug)| TranslationRef { language, id, slug })
+        .map(|t| TranslationRef {
+            language: t.language,
+            id: t.id,
+            slug: t.slug,
+        })
         .collect();
     let mut res = HttpResponse::build(status).json(dto(item, site, Some(refs)));
     if let Ok(value) = HeaderValue::from_str(&format!("\"{version}\"")) {
@@ -225,49 +213,12 @@ pub(crate) fn respond(
     res
 }
 
-pub(crate) fn full(conn: &mut portal_db::DbConn, item: ContentItem) -> Result<Full, Error> {
-    let site = items::site_key_of_section(conn, item.section_id)?;
-    let translations = items::translations(conn, &item)?;
-    Ok((item, site, translations))
-}
-
-/// Loads an item and checks the caller may have `access` to it in its section.
-pub(crate) async fn authorized(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-    access: ItemAccess,
-    include_deleted: bool,
-) -> Result<(ContentItem, String), ApiError> {
-    let (item, site) = state
-        .db(move |conn| {
-            let item = if include_deleted {
-                items::get(conn, id)?
-            } else {
-                items::get_live(conn, id)?
-            };
-            let site = items::site_key_of_section(conn, item.section_id)?;
-            Ok((item, site))
-        })
-        .await?;
-    caller
-        .principal
-        .require_on_item(access, item.section_id, &site)?;
-    Ok((item, site))
-}
-
-async fn require_write_section(
-    state: &AppState,
-    caller: &Caller,
-    section_id: i64,
-) -> Result<(), ApiError> {
-    let site = state
-        .db(move |conn| items::site_key_of_section(conn, section_id))
-        .await?;
-    caller
-        .principal
-        .require_on_item(ItemAccess::Write, section_id, &site)
-        .map_err(ApiError::from)
+/// List entries as DTOs.
+pub(crate) fn list_dtos(listed: Vec<ListedItem>) -> Vec<ContentItemDto> {
+    listed
+        .into_iter()
+        .map(|l| dto(l.item, l.site, None))
+        .collect()
 }
 
 fn parse_kind(kind: &str) -> Result<Kind, ApiError> {
@@ -359,15 +310,11 @@ pub async fn create_content(
     let body = body.into_inner();
     let kind = parse_kind(&body.kind)?;
     let section_id = body.section_id;
-    require_write_section(&state, &caller, section_id).await?;
     let language = body.language.clone().unwrap_or_else(|| "vi".into());
-    let actor = caller.actor();
+    let who = caller.acting();
     let new = new_item(section_id, kind, language, body);
     let result = state
-        .db(move |conn| {
-            let item = items::create(conn, &actor, &new)?;
-            full(conn, item)
-        })
+        .db(move |conn| commands::create(conn, &who, &new))
         .await?;
     Ok(respond(actix_web::http::StatusCode::CREATED, result))
 }
@@ -427,17 +374,6 @@ pub async fn list_content(
     query: web::Query<ListContentQuery>,
 ) -> Result<web::Json<ContentPage>, ApiError> {
     let q = query.into_inner();
-    let reach = caller.principal.content_reach();
-    let visibility = Visibility {
-        site_keys: reach.site_keys,
-        section_ids: reach.section_ids,
-    };
-    if visibility.site_keys.is_empty() && visibility.section_ids.is_empty() {
-        return Err(Error::Forbidden(
-            "the credentials carry no content:write or content:review scope".into(),
-        )
-        .into());
-    }
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
     let filter = Filter {
         site: q.site,
@@ -476,17 +412,14 @@ pub async fn list_content(
         updated_to: q.updated_to.map(|t| t.naive_utc()),
         deleted: q.deleted.unwrap_or(false),
     };
+    let who = caller.principal;
     let page = state
-        .db(move |conn| {
-            let page = items::list(conn, &filter, &visibility, &page)?;
-            let out = list_dtos(conn, page.items)?;
-            Ok(ContentPage {
-                items: out,
-                next_cursor: page.next_cursor,
-            })
-        })
+        .db(move |conn| views::list(conn, &who, &filter, &page))
         .await?;
-    Ok(web::Json(page))
+    Ok(web::Json(ContentPage {
+        items: list_dtos(page.items),
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// Shows an item with its translations; `ETag` carries the version.
@@ -508,8 +441,8 @@ pub async fn get_content(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let (item, _) = authorized(&state, &caller, id, ItemAccess::Read, false).await?;
-    let result = state.db(move |conn| full(conn, item)).await?;
+    let who = caller.principal;
+    let result = state.db(move |conn| views::show(conn, &who, id)).await?;
     Ok(respond(actix_web::http::StatusCode::OK, result))
 }
 
@@ -563,15 +496,6 @@ pub(crate) fn expected_version(
     }
 }
 
-fn precondition_required() -> ApiError {
-    Problem::new(
-        actix_web::http::StatusCode::PRECONDITION_REQUIRED,
-        "precondition-required",
-        "send If-Match with the item's ETag (or the `version` field) so that no one's change is lost",
-    )
-    .into()
-}
-
 /// Saves changes, if no one saved since the version sent (`If-Match` or `version`); else 412.
 #[utoipa::path(
     tag = "content",
@@ -602,8 +526,7 @@ pub async fn update_content(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let body = body.into_inner();
-    authorized(&state, &caller, id, ItemAccess::Write, false).await?;
-    let expected = expected_version(&req, body.version)?.ok_or_else(precondition_required)?;
+    let expected = expected_version(&req, body.version)?;
     let patch = Patch {
         title: body.title,
         slug: body.slug,
@@ -617,14 +540,9 @@ pub async fn update_content(
         legacy_override: body.legacy_override,
     };
     let note = body.note;
-    let actor = caller.actor();
+    let who = caller.acting();
     let result = state
-        .db(move |conn| {
-            let item = review::edit(conn, &actor, id, |conn| {
-                items::update(conn, &actor, id, expected, &patch, note.as_deref())
-            })?;
-            full(conn, item)
-        })
+        .db(move |conn| editorial::edit(conn, &who, id, expected, &patch, note.as_deref()))
         .await?;
     Ok(respond(actix_web::http::StatusCode::OK, result))
 }
@@ -649,10 +567,9 @@ pub async fn delete_content(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    authorized(&state, &caller, id, ItemAccess::Write, false).await?;
-    let actor = caller.actor();
+    let who = caller.acting();
     state
-        .db(move |conn| items::delete(conn, &actor, id))
+        .db(move |conn| commands::delete(conn, &who, id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -676,14 +593,9 @@ pub async fn undelete_content(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let (_, site) = authorized(&state, &caller, id, ItemAccess::Read, true).await?;
-    caller.principal.require_publish_on(&site)?;
-    let actor = caller.actor();
+    let who = caller.acting();
     let result = state
-        .db(move |conn| {
-            let item = items::undelete(conn, &actor, id)?;
-            full(conn, item)
-        })
+        .db(move |conn| commands::undelete(conn, &who, id))
         .await?;
     Ok(respond(actix_web::http::StatusCode::OK, result))
 }
@@ -722,17 +634,10 @@ pub async fn move_content(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let body = body.into_inner();
-    authorized(&state, &caller, id, ItemAccess::Write, false).await?;
-    require_write_section(&state, &caller, body.section_id).await?;
     let expected = expected_version(&req, body.version)?;
-    let actor = caller.actor();
+    let who = caller.acting();
     let result = state
-        .db(move |conn| {
-            let item = review::edit(conn, &actor, id, |conn| {
-                items::move_to(conn, &actor, id, body.section_id, expected)
-            })?;
-            full(conn, item)
-        })
+        .db(move |conn| editorial::move_to(conn, &who, id, body.section_id, expected))
         .await?;
     Ok(respond(actix_web::http::StatusCode::OK, result))
 }
@@ -783,18 +688,10 @@ pub async fn translate_content(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let body = body.into_inner();
-    let (source, _) = authorized(&state, &caller, id, ItemAccess::Read, false).await?;
-    let section_id = body.section_id.unwrap_or(source.section_id);
-    require_write_section(&state, &caller, section_id).await?;
-    let kind = parse_kind(&source.kind)?;
-    let fields: KindFields = match body.fields {
-        Some(f) => f.into(),
-        None => serde_json::from_str(&source.fields).unwrap_or_default(),
-    };
-    let new = NewItem {
-        section_id,
-        kind,
+    let translation = NewTranslation {
+        section_id: body.section_id,
         language: body.language,
+        fields_from_original: body.fields.is_none(),
         draft: Draft {
             title: body.title,
             slug: body.slug,
@@ -804,17 +701,14 @@ pub async fn translate_content(
             source: body.source,
             tags: body.tags,
             featured_image_url: body.featured_image_url,
-            fields,
+            fields: body.fields.map(Into::into).unwrap_or_default(),
             legacy_override: Vec::new(),
         },
         note: body.note,
     };
-    let actor = caller.actor();
+    let who = caller.acting();
     let result = state
-        .db(move |conn| {
-            let item = items::translate(conn, &actor, id, &new)?;
-            full(conn, item)
-        })
+        .db(move |conn| commands::translate(conn, &who, id, translation))
         .await?;
     Ok(respond(actix_web::http::StatusCode::CREATED, result))
 }
@@ -875,10 +769,10 @@ pub async fn list_revisions(
     query: web::Query<RevisionsQuery>,
 ) -> Result<web::Json<RevisionPage>, ApiError> {
     let id = path.into_inner();
-    authorized(&state, &caller, id, ItemAccess::Read, false).await?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let who = caller.principal;
     let page = state
-        .db(move |conn| revisions::list(conn, id, &page))
+        .db(move |conn| views::revisions(conn, &who, id, &page))
         .await?;
     Ok(web::Json(RevisionPage {
         items: page
@@ -909,9 +803,9 @@ pub async fn get_revision(
     path: web::Path<(i64, i64)>,
 ) -> Result<web::Json<RevisionDto>, ApiError> {
     let (id, version) = path.into_inner();
-    authorized(&state, &caller, id, ItemAccess::Read, false).await?;
+    let who = caller.principal;
     let revision = state
-        .db(move |conn| revisions::get(conn, id, version))
+        .db(move |conn| views::revision(conn, &who, id, version))
         .await?;
     Ok(web::Json(revision_dto(revision, true)))
 }
@@ -963,10 +857,10 @@ pub async fn diff_revisions(
     query: web::Query<DiffQuery>,
 ) -> Result<web::Json<DiffDto>, ApiError> {
     let id = path.into_inner();
-    authorized(&state, &caller, id, ItemAccess::Read, false).await?;
     let DiffQuery { from, to } = query.into_inner();
+    let who = caller.principal;
     let changes = state
-        .db(move |conn| revisions::diff(conn, id, from, to))
+        .db(move |conn| views::diff(conn, &who, id, from, to))
         .await?;
     Ok(web::Json(DiffDto {
         from,
@@ -1008,16 +902,10 @@ pub async fn restore_revision(
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, version) = path.into_inner();
-    authorized(&state, &caller, id, ItemAccess::Write, false).await?;
     let expected = expected_version(&req, None)?;
-    let actor = caller.actor();
+    let who = caller.acting();
     let result = state
-        .db(move |conn| {
-            let item = review::edit(conn, &actor, id, |conn| {
-                items::restore_revision(conn, &actor, id, version, expected)
-            })?;
-            full(conn, item)
-        })
+        .db(move |conn| editorial::restore_revision(conn, &who, id, version, expected))
         .await?;
     Ok(respond(actix_web::http::StatusCode::OK, result))
 }

@@ -3,21 +3,19 @@
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use portal_auth::{ItemAccess, Scope};
+use portal_auth::Scope;
 use portal_core::{Error, PageRequest};
-use portal_moderation::comments::{self, Comment};
+use portal_moderation::comments::Comment;
 use portal_moderation::notifications::{self, Notification};
-use portal_moderation::queues::{self, Reach};
 use portal_moderation::webhooks::{self, Endpoint, NewEndpoint};
 use portal_moderation::workflow::{self, Action, StepInput};
+use portal_moderation::{commands as editorial, views};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
 use crate::problem::{ApiError, Problem};
-use crate::routes::content::{
-    authorized, dto, expected_version, full, list_dtos, respond, ContentItemDto,
-};
+use crate::routes::content::{expected_version, list_dtos, respond, ContentItemDto};
 use crate::routes::PageQuery;
 use crate::state::AppState;
 
@@ -71,13 +69,9 @@ async fn step(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let input = parse_step(&req, &body, action)?;
-    authorized(&state, &caller, id, action.needs(), false).await?;
-    let actor = caller.actor();
+    let who = caller.acting();
     let result = state
-        .db(move |conn| {
-            let item = workflow::step(conn, &actor, id, action, &input)?;
-            full(conn, item)
-        })
+        .db(move |conn| editorial::step(conn, &who, id, action, &input))
         .await?;
     Ok(respond(actix_web::http::StatusCode::OK, result))
 }
@@ -206,8 +200,10 @@ pub async fn item_workflow(
     path: web::Path<i64>,
 ) -> Result<web::Json<WorkflowDto>, ApiError> {
     let id = path.into_inner();
-    let (item, _) = authorized(&state, &caller, id, ItemAccess::Read, false).await?;
-    let history = state.db(move |conn| workflow::history(conn, id)).await?;
+    let who = caller.principal;
+    let (item, history) = state
+        .db(move |conn| views::item_workflow(conn, &who, id))
+        .await?;
     Ok(web::Json(WorkflowDto {
         allowed_transitions: workflow::allowed(&item),
         status: item.status,
@@ -278,10 +274,10 @@ pub async fn list_comments(
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<CommentPage>, ApiError> {
     let id = path.into_inner();
-    authorized(&state, &caller, id, ItemAccess::Read, false).await?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let who = caller.principal;
     let page = state
-        .db(move |conn| comments::list(conn, id, &page))
+        .db(move |conn| views::comments(conn, &who, id, &page))
         .await?;
     Ok(web::Json(CommentPage {
         items: page.items.into_iter().map(Into::into).collect(),
@@ -320,11 +316,10 @@ pub async fn add_comment(
     body: crate::body::Json<NewCommentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    authorized(&state, &caller, id, ItemAccess::Read, false).await?;
     let body = body.into_inner();
-    let actor = caller.actor();
+    let who = caller.acting();
     let comment = state
-        .db(move |conn| comments::add(conn, &actor, id, body.parent_id, &body.body))
+        .db(move |conn| editorial::comment(conn, &who, id, body.parent_id, &body.body))
         .await?;
     Ok(HttpResponse::Created().json(CommentDto::from(comment)))
 }
@@ -348,11 +343,10 @@ pub async fn resolve_comment(
     path: web::Path<(i64, i64)>,
 ) -> Result<web::Json<CommentDto>, ApiError> {
     let (id, comment) = path.into_inner();
-    authorized(&state, &caller, id, ItemAccess::Read, false).await?;
-    let actor = caller.actor();
+    let who = caller.acting();
     Ok(web::Json(
         state
-            .db(move |conn| comments::resolve(conn, &actor, id, comment))
+            .db(move |conn| editorial::resolve_comment(conn, &who, id, comment))
             .await?
             .into(),
     ))
@@ -508,23 +502,13 @@ pub async fn my_queue(
     state: web::Data<AppState>,
     caller: Caller,
 ) -> Result<web::Json<QueueDto>, ApiError> {
-    let user = own_id(&caller)?;
-    let review = caller.principal.review_reach()?;
-    let reach = Reach {
-        review_sites: review.review_sites,
-        review_sections: review.review_sections,
-        publish_sites: review.publish_sites,
+    let who = caller.principal;
+    let queue = state.db(move |conn| views::my_queue(conn, &who)).await?;
+    let queue = QueueDto {
+        claimable: list_dtos(queue.claimable),
+        claimed_by_me: list_dtos(queue.claimed_by_me),
+        awaiting_my_approval: list_dtos(queue.awaiting_my_approval),
     };
-    let queue = state
-        .db(move |conn| {
-            let q = queues::my_queue(conn, user, &reach)?;
-            Ok(QueueDto {
-                claimable: list_dtos(conn, q.claimable)?,
-                claimed_by_me: list_dtos(conn, q.claimed_by_me)?,
-                awaiting_my_approval: list_dtos(conn, q.awaiting_my_approval)?,
-            })
-        })
-        .await?;
     Ok(web::Json(queue))
 }
 
@@ -574,30 +558,26 @@ pub async fn site_stats(
     query: web::Query<StatsQuery>,
 ) -> Result<web::Json<SiteWorkflowStats>, ApiError> {
     let key = query.into_inner().site;
-    caller.principal.require_board_of(&key)?;
+    let who = caller.principal;
+    let site = key.clone();
     let stats = state
-        .db(move |conn| {
-            let (counts, overdue, threshold_hours) = queues::site_stats(conn, &key)?;
-            Ok(SiteWorkflowStats {
-                counts: counts
-                    .into_iter()
-                    .map(|c| SectionStateCount {
-                        section_id: c.section_id,
-                        slug: c.slug,
-                        status: c.status,
-                        count: c.count,
-                    })
-                    .collect(),
-                threshold_hours,
-                overdue: overdue
-                    .into_iter()
-                    .map(|i| dto(i, key.clone(), None))
-                    .collect(),
-                site: key,
-            })
-        })
+        .db(move |conn| views::site_stats(conn, &who, &site))
         .await?;
-    Ok(web::Json(stats))
+    Ok(web::Json(SiteWorkflowStats {
+        counts: stats
+            .counts
+            .into_iter()
+            .map(|c| SectionStateCount {
+                section_id: c.section_id,
+                slug: c.slug,
+                status: c.status,
+                count: c.count,
+            })
+            .collect(),
+        threshold_hours: stats.threshold_hours,
+        overdue: list_dtos(stats.overdue),
+        site: key,
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -133,6 +133,19 @@ pub fn breadcrumb<'a>(section: &'a Section, in_site: &'a [Section]) -> Vec<&'a S
     path
 }
 
+/// (section id, site id) of every visible section of an active site, in id order: where demo
+/// content may be placed.
+pub fn visible_placements(conn: &mut DbConn) -> Result<Vec<(i64, i64)>, Error> {
+    use portal_db::schema::sites;
+    Ok(sections::table
+        .inner_join(sites::table)
+        .filter(sites::active.eq(true))
+        .filter(sections::visible.eq(true))
+        .order(sections::id.asc())
+        .select((sections::id, sites::id))
+        .load(conn)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,17 +215,4 @@ mod tests {
             .collect();
         assert_eq!(shape, vec![(2, vec![]), (1, vec![4, 3])]);
     }
-}
-
-/// (section id, site id) of every visible section of an active site, in id order: where demo
-/// content may be placed.
-pub fn visible_placements(conn: &mut DbConn) -> Result<Vec<(i64, i64)>, Error> {
-    use portal_db::schema::sites;
-    Ok(sections::table
-        .inner_join(sites::table)
-        .filter(sites::active.eq(true))
-        .filter(sections::visible.eq(true))
-        .order(sections::id.asc())
-        .select((sections::id, sites::id))
-        .load(conn)?)
 }

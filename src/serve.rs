@@ -4,7 +4,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
 use clap::Args;
-use portal_api::client_ip::TrustedProxies;
+use portal_api::http::client_ip::TrustedProxies;
 use portal_auth::{AuthConfig, JwtKeys};
 use portal_db::{DatabaseUrl, PoolOptions};
 

@@ -154,7 +154,8 @@ async fn behind_a_trusted_proxy_each_client_is_throttled_alone(app: TestApp) {
     let proxied = app
         .replica_with(|state| {
             state.with_trusted_proxies(
-                portal_api::client_ip::TrustedProxies::parse("127.0.0.1, 10.0.0.0/8").unwrap(),
+                portal_api::http::client_ip::TrustedProxies::parse("127.0.0.1, 10.0.0.0/8")
+                    .unwrap(),
             )
         })
         .await;

@@ -10,11 +10,11 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::middleware::{
+use crate::http::middleware::{
     forget_public_cache_on_write, head_as_get, record_metrics, refuse_control_characters,
     request_id,
 };
-use crate::problem::{ensure_problem, json_error, path_error, query_error, Problem};
+use crate::http::problem::{ensure_problem, json_error, path_error, query_error, Problem};
 use crate::state::AppState;
 
 /// Largest JSON body accepted anywhere; endpoints with bigger documents raise their own limit.
@@ -70,7 +70,8 @@ pub fn app(
             Logger::new(r#"%{client}xi "%r" %s %b %Dms rid=%{x-request-id}o"#)
                 .custom_request_replace("client", |req| {
                     let req = req.request();
-                    crate::auth::client_ip(req).map_or_else(|| "-".to_string(), |ip| ip.to_string())
+                    crate::http::caller::client_ip(req)
+                        .map_or_else(|| "-".to_string(), |ip| ip.to_string())
                 }),
         )
 }

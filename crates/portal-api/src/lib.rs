@@ -1,24 +1,28 @@
-//! The HTTP face of Portal CMS: turns requests into domain calls and domain errors into RFC 9457
-//! problem documents. One factory (`app`) builds the app for the server, the tests and the spec.
+//! The HTTP face of Portal CMS: one folder per domain (`content`, `workflow`, `webhooks`,
+//! `public`, `organisation`, `accounts`, `operations`), each registering its services and mapping
+//! its use cases' views to DTOs; `http` holds what they share (the caller, bodies, problem
+//! documents), `cache` the public response cache, `routes` the route table. One factory (`app`)
+//! builds the app for the server, the tests and the spec.
 
+pub mod accounts;
 pub mod app;
-pub mod auth;
-pub mod body;
 pub mod bootstrap;
 pub mod cache;
-pub mod client_ip;
-pub mod dto;
+pub mod content;
 pub mod enums;
-pub mod lang;
+pub mod http;
 pub mod metrics;
-pub mod middleware;
 pub mod openapi;
-pub mod problem;
+pub mod operations;
+pub mod organisation;
+pub mod public;
 pub mod routes;
 pub mod state;
+pub mod webhooks;
 pub mod worker;
+pub mod workflow;
 
 pub use app::{app, serve};
+pub use http::problem::{ApiError, Problem};
 pub use openapi::openapi;
-pub use problem::{ApiError, Problem};
 pub use state::AppState;

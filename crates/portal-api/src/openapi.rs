@@ -27,7 +27,7 @@ names come in the language asked for (`?lang=` or `Accept-Language`), falling ba
         (name = "webhooks", description = "Events to sub-sites and integrators, signed with HMAC-SHA256"),
         (name = "content", description = "Authoring items: drafts, translations, revisions (docs/content-model.md)"),
     ),
-    components(schemas(crate::problem::Problem, crate::problem::ProblemField)),
+    components(schemas(crate::http::problem::Problem, crate::http::problem::ProblemField)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

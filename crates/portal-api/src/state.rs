@@ -1,5 +1,5 @@
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use actix_web::web;
 use portal_auth::{AuthConfig, JwtKeys};
@@ -7,9 +7,10 @@ use portal_core::Error;
 use portal_db::{Backend, DbConn, Pool};
 
 use crate::cache::PublicCache;
-use crate::client_ip::TrustedProxies;
+pub use crate::cache::PublicConfig;
+use crate::http::client_ip::TrustedProxies;
+use crate::http::problem::ApiError;
 use crate::metrics::Metrics;
-use crate::problem::ApiError;
 
 /// Token signing keys and the account-security limits.
 pub struct AuthRuntime {
@@ -67,47 +68,6 @@ pub struct WebhookRuntime {
     pub extra_roots: Vec<reqwest::Certificate>,
 }
 
-/// How public reads are cached and who may read them from a browser.
-#[derive(Debug, Clone)]
-pub struct PublicConfig {
-    pub max_age_secs: u32,
-    pub stale_while_revalidate_secs: u32,
-    /// Origins allowed by CORS; `*` allows any.
-    pub cors_origins: Vec<String>,
-    /// Request headers allowed cross-origin besides the standard ones (lower case).
-    pub cors_allow_headers: Vec<String>,
-    /// Memory for rendered public answers, per replica; 0 turns the cache off.
-    pub cache_bytes: usize,
-    /// How old this replica's reading of the change clock may get before it reads it again;
-    /// zero reads it on every request. See `crate::cache`.
-    pub cache_freshness: Duration,
-    /// Items per sitemap file, at most the protocol's 50,000; a site with more gets an index.
-    pub sitemap_urls: usize,
-}
-
-impl PublicConfig {
-    pub fn cache_control(&self) -> String {
-        format!(
-            "public, max-age={}, stale-while-revalidate={}",
-            self.max_age_secs, self.stale_while_revalidate_secs
-        )
-    }
-}
-
-impl Default for PublicConfig {
-    fn default() -> Self {
-        Self {
-            max_age_secs: 60,
-            stale_while_revalidate_secs: 300,
-            cors_origins: vec!["*".into()],
-            cors_allow_headers: Vec::new(),
-            cache_bytes: 32 * 1024 * 1024,
-            cache_freshness: Duration::from_millis(250),
-            sitemap_urls: crate::routes::public::SITEMAP_MAX_URLS,
-        }
-    }
-}
-
 /// What every handler may reach: the pool, the auth keys and the metrics registry. Cloned per
 /// worker; cheap.
 #[derive(Clone)]
@@ -118,7 +78,7 @@ pub struct AppState {
     pub webhooks: Arc<WebhookRuntime>,
     pub public: Arc<PublicConfig>,
     pub public_cache: Arc<PublicCache>,
-    /// Proxies whose `X-Forwarded-For`/`Forwarded` are believed (`crate::client_ip`).
+    /// Proxies whose `X-Forwarded-For`/`Forwarded` are believed (`crate::http::client_ip`).
     pub trusted_proxies: Arc<TrustedProxies>,
     /// Where the background job writes audit checkpoints, if anchoring is configured.
     pub audit_anchor: Option<Arc<AuditAnchor>>,

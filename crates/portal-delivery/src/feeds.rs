@@ -4,6 +4,9 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 
 use crate::items::PublishedItem;
 
+/// URLs one sitemap file may hold (sitemaps.org).
+pub const SITEMAP_MAX_URLS: usize = 50_000;
+
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

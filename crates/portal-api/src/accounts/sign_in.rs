@@ -8,9 +8,9 @@ use portal_core::Error;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{Caller, Client};
-use crate::problem::{ApiError, Problem};
-use crate::routes::users::{UserDto, UserRoleDto};
+use crate::accounts::users::{UserDto, UserRoleDto};
+use crate::http::caller::{Caller, Client};
+use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -86,7 +86,7 @@ fn check_len(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: crate::body::Json<LoginRequest>,
+    body: crate::http::body::Json<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let body = body.into_inner();
     check_len("username", &body.username, 64)?;
@@ -151,7 +151,7 @@ pub struct RefreshRequest {
 pub async fn refresh(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: crate::body::Json<RefreshRequest>,
+    body: crate::http::body::Json<RefreshRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let token = body.into_inner().refresh_token;
     check_len("refresh_token", &token, 200)?;
@@ -178,7 +178,7 @@ pub async fn refresh(
 pub async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: crate::body::Json<RefreshRequest>,
+    body: crate::http::body::Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let token = body.into_inner().refresh_token;
     check_len("refresh_token", &token, 200)?;
@@ -291,7 +291,7 @@ pub struct ChangePasswordRequest {
 pub async fn change_password(
     state: web::Data<AppState>,
     caller: Caller,
-    body: crate::body::Json<ChangePasswordRequest>,
+    body: crate::http::body::Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = own_user_id(&caller)?;
     let body = body.into_inner();
@@ -369,7 +369,7 @@ pub struct TotpCode {
 pub async fn totp_confirm(
     state: web::Data<AppState>,
     caller: Caller,
-    body: crate::body::Json<TotpCode>,
+    body: crate::http::body::Json<TotpCode>,
 ) -> Result<HttpResponse, ApiError> {
     let id = own_user_id(&caller)?;
     let actor = caller.actor();
@@ -405,7 +405,7 @@ pub struct TotpDisableRequest {
 pub async fn totp_disable(
     state: web::Data<AppState>,
     caller: Caller,
-    body: crate::body::Json<TotpDisableRequest>,
+    body: crate::http::body::Json<TotpDisableRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = own_user_id(&caller)?;
     let actor = caller.actor();

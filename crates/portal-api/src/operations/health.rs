@@ -2,7 +2,7 @@ use actix_web::{get, web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::problem::{ApiError, Problem};
+use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]

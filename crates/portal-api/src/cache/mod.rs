@@ -12,6 +12,8 @@
 //! issue asks for. A write through this replica's own API forgets the reading at once, so its own
 //! readers see their change on the next request.
 
+pub mod render;
+
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -21,8 +23,6 @@ use actix_web::web::Bytes;
 use chrono::NaiveDateTime;
 use sha2::{Digest, Sha256};
 use tokio::sync::Notify;
-
-use crate::state::PublicConfig;
 
 /// One rendered answer and the validators sent with it.
 #[derive(Debug)]
@@ -154,6 +154,47 @@ impl Drop for RenderGuard<'_> {
             if let Some(waiting) = rendering.remove(&self.key) {
                 waiting.notify_waiters();
             }
+        }
+    }
+}
+
+/// How public reads are cached and who may read them from a browser.
+#[derive(Debug, Clone)]
+pub struct PublicConfig {
+    pub max_age_secs: u32,
+    pub stale_while_revalidate_secs: u32,
+    /// Origins allowed by CORS; `*` allows any.
+    pub cors_origins: Vec<String>,
+    /// Request headers allowed cross-origin besides the standard ones (lower case).
+    pub cors_allow_headers: Vec<String>,
+    /// Memory for rendered public answers, per replica; 0 turns the cache off.
+    pub cache_bytes: usize,
+    /// How old this replica's reading of the change clock may get before it reads it again;
+    /// zero reads it on every request. See `crate::cache`.
+    pub cache_freshness: Duration,
+    /// Items per sitemap file, at most the protocol's 50,000; a site with more gets an index.
+    pub sitemap_urls: usize,
+}
+
+impl PublicConfig {
+    pub fn cache_control(&self) -> String {
+        format!(
+            "public, max-age={}, stale-while-revalidate={}",
+            self.max_age_secs, self.stale_while_revalidate_secs
+        )
+    }
+}
+
+impl Default for PublicConfig {
+    fn default() -> Self {
+        Self {
+            max_age_secs: 60,
+            stale_while_revalidate_secs: 300,
+            cors_origins: vec!["*".into()],
+            cors_allow_headers: Vec::new(),
+            cache_bytes: 32 * 1024 * 1024,
+            cache_freshness: Duration::from_millis(250),
+            sitemap_urls: portal_delivery::feeds::SITEMAP_MAX_URLS,
         }
     }
 }

@@ -1,236 +1,25 @@
 //! Authoring endpoints: agencies and editors write items in the sections their scopes allow
 //! (`content:write:section:<id>`, or site-wide for editors and chief editors).
 
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use portal_content::commands::{self, NewTranslation};
 use portal_content::items::{Filter, NewItem, Patch};
-use portal_content::model::KindFields;
-use portal_content::revisions::Revision;
 use portal_content::validate::Draft;
-use portal_content::views::{self, ItemView, ListedItem};
-use portal_content::{ContentItem, Kind, Status};
+use portal_content::views::{self};
+use portal_content::{Kind, Status};
 use portal_core::{Error, PageRequest};
 use portal_moderation::commands as editorial;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::Caller;
-use crate::problem::{ApiError, Problem};
-use crate::routes::double_option;
+use crate::content::dto::{
+    expected_version, list_dtos, parse_kind, respond, ContentItemDto, KindFieldsDto,
+};
+use crate::http::caller::Caller;
+use crate::http::paging::double_option;
+use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
-
-/// Bodies of up to a million characters of Vietnamese (three bytes each in UTF-8), with room for
-/// JSON escapes.
-pub const CONTENT_JSON_LIMIT: usize = 5 * 1024 * 1024;
-
-/// The fields of an item's kind. Which are required depends on the kind; fields of another kind
-/// are refused (docs/content-model.md).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct KindFieldsDto {
-    /// document (required): number and symbol, e.g. "3069/QĐ-UBND".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "3069/QĐ-UBND")]
-    pub number: Option<String>,
-    /// document (required): Quyết định, Chỉ thị, Nghị quyết, Kế hoạch, …
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub document_type: Option<String>,
-    /// document (required).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub issuing_body: Option<String>,
-    /// document.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub signer: Option<String>,
-    /// document (required).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub issued_date: Option<NaiveDate>,
-    /// document: not before `issued_date`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub effective_date: Option<NaiveDate>,
-    /// document: URLs of the downloadable files.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<String>>,
-    /// photo, video, audio, infographic (required): the media URLs.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub media_urls: Option<Vec<String>>,
-    /// photo, video, audio, infographic.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub caption: Option<String>,
-    /// photo, video, audio, infographic.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub credit: Option<String>,
-    /// photo and infographic (required): text alternative for accessibility.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub alt_text: Option<String>,
-    /// link (required): the page on a sub-site or another official site (Điều 8.2).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_url: Option<String>,
-}
-
-impl From<KindFieldsDto> for KindFields {
-    fn from(d: KindFieldsDto) -> Self {
-        KindFields {
-            number: d.number,
-            document_type: d.document_type,
-            issuing_body: d.issuing_body,
-            signer: d.signer,
-            issued_date: d.issued_date,
-            effective_date: d.effective_date,
-            attachments: d.attachments,
-            media_urls: d.media_urls,
-            caption: d.caption,
-            credit: d.credit,
-            alt_text: d.alt_text,
-            target_url: d.target_url,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct TranslationRef {
-    #[schema(value_type = crate::enums::LanguageCode, example = "en")]
-    pub language: String,
-    pub id: i64,
-    pub slug: String,
-}
-
-/// An item as its authors see it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ContentItemDto {
-    pub id: i64,
-    /// Key of the site.
-    pub site: String,
-    pub section_id: i64,
-    /// news, article, document, photo, video, audio, infographic, link or page.
-    #[schema(value_type = crate::enums::ContentKind)]
-    pub kind: String,
-    #[schema(value_type = crate::enums::LanguageCode, example = "vi")]
-    pub language: String,
-    /// Items that translate each other share it.
-    pub translation_group: String,
-    /// The original this item translates, if it is a translation.
-    pub translation_of: Option<i64>,
-    pub title: String,
-    #[schema(example = "da-nang-don-khach")]
-    pub slug: String,
-    pub summary: Option<String>,
-    /// Sanitised HTML.
-    pub body: String,
-    /// Required before submission (Điều 6.3).
-    pub author: Option<String>,
-    /// Required before submission (Điều 6.3).
-    pub source: Option<String>,
-    pub tags: Vec<String>,
-    pub featured_image_url: Option<String>,
-    pub fields: KindFieldsDto,
-    /// draft, submitted, in_review, awaiting_approval, published, returned, unpublished, archived.
-    #[schema(value_type = crate::enums::ContentStatus)]
-    pub status: String,
-    /// Increases with every save; send it back as `If-Match` (or `version`) to update.
-    pub version: i64,
-    pub created_by: Option<i64>,
-    pub updated_by: Option<i64>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub deleted_at: Option<DateTime<Utc>>,
-    /// The version readers see, if the item is live; edits after publication wait for approval
-    /// while it stays live.
-    pub published_revision: Option<i64>,
-    pub first_published_at: Option<DateTime<Utc>>,
-    /// The editor reviewing it (in_review).
-    pub claimed_by: Option<i64>,
-    /// Set when approved for a later `publish_at`.
-    pub approved_by: Option<i64>,
-    pub publish_at: Option<DateTime<Utc>>,
-    pub unpublish_at: Option<DateTime<Utc>>,
-    /// Other languages of this item (single-item responses only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translations: Option<Vec<TranslationRef>>,
-}
-
-pub(crate) fn dto(
-    item: ContentItem,
-    site: String,
-    translations: Option<Vec<TranslationRef>>,
-) -> ContentItemDto {
-    let fields: KindFieldsDto = serde_json::from_str(&item.fields).unwrap_or_default();
-    ContentItemDto {
-        tags: item.tag_list(),
-        id: item.id,
-        site,
-        section_id: item.section_id,
-        kind: item.kind,
-        language: item.language,
-        translation_group: item.translation_group,
-        translation_of: item.translation_of,
-        title: item.title,
-        slug: item.slug,
-        summary: item.summary,
-        body: item.body,
-        author: item.author,
-        source: item.source,
-        featured_image_url: item.featured_image_url,
-        fields,
-        status: item.status,
-        version: item.version,
-        created_by: item.created_by,
-        updated_by: item.updated_by,
-        created_at: item.created_at.and_utc(),
-        updated_at: item.updated_at.and_utc(),
-        deleted_at: item.deleted_at.map(|t| t.and_utc()),
-        published_revision: item.published_revision,
-        first_published_at: item.first_published_at.map(|t| t.and_utc()),
-        claimed_by: item.claimed_by,
-        approved_by: item.approved_by,
-        publish_at: item.publish_at.map(|t| t.and_utc()),
-        unpublish_at: item.unpublish_at.map(|t| t.and_utc()),
-        translations,
-    }
-}
-
-/// The item, its site key and translations, as one response with its `ETag`.
-pub(crate) fn respond(status: actix_web::http::StatusCode, view: ItemView) -> HttpResponse {
-    let ItemView {
-        item,
-        site,
-        translations,
-    } = view;
-    let version = item.version;
-    let refs = translations
-        .into_iter()
-        .map(|t| TranslationRef {
-            language: t.language,
-            id: t.id,
-            slug: t.slug,
-        })
-        .collect();
-    let mut res = HttpResponse::build(status).json(dto(item, site, Some(refs)));
-    if let Ok(value) = HeaderValue::from_str(&format!("\"{version}\"")) {
-        res.headers_mut().insert(header::ETAG, value);
-    }
-    res
-}
-
-/// List entries as DTOs.
-pub(crate) fn list_dtos(listed: Vec<ListedItem>) -> Vec<ContentItemDto> {
-    listed
-        .into_iter()
-        .map(|l| dto(l.item, l.site, None))
-        .collect()
-}
-
-fn parse_kind(kind: &str) -> Result<Kind, ApiError> {
-    Kind::parse(kind).ok_or_else(|| {
-        Error::field(
-            "kind",
-            "unknown_kind",
-            "must be news, article, document, photo, video, audio, infographic, link or page",
-        )
-        .into()
-    })
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -305,7 +94,7 @@ fn new_item(section_id: i64, kind: Kind, language: String, r: CreateContentReque
 pub async fn create_content(
     state: web::Data<AppState>,
     caller: Caller,
-    body: crate::body::Json<CreateContentRequest>,
+    body: crate::http::body::Json<CreateContentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let kind = parse_kind(&body.kind)?;
@@ -479,23 +268,6 @@ pub struct UpdateContentRequest {
     pub legacy_override: Vec<String>,
 }
 
-/// The version a change is based on: `If-Match` (`"3"` or `W/"3"`), else the body's `version`.
-pub(crate) fn expected_version(
-    req: &HttpRequest,
-    body_version: Option<i64>,
-) -> Result<Option<i64>, ApiError> {
-    match req.headers().get(header::IF_MATCH) {
-        Some(value) => {
-            let text = value.to_str().unwrap_or("").trim();
-            let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-            text.parse::<i64>().map(Some).map_err(|_| {
-                Error::invalid_parameter("If-Match", "must be the item's ETag, e.g. \"3\"").into()
-            })
-        }
-        None => Ok(body_version),
-    }
-}
-
 /// Saves changes, if no one saved since the version sent (`If-Match` or `version`); else 412.
 #[utoipa::path(
     tag = "content",
@@ -522,7 +294,7 @@ pub async fn update_content(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<i64>,
-    body: crate::body::Json<UpdateContentRequest>,
+    body: crate::http::body::Json<UpdateContentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let body = body.into_inner();
@@ -630,7 +402,7 @@ pub async fn move_content(
     req: HttpRequest,
     caller: Caller,
     path: web::Path<i64>,
-    body: crate::body::Json<MoveContentRequest>,
+    body: crate::http::body::Json<MoveContentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let body = body.into_inner();
@@ -684,7 +456,7 @@ pub async fn translate_content(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    body: crate::body::Json<TranslateRequest>,
+    body: crate::http::body::Json<TranslateRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let body = body.into_inner();
@@ -711,201 +483,4 @@ pub async fn translate_content(
         .db(move |conn| commands::translate(conn, &who, id, translation))
         .await?;
     Ok(respond(actix_web::http::StatusCode::CREATED, result))
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RevisionDto {
-    pub version: i64,
-    pub note: Option<String>,
-    pub created_by: Option<i64>,
-    pub created_at: DateTime<Utc>,
-    /// The item as it was saved (single-revision responses only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub snapshot: Option<serde_json::Value>,
-}
-
-fn revision_dto(r: Revision, with_snapshot: bool) -> RevisionDto {
-    RevisionDto {
-        snapshot: with_snapshot.then(|| r.snapshot_json()),
-        version: r.version,
-        note: r.note,
-        created_by: r.created_by,
-        created_at: r.created_at.and_utc(),
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RevisionPage {
-    pub items: Vec<RevisionDto>,
-    pub next_cursor: Option<String>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct RevisionsQuery {
-    #[param(minimum = 1, maximum = 100, default = 50)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
-}
-
-/// Lists an item's revisions, newest first.
-#[utoipa::path(
-    tag = "content",
-    security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Item id"), RevisionsQuery),
-    responses(
-        (status = 200, description = "One page of revisions", body = RevisionPage),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Needs a write or review scope on the item's section", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/{id}/revisions")]
-pub async fn list_revisions(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<i64>,
-    query: web::Query<RevisionsQuery>,
-) -> Result<web::Json<RevisionPage>, ApiError> {
-    let id = path.into_inner();
-    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    let who = caller.principal;
-    let page = state
-        .db(move |conn| views::revisions(conn, &who, id, &page))
-        .await?;
-    Ok(web::Json(RevisionPage {
-        items: page
-            .items
-            .into_iter()
-            .map(|r| revision_dto(r, false))
-            .collect(),
-        next_cursor: page.next_cursor,
-    }))
-}
-
-/// Shows one revision with its full snapshot.
-#[utoipa::path(
-    tag = "content",
-    security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Item id"), ("version" = i64, Path, description = "Revision version")),
-    responses(
-        (status = 200, description = "The revision", body = RevisionDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Needs a write or review scope on the item's section", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such item or revision", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/{id}/revisions/{version}")]
-pub async fn get_revision(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(i64, i64)>,
-) -> Result<web::Json<RevisionDto>, ApiError> {
-    let (id, version) = path.into_inner();
-    let who = caller.principal;
-    let revision = state
-        .db(move |conn| views::revision(conn, &who, id, version))
-        .await?;
-    Ok(web::Json(revision_dto(revision, true)))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct DiffQuery {
-    /// The older version.
-    pub from: i64,
-    /// The newer version.
-    pub to: i64,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FieldChangeDto {
-    #[schema(example = "title")]
-    pub field: String,
-    pub from: serde_json::Value,
-    pub to: serde_json::Value,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DiffDto {
-    pub from: i64,
-    pub to: i64,
-    /// The fields that differ, in a fixed order.
-    pub changes: Vec<FieldChangeDto>,
-}
-
-/// Compares two revisions field by field.
-#[utoipa::path(
-    tag = "content",
-    security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Item id"), DiffQuery),
-    responses(
-        (status = 200, description = "What changed", body = DiffDto),
-        (status = 400, description = "from or to is missing or not a number", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Needs a write or review scope on the item's section", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such item or revision", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/{id}/diff")]
-pub async fn diff_revisions(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<i64>,
-    query: web::Query<DiffQuery>,
-) -> Result<web::Json<DiffDto>, ApiError> {
-    let id = path.into_inner();
-    let DiffQuery { from, to } = query.into_inner();
-    let who = caller.principal;
-    let changes = state
-        .db(move |conn| views::diff(conn, &who, id, from, to))
-        .await?;
-    Ok(web::Json(DiffDto {
-        from,
-        to,
-        changes: changes
-            .into_iter()
-            .map(|c| FieldChangeDto {
-                field: c.field,
-                from: c.from,
-                to: c.to,
-            })
-            .collect(),
-    }))
-}
-
-/// Makes an old revision current again, as a new revision (history is never rewritten).
-#[utoipa::path(
-    tag = "content",
-    security(("bearer" = [])),
-    params(
-        ("id" = i64, Path, description = "Item id"),
-        ("version" = i64, Path, description = "The revision to restore"),
-        ("If-Match" = Option<String>, Header, description = "The ETag of the current version (optional)"),
-    ),
-    responses(
-        (status = 200, description = "Restored as a new version", body = ContentItemDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Needs `content:write:section:<id>`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such item or revision", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match is not the current version", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The revision no longer passes today's rules (e.g. its slug is taken)", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/{id}/revisions/{version}/restore")]
-pub async fn restore_revision(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    path: web::Path<(i64, i64)>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, version) = path.into_inner();
-    let expected = expected_version(&req, None)?;
-    let who = caller.acting();
-    let result = state
-        .db(move |conn| editorial::restore_revision(conn, &who, id, version, expected))
-        .await?;
-    Ok(respond(actix_web::http::StatusCode::OK, result))
 }

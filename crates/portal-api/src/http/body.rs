@@ -12,7 +12,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::problem::{ApiError, Problem, ProblemField};
+use crate::http::problem::{ApiError, Problem, ProblemField};
 
 /// A JSON body of type `T`; use it in handlers instead of `web::Json`.
 #[derive(Debug)]
@@ -131,7 +131,7 @@ fn json_path(path: &serde_path_to_error::Path) -> String {
 /// The failing field's full path and a code. Serde reports a missing or unknown field at its
 /// parent, naming the field in the message; the two are joined here.
 fn name_field(path: &str, message: &str) -> (String, &'static str) {
-    if let Some((name, code)) = crate::problem::serde_field(message) {
+    if let Some((name, code)) = crate::http::problem::serde_field(message) {
         // An unknown field's path already ends at it; a missing one's is its parent.
         let field = if path.is_empty() {
             name

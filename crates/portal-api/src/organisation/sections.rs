@@ -9,11 +9,11 @@ use portal_sections::{agencies, sites, Section, SectionNode};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::dto::{SectionDetail, SectionDto, SectionList, SectionRef};
-use crate::lang;
-use crate::problem::{ApiError, Problem};
-use crate::routes::public::cached_json;
-use crate::routes::sites::LangQuery;
+use crate::cache::render::cached_json;
+use crate::http::lang;
+use crate::http::problem::{ApiError, Problem};
+use crate::organisation::dto::{SectionDetail, SectionDto, SectionList, SectionRef};
+use crate::organisation::sites::LangQuery;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -9,9 +9,9 @@ use portal_core::{Error, PageRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::Caller;
-use crate::problem::{ApiError, Problem};
-use crate::routes::double_option;
+use crate::http::caller::Caller;
+use crate::http::paging::double_option;
+use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -119,7 +119,7 @@ fn manage(caller: &Caller) -> Result<(), ApiError> {
 pub async fn create_user(
     state: web::Data<AppState>,
     caller: Caller,
-    body: crate::body::Json<CreateUserRequest>,
+    body: crate::http::body::Json<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     manage(&caller)?;
     let body = body.into_inner();
@@ -278,7 +278,7 @@ pub async fn update_user(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    body: crate::body::Json<UpdateUserRequest>,
+    body: crate::http::body::Json<UpdateUserRequest>,
 ) -> Result<web::Json<UserDto>, ApiError> {
     manage(&caller)?;
     let id = path.into_inner();
@@ -381,7 +381,7 @@ pub async fn reset_password(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    body: crate::body::Json<ResetPasswordRequest>,
+    body: crate::http::body::Json<ResetPasswordRequest>,
 ) -> Result<web::Json<UserDto>, ApiError> {
     manage(&caller)?;
     let id = path.into_inner();
@@ -439,7 +439,7 @@ pub async fn grant_role(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    body: crate::body::Json<RoleRequest>,
+    body: crate::http::body::Json<RoleRequest>,
 ) -> Result<web::Json<UserDto>, ApiError> {
     manage(&caller)?;
     let id = path.into_inner();
@@ -483,7 +483,7 @@ pub async fn revoke_role(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    body: crate::body::Json<RevokeRoleRequest>,
+    body: crate::http::body::Json<RevokeRoleRequest>,
 ) -> Result<web::Json<UserDto>, ApiError> {
     manage(&caller)?;
     let id = path.into_inner();

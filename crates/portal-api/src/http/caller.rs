@@ -10,11 +10,11 @@ use portal_audit::Actor;
 use portal_auth::{Acting, Principal, Scope};
 use portal_core::Error;
 
-use crate::problem::ApiError;
+use crate::http::problem::ApiError;
 use crate::state::AppState;
 
 /// Where a request comes from, for the audit log and login throttling: the peer address, or behind
-/// a configured trusted proxy the address it forwarded (`crate::client_ip`).
+/// a configured trusted proxy the address it forwarded (`crate::http::client_ip`).
 #[derive(Debug, Clone)]
 pub struct Client {
     pub ip: Option<String>,
@@ -38,7 +38,7 @@ impl Client {
     }
 }
 
-/// The client's address as `crate::client_ip` decides it.
+/// The client's address as `crate::http::client_ip` decides it.
 pub fn client_ip(req: &HttpRequest) -> Option<std::net::IpAddr> {
     let peer = req.peer_addr().map(|a| a.ip());
     match req.app_data::<web::Data<AppState>>() {

@@ -5,11 +5,11 @@ use portal_sections::AgencyKind;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::dto::{AgencyDto, AgencyPage};
-use crate::lang;
-use crate::problem::{ApiError, Problem};
-use crate::routes::public::cached_json;
-use crate::routes::sites::LangQuery;
+use crate::cache::render::cached_json;
+use crate::http::lang;
+use crate::http::problem::{ApiError, Problem};
+use crate::organisation::dto::{AgencyDto, AgencyPage};
+use crate::organisation::sites::LangQuery;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -4,7 +4,7 @@ use portal_core::Error;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::problem::{ApiError, Problem};
+use crate::http::problem::{ApiError, Problem};
 
 pub const MAX_TEXT_CHARS: usize = 1_000;
 
@@ -42,7 +42,7 @@ pub struct SlugResponse {
 )]
 #[post("/tools/slug")]
 pub async fn slug(
-    body: crate::body::Json<SlugRequest>,
+    body: crate::http::body::Json<SlugRequest>,
 ) -> Result<web::Json<SlugResponse>, ApiError> {
     let text = body.into_inner().text;
     let length = text.chars().count();

@@ -135,7 +135,7 @@ pub async fn refuse_control_characters(
             .await
             .map(ServiceResponse::map_into_left_body);
     };
-    let problem = crate::problem::Problem::new(
+    let problem = crate::http::problem::Problem::new(
         actix_web::http::StatusCode::BAD_REQUEST,
         "invalid-parameter",
         format!(
@@ -148,13 +148,13 @@ pub async fn refuse_control_characters(
             c as u32
         ),
     )
-    .with_errors(vec![crate::problem::ProblemField {
+    .with_errors(vec![crate::http::problem::ProblemField {
         field: parameter,
         code: "control_character".into(),
         message: format!("contains the control character U+{:04X}", c as u32),
     }]);
     let response =
-        actix_web::ResponseError::error_response(&crate::problem::ApiError::from(problem));
+        actix_web::ResponseError::error_response(&crate::http::problem::ApiError::from(problem));
     Ok(req.into_response(response).map_into_right_body())
 }
 

@@ -4,11 +4,11 @@ use portal_sections::{agencies, sites};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::dto::{SiteDto, SitePage};
-use crate::lang;
-use crate::problem::{ApiError, Problem};
-use crate::routes::organisation::site_dto;
-use crate::routes::public::cached_json;
+use crate::cache::render::cached_json;
+use crate::http::lang;
+use crate::http::problem::{ApiError, Problem};
+use crate::organisation::admin_sites::site_dto;
+use crate::organisation::dto::{SiteDto, SitePage};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -1,0 +1,23 @@
+//! Running the installation: health, readiness and metrics (outside `/api/v1`), the audit log,
+//! security settings, and the text tools of editors' interfaces.
+
+pub mod audit;
+pub mod health;
+pub mod settings;
+pub mod tools;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// `/healthz`, `/readyz` and `/metrics`, at the root where probes and scrapers look.
+pub fn configure_probes(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(health::metrics);
+}
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(tools::slug)
+        .service(audit::list_audit)
+        .service(settings::get_security_settings)
+        .service(settings::put_security_settings);
+}

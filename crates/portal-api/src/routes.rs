@@ -1,0 +1,22 @@
+//! The route table: each domain folder registers its own services; this assembles them under
+//! `/api/v1`, so the server and the OpenAPI document are built from one registration.
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Every route of the app. Registered only through `service`, so each is in the OpenAPI document.
+pub fn configure(cfg: &mut ServiceConfig) {
+    crate::operations::configure_probes(cfg);
+    cfg.service(utoipa_actix_web::scope("/api/v1").configure(v1));
+}
+
+fn v1(cfg: &mut ServiceConfig) {
+    crate::organisation::configure(cfg);
+    crate::operations::configure(cfg);
+    crate::public::configure(cfg);
+    crate::accounts::configure(cfg);
+    // Before `content`: its `/admin/content` scope would otherwise answer the workflow's
+    // `/admin/content/{id}/submit` and the like with 404 (a scope does not fall through).
+    crate::workflow::configure(cfg);
+    crate::webhooks::configure(cfg);
+    crate::content::configure(cfg);
+}

@@ -68,7 +68,6 @@ pub struct CreateApiKeyRequest {
     request_body = CreateApiKeyRequest,
     responses(
         (status = 201, description = "Created", body = ApiKeyCreated),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `apikeys:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field breaks a rule or a scope is not allowed", body = Problem, content_type = "application/problem+json"),
     )
@@ -112,8 +111,6 @@ pub struct ApiKeyPage {
     params(PageQuery),
     responses(
         (status = 200, description = "One page of keys", body = ApiKeyPage),
-        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `apikeys:manage`", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -139,7 +136,6 @@ pub async fn list_api_keys(
     params(("id" = i64, Path, description = "API key id")),
     responses(
         (status = 200, description = "Revoked", body = ApiKeyDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `apikeys:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such key", body = Problem, content_type = "application/problem+json"),
     )

@@ -76,7 +76,6 @@ fn check_len(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = TokenResponse),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`invalid-credentials`, or `totp-required` when a code is needed", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is missing or too long", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed sign-ins from this address", body = Problem, content_type = "application/problem+json"),
@@ -144,7 +143,6 @@ pub struct RefreshRequest {
     responses(
         (status = 200, description = "A new token pair", body = TokenResponse),
         (status = 401, description = "Unknown, expired or already-used refresh token (reuse ends the session)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is missing", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/refresh")]
@@ -171,7 +169,6 @@ pub async fn refresh(
     responses(
         (status = 204, description = "Signed out"),
         (status = 401, description = "The refresh token is not known", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is missing", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/logout")]
@@ -217,7 +214,6 @@ pub struct MeResponse {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller", body = MeResponse),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/auth/me")]
@@ -281,7 +277,6 @@ pub struct ChangePasswordRequest {
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Changed"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller is an API key", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong current password (counted against the account's lockout and audited), or the new one breaks a rule (each named)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "The account is locked after too many wrong passwords", body = Problem, content_type = "application/problem+json"),
@@ -326,7 +321,6 @@ pub struct TotpEnrolment {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The secret to load into an authenticator", body = TotpEnrolment),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller is an API key", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A second factor is already enabled", body = Problem, content_type = "application/problem+json"),
     )
@@ -359,7 +353,6 @@ pub struct TotpCode {
     request_body = TotpCode,
     responses(
         (status = 204, description = "Enabled"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller is an API key", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not enrolled, or already enabled", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The code does not match", body = Problem, content_type = "application/problem+json"),
@@ -395,7 +388,6 @@ pub struct TotpDisableRequest {
     request_body = TotpDisableRequest,
     responses(
         (status = 204, description = "Disabled"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller is an API key", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No second factor is enabled", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong password or code", body = Problem, content_type = "application/problem+json"),

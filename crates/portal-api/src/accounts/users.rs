@@ -110,7 +110,6 @@ fn manage(caller: &Caller) -> Result<(), ApiError> {
     request_body = CreateUserRequest,
     responses(
         (status = 201, description = "Created", body = UserDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `accounts:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field breaks a rule (each named), or the username is taken", body = Problem, content_type = "application/problem+json"),
     )
@@ -170,8 +169,6 @@ pub struct ListUsersQuery {
     params(ListUsersQuery),
     responses(
         (status = 200, description = "One page of users", body = UserPage),
-        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `accounts:manage`", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -224,7 +221,6 @@ pub async fn list_users(
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = 200, description = "The user", body = UserDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `accounts:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
     )
@@ -267,10 +263,8 @@ pub struct UpdateUserRequest {
     request_body = UpdateUserRequest,
     responses(
         (status = 200, description = "Updated", body = UserDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `accounts:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field breaks a rule", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/admin/users/{id}")]
@@ -302,7 +296,6 @@ pub async fn update_user(
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = 200, description = "Disabled", body = UserDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `accounts:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "An operator cannot disable themself", body = Problem, content_type = "application/problem+json"),
@@ -332,7 +325,6 @@ pub async fn disable_user(
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = 200, description = "Enabled", body = UserDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `accounts:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
     )
@@ -370,7 +362,6 @@ pub struct ResetPasswordRequest {
     request_body = ResetPasswordRequest,
     responses(
         (status = 200, description = "Reset", body = UserDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `accounts:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The password breaks a rule (each named)", body = Problem, content_type = "application/problem+json"),
@@ -428,7 +419,6 @@ fn parse_role(role: &str) -> Result<Role, ApiError> {
     request_body = RoleRequest,
     responses(
         (status = 200, description = "Granted", body = UserDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `accounts:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown site, role or section", body = Problem, content_type = "application/problem+json"),
@@ -472,7 +462,6 @@ pub struct RevokeRoleRequest {
     request_body = RevokeRoleRequest,
     responses(
         (status = 200, description = "Revoked", body = UserDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `accounts:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user, or the user does not hold that role", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown site or role", body = Problem, content_type = "application/problem+json"),

@@ -83,8 +83,6 @@ fn new_item(section_id: i64, kind: Kind, language: String, r: CreateContentReque
     request_body = CreateContentRequest,
     responses(
         (status = 201, description = "Created; `ETag` carries the version", body = ContentItemDto),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `content:write:section:<id>` (or the site-wide scope)", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is over 5 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field breaks a rule (each named: required, too_long, legacy_encoding, control_character, invalid_url, not_for_kind, …)", body = Problem, content_type = "application/problem+json"),
@@ -151,8 +149,6 @@ pub struct ContentPage {
     params(ListContentQuery),
     responses(
         (status = 200, description = "One page of items", body = ContentPage),
-        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The credentials carry no content scope", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -218,7 +214,6 @@ pub async fn list_content(
     params(("id" = i64, Path, description = "Item id")),
     responses(
         (status = 200, description = "The item", body = ContentItemDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs a write or review scope on the item's section", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such item (or it was deleted)", body = Problem, content_type = "application/problem+json"),
     )
@@ -280,12 +275,10 @@ pub struct UpdateContentRequest {
     responses(
         (status = 200, description = "Saved as a new version; `ETag` carries it", body = ContentItemDto),
         (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `content:write:section:<id>`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Someone saved in between; `current_version` says which version is current", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "Neither If-Match nor version was sent", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field breaks a rule", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/{id}")]
@@ -326,7 +319,6 @@ pub async fn update_content(
     params(("id" = i64, Path, description = "Item id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `content:write:section:<id>`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Only drafts can be deleted", body = Problem, content_type = "application/problem+json"),
@@ -353,7 +345,6 @@ pub async fn delete_content(
     params(("id" = i64, Path, description = "Item id")),
     responses(
         (status = 200, description = "Restored", body = ContentItemDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `content:publish:site:<key>`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
     )
@@ -389,7 +380,6 @@ pub struct MoveContentRequest {
     request_body = MoveContentRequest,
     responses(
         (status = 200, description = "Moved", body = ContentItemDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs write scopes on both sections", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Someone saved in between", body = Problem, content_type = "application/problem+json"),
@@ -444,7 +434,6 @@ pub struct TranslateRequest {
     request_body = TranslateRequest,
     responses(
         (status = 201, description = "The translation", body = ContentItemDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `content:write:section:<id>` on the translation's section", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The item already has a translation in that language", body = Problem, content_type = "application/problem+json"),

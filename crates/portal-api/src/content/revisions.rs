@@ -57,7 +57,6 @@ pub struct RevisionsQuery {
     params(("id" = i64, Path, description = "Item id"), RevisionsQuery),
     responses(
         (status = 200, description = "One page of revisions", body = RevisionPage),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs a write or review scope on the item's section", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
     )
@@ -92,7 +91,6 @@ pub async fn list_revisions(
     params(("id" = i64, Path, description = "Item id"), ("version" = i64, Path, description = "Revision version")),
     responses(
         (status = 200, description = "The revision", body = RevisionDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs a write or review scope on the item's section", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such item or revision", body = Problem, content_type = "application/problem+json"),
     )
@@ -145,7 +143,6 @@ pub struct DiffDto {
     responses(
         (status = 200, description = "What changed", body = DiffDto),
         (status = 400, description = "from or to is missing or not a number", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs a write or review scope on the item's section", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such item or revision", body = Problem, content_type = "application/problem+json"),
     )
@@ -188,7 +185,6 @@ pub async fn diff_revisions(
     ),
     responses(
         (status = 200, description = "Restored as a new version", body = ContentItemDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `content:write:section:<id>`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such item or revision", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "If-Match is not the current version", body = Problem, content_type = "application/problem+json"),

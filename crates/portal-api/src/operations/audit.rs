@@ -86,8 +86,6 @@ pub struct AuditQuery {
     params(AuditQuery),
     responses(
         (status = 200, description = "One page of events", body = AuditPage),
-        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `audit:read` (the province-wide log) or `audit:read:site:<key>` (one site's events, without addresses)", body = Problem, content_type = "application/problem+json"),
     )
 )]

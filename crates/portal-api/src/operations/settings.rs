@@ -24,7 +24,6 @@ pub struct SecuritySettings {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The settings", body = SecuritySettings),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `accounts:manage`", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -50,7 +49,6 @@ pub async fn get_security_settings(
     request_body = SecuritySettings,
     responses(
         (status = 200, description = "The new settings", body = SecuritySettings),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `accounts:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is missing or unknown", body = Problem, content_type = "application/problem+json"),
     )

@@ -34,7 +34,6 @@ pub struct SlugResponse {
     request_body = SlugRequest,
     responses(
         (status = 200, description = "The slug, folded and normalised forms", body = SlugResponse),
-        (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not application/json", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is missing, unknown or too long", body = Problem, content_type = "application/problem+json"),

@@ -54,7 +54,6 @@ fn agency_dto(
     request_body = CreateAgencyRequest,
     responses(
         (status = 201, description = "Created", body = AgencyDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `agencies:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field breaks a rule, the code is taken or the parent unknown", body = Problem, content_type = "application/problem+json"),
     )
@@ -115,7 +114,6 @@ pub struct RenameAgencyRequest {
     request_body = RenameAgencyRequest,
     responses(
         (status = 200, description = "Renamed", body = AgencyDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `agencies:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such agency", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A name breaks a rule", body = Problem, content_type = "application/problem+json"),
@@ -156,7 +154,6 @@ pub async fn rename_agency(
     params(("code" = String, Path, description = "Agency code")),
     responses(
         (status = 204, description = "Deactivated"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `agencies:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such agency", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "It still owns sections or sites, or has active users", body = Problem, content_type = "application/problem+json"),
@@ -202,7 +199,6 @@ pub struct MergeReportDto {
     request_body = MergeAgencyRequest,
     responses(
         (status = 200, description = "Merged; what moved", body = MergeReportDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `agencies:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such active agency", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The target is unknown, inactive or the same agency", body = Problem, content_type = "application/problem+json"),

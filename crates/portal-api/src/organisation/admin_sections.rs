@@ -84,7 +84,6 @@ pub struct CreateSectionRequest {
     request_body = CreateSectionRequest,
     responses(
         (status = 201, description = "Created", body = AdminSectionDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `sections:manage:site:<key>`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such active site", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field breaks a rule, the slug is taken, the parent or owner is invalid", body = Problem, content_type = "application/problem+json"),
@@ -149,7 +148,6 @@ pub struct UpdateSectionRequest {
     request_body = UpdateSectionRequest,
     responses(
         (status = 200, description = "Updated", body = AdminSectionDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `sections:manage:site:<key>`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such section", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field breaks a rule or the slug is taken", body = Problem, content_type = "application/problem+json"),
@@ -203,7 +201,6 @@ pub struct MoveSectionRequest {
     request_body = MoveSectionRequest,
     responses(
         (status = 200, description = "Moved", body = AdminSectionDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `sections:manage:site:<key>`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such section", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The parent is unknown, on another site, or would make a cycle", body = Problem, content_type = "application/problem+json"),
@@ -247,7 +244,6 @@ pub struct TransferSectionRequest {
     request_body = TransferSectionRequest,
     responses(
         (status = 200, description = "Transferred", body = AdminSectionDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `sections:manage:site:<key>`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such section", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The agency is unknown or inactive", body = Problem, content_type = "application/problem+json"),
@@ -282,7 +278,6 @@ pub async fn transfer_section(
     params(("id" = i64, Path, description = "Section id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `sections:manage:site:<key>`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such section", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The section has child sections or items", body = Problem, content_type = "application/problem+json"),
@@ -327,7 +322,6 @@ pub struct AdminSectionList {
     params(("site" = String, Path, description = "Site key")),
     responses(
         (status = 200, description = "All sections of the site", body = AdminSectionList),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `sections:manage:site:<key>`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such active site", body = Problem, content_type = "application/problem+json"),
     )

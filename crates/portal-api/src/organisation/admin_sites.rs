@@ -57,7 +57,6 @@ pub(crate) fn site_dto(
     request_body = CreateSiteRequest,
     responses(
         (status = 201, description = "Created", body = SiteDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `sites:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field breaks a rule, the key is taken, or the owner is unknown", body = Problem, content_type = "application/problem+json"),
     )
@@ -129,10 +128,8 @@ pub struct UpdateSiteRequest {
     request_body = UpdateSiteRequest,
     responses(
         (status = 200, description = "Updated", body = SiteDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `sites:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such active site", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field breaks a rule", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/admin/sites/{site}")]
@@ -175,7 +172,6 @@ pub async fn update_site(
     params(("site" = String, Path, description = "Site key")),
     responses(
         (status = 204, description = "Deactivated"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `sites:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such active site", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "A portal with active sub-sites", body = Problem, content_type = "application/problem+json"),

@@ -41,7 +41,6 @@ pub struct ListAgenciesQuery {
     responses(
         (status = 200, description = "One page of agencies", body = AgencyPage),
         (status = 304, description = "Unchanged since the client\'s copy (`If-None-Match`)"),
-        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "The `parent` agency does not exist", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -101,7 +100,6 @@ pub async fn list_agencies(
     responses(
         (status = 200, description = "The agency", body = AgencyDto),
         (status = 304, description = "Unchanged since the client\'s copy (`If-None-Match`)"),
-        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No agency has this code", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -80,7 +80,6 @@ impl Labeller {
     responses(
         (status = 200, description = "The section tree, or one flat page of sections", body = SectionList),
         (status = 304, description = "Unchanged since the client\'s copy (`If-None-Match`)"),
-        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No active site has this key", body = Problem, content_type = "application/problem+json"),
     )
 )]

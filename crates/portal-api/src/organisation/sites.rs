@@ -41,7 +41,6 @@ pub struct LangQuery {
     responses(
         (status = 200, description = "One page of sites", body = SitePage),
         (status = 304, description = "Unchanged since the client\'s copy (`If-None-Match`)"),
-        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/sites")]
@@ -94,7 +93,6 @@ pub async fn list_sites(
     responses(
         (status = 200, description = "The site", body = SiteDto),
         (status = 304, description = "Unchanged since the client\'s copy (`If-None-Match`)"),
-        (status = 400, description = "A query parameter is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No active site has this key", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -102,7 +102,6 @@ async fn feed(
     responses(
         (status = 200, description = "RSS 2.0", body = String, content_type = "application/rss+xml"),
         (status = 304, description = "Unchanged since the client's copy"),
-        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site or visible section", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -123,7 +122,6 @@ pub async fn rss(
     responses(
         (status = 200, description = "Atom 1.0", body = String, content_type = "application/atom+xml"),
         (status = 304, description = "Unchanged since the client's copy"),
-        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site or visible section", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -155,7 +153,6 @@ pub struct SitemapQuery {
     responses(
         (status = 200, description = "sitemaps.org XML: a urlset, or a sitemapindex when the site has more items than one file may hold", body = String, content_type = "application/xml"),
         (status = 304, description = "Unchanged since the client's copy"),
-        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site, or no such part", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -28,7 +28,6 @@ pub struct ItemQuery {
     responses(
         (status = 200, description = "The item", body = PublicItem),
         (status = 304, description = "Unchanged since the client's copy"),
-        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such published item (drafts are never shown)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -68,7 +67,6 @@ pub async fn published_item(
     responses(
         (status = 200, description = "The item", body = PublicItem),
         (status = 304, description = "Unchanged since the client's copy"),
-        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such published item", body = Problem, content_type = "application/problem+json"),
     )
 )]

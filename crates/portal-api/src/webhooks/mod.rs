@@ -79,7 +79,6 @@ pub struct CreateWebhookRequest {
     request_body = CreateWebhookRequest,
     responses(
         (status = 201, description = "Registered", body = WebhookDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not an http(s) URL, a private address, an unknown event or site, or a short secret", body = Problem, content_type = "application/problem+json"),
     )
@@ -125,7 +124,6 @@ pub struct WebhookPage {
     params(PageQuery),
     responses(
         (status = 200, description = "One page of endpoints", body = WebhookPage),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -169,7 +167,6 @@ async fn set_active(
     params(("id" = i64, Path, description = "Endpoint id")),
     responses(
         (status = 200, description = "Disabled", body = WebhookDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such endpoint", body = Problem, content_type = "application/problem+json"),
     )
@@ -190,7 +187,6 @@ pub async fn disable_webhook(
     params(("id" = i64, Path, description = "Endpoint id")),
     responses(
         (status = 200, description = "Enabled", body = WebhookDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such endpoint", body = Problem, content_type = "application/problem+json"),
     )
@@ -241,7 +237,6 @@ pub struct DeliveryPage {
     params(("id" = i64, Path, description = "Endpoint id"), PageQuery),
     responses(
         (status = 200, description = "One page of deliveries", body = DeliveryPage),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such endpoint", body = Problem, content_type = "application/problem+json"),
     )
@@ -302,7 +297,6 @@ pub struct QueuedDelivery {
     params(("id" = i64, Path, description = "Endpoint id"), ("delivery" = i64, Path, description = "Delivery id")),
     responses(
         (status = 202, description = "Queued", body = QueuedDelivery),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such delivery of this endpoint", body = Problem, content_type = "application/problem+json"),
     )
@@ -328,7 +322,6 @@ pub async fn redeliver(
     params(("id" = i64, Path, description = "Endpoint id")),
     responses(
         (status = 202, description = "Queued", body = QueuedDelivery),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `webhooks:manage`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such endpoint", body = Problem, content_type = "application/problem+json"),
     )

@@ -51,7 +51,6 @@ pub struct CommentPage {
     params(("id" = i64, Path, description = "Item id"), PageQuery),
     responses(
         (status = 200, description = "One page of comments", body = CommentPage),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs a write or review scope on the item's section", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
     )
@@ -92,7 +91,6 @@ pub struct NewCommentRequest {
     request_body = NewCommentRequest,
     responses(
         (status = 201, description = "The comment", body = CommentDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs a write or review scope on the item's section", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or too long, or the parent is not on this item", body = Problem, content_type = "application/problem+json"),
@@ -121,7 +119,6 @@ pub async fn add_comment(
     params(("id" = i64, Path, description = "Item id"), ("comment" = i64, Path, description = "Comment id")),
     responses(
         (status = 200, description = "Resolved", body = CommentDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs a write or review scope on the item's section", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such item or comment", body = Problem, content_type = "application/problem+json"),
     )

@@ -65,7 +65,6 @@ fn own_id(caller: &Caller) -> Result<i64, ApiError> {
     params(NotificationQuery),
     responses(
         (status = 200, description = "One page of notifications", body = NotificationPage),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller is an API key", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -95,7 +94,6 @@ pub async fn list_notifications(
     params(("id" = i64, Path, description = "Notification id")),
     responses(
         (status = 204, description = "Marked read"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller is an API key", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such notification of the caller's", body = Problem, content_type = "application/problem+json"),
     )
@@ -120,7 +118,6 @@ pub async fn read_notification(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Marked read"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The caller is an API key", body = Problem, content_type = "application/problem+json"),
     )
 )]

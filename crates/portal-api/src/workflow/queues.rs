@@ -26,7 +26,6 @@ pub struct QueueDto {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's queue", body = QueueDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The credentials carry no review or publish scope", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -79,7 +78,6 @@ pub struct StatsQuery {
     responses(
         (status = 200, description = "The site's workflow", body = SiteWorkflowStats),
         (status = 400, description = "site is missing", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs `content:review:site:<key>` or `content:publish:site:<key>`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
     )

@@ -84,8 +84,6 @@ macro_rules! step_endpoint {
             request_body(content = Option<StepRequest>, description = "Optional: a comment (and for approve, a schedule)"),
             responses(
                 (status = 200, description = "The item after the step", body = ContentItemDto),
-                (status = 400, description = "The body is not valid JSON", body = Problem, content_type = "application/problem+json"),
-                (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
                 (status = 403, description = $scope, body = Problem, content_type = "application/problem+json"),
                 (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = $states, body = Problem, content_type = "application/problem+json"),
@@ -187,7 +185,6 @@ pub struct WorkflowDto {
     params(("id" = i64, Path, description = "Item id")),
     responses(
         (status = 200, description = "The workflow", body = WorkflowDto),
-        (status = 401, description = "No valid credentials", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs a write or review scope on the item's section", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
     )

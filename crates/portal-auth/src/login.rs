@@ -58,7 +58,9 @@ impl From<diesel::result::Error> for LoginError {
 }
 
 enum Verdict {
-    Success(User),
+    /// With the time step of the TOTP code that was accepted, still to be spent (RFC 6238 §5.2:
+    /// a code is accepted once).
+    Success(User, Option<i64>),
     Failure {
         user: Option<User>,
         reason: &'static str,
@@ -114,20 +116,21 @@ fn judge(user: Option<User>, input: &LoginInput, config: &AuthConfig) -> Verdict
         match input.totp_code {
             None => return Verdict::TotpMissing(user),
             Some(code) => {
-                let ok = user
+                let step = user
                     .totp_secret
                     .as_deref()
-                    .is_some_and(|secret| totp::check(secret, &user.username, code));
-                if !ok {
-                    return Verdict::Failure {
+                    .and_then(|secret| totp::matched_step(secret, &user.username, code));
+                return match step {
+                    Some(step) => Verdict::Success(user, Some(step)),
+                    None => Verdict::Failure {
                         user: Some(user),
                         reason: "wrong_totp_code",
-                    };
-                }
+                    },
+                };
             }
         }
     }
-    Verdict::Success(user)
+    Verdict::Success(user, None)
 }
 
 fn agency_code(conn: &mut DbConn, agency_id: i64) -> Result<String, Error> {
@@ -242,6 +245,17 @@ pub fn login(
         }
         user => judge(user, input, config),
     };
+    // A code seen once is spent, by a conditional update that two sign-ins racing with the same
+    // code cannot both win; the loser counts as a wrong code.
+    let verdict = match verdict {
+        Verdict::Success(user, Some(step)) if !totp::spend(conn, user.id, step)? => {
+            Verdict::Failure {
+                user: Some(user),
+                reason: "reused_totp_code",
+            }
+        }
+        other => other,
+    };
 
     let outcome = write_transaction(
         conn,
@@ -249,7 +263,7 @@ pub fn login(
             let at = now();
             let mut actor = client.clone();
             match verdict {
-                Verdict::Success(user) => {
+                Verdict::Success(user, _) => {
                     diesel::update(users::table.filter(users::id.eq(user.id)))
                         .set((
                             users::failed_logins.eq(0),

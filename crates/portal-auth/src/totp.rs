@@ -26,19 +26,59 @@ fn totp(secret_base32: &str, account: &str) -> Result<Totp, Error> {
         .map_err(|e| Error::Internal(format!("TOTP set-up failed: {e}")))
 }
 
-/// Whether `code` is valid now (one step of clock drift either way is accepted).
-pub fn check(secret_base32: &str, account: &str, code: &str) -> bool {
+/// The time step `code` belongs to, if it is valid now (one step of clock drift either way is
+/// accepted). A valid code is not yet an accepted one: it must also be `spend`-able.
+pub fn matched_step(secret_base32: &str, account: &str, code: &str) -> Option<i64> {
     let code = code.trim();
-    code.len() == 6
-        && code.bytes().all(|b| b.is_ascii_digit())
-        && totp(secret_base32, account)
-            .map(|t| t.check_current(code).is_some())
-            .unwrap_or(false)
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let step = totp(secret_base32, account).ok()?.check_current(code)?;
+    i64::try_from(step).ok()
+}
+
+/// Marks the user's codes up to `step` as used; false when a code of this step or a later one
+/// was already accepted (RFC 6238 §5.2: a code is accepted once, so a code seen on the wire or
+/// over a shoulder cannot be replayed within its 90 seconds). One conditional update, so two
+/// requests with the same code cannot both pass.
+pub fn spend(conn: &mut DbConn, user_id: i64, step: i64) -> Result<bool, Error> {
+    let updated = diesel::update(
+        users::table.filter(users::id.eq(user_id)).filter(
+            users::totp_last_step
+                .is_null()
+                .or(users::totp_last_step.lt(step)),
+        ),
+    )
+    .set(users::totp_last_step.eq(step))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// A code that is valid now and not used before, spent by this call.
+fn accept(conn: &mut DbConn, user: &crate::User, secret: &str, code: &str) -> Result<(), Error> {
+    let fresh = match matched_step(secret, &user.username, code) {
+        Some(step) => spend(conn, user.id, step)?,
+        None => false,
+    };
+    if fresh {
+        Ok(())
+    } else {
+        Err(Error::field(
+            "code",
+            "invalid_code",
+            "the code does not match, or was already used; check the device's clock or wait for the next code",
+        ))
+    }
 }
 
 /// The code an authenticator would show now; for tests and for the CLI.
 pub fn current_code(secret_base32: &str) -> Result<String, Error> {
     Ok(totp(secret_base32, "x")?.generate_current().to_string())
+}
+
+/// The code an authenticator would show at `unix_seconds`.
+pub fn code_at(secret_base32: &str, unix_seconds: u64) -> Result<String, Error> {
+    Ok(totp(secret_base32, "x")?.generate(unix_seconds).to_string())
 }
 
 pub struct Enrolment {
@@ -90,13 +130,7 @@ pub fn confirm(conn: &mut DbConn, actor: &Actor, user_id: i64, code: &str) -> Re
                 "the second factor is already enabled".into(),
             ));
         }
-        if !check(secret, &user.username, code) {
-            return Err(Error::field(
-                "code",
-                "invalid_code",
-                "the code does not match; check the device's clock",
-            ));
-        }
+        accept(conn, &user, secret, code)?;
         diesel::update(users::table.filter(users::id.eq(user_id)))
             .set((
                 users::totp_enabled.eq(true),
@@ -131,14 +165,8 @@ pub fn disable(
         _ => return Err(Error::Conflict("no second factor is enabled".into())),
     };
     crate::attempts::prove_password(conn, actor, &user, password_text, "password", config)?;
-    if !check(&secret, &user.username, code) {
-        return Err(Error::field(
-            "code",
-            "invalid_code",
-            "the code does not match",
-        ));
-    }
     write_transaction(conn, |conn| {
+        accept(conn, &user, &secret, code)?;
         diesel::update(users::table.filter(users::id.eq(user_id)))
             .set((
                 users::totp_enabled.eq(false),

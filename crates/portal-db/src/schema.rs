@@ -66,6 +66,7 @@ diesel::table! {
         locked_until -> Nullable<Timestamp>,
         totp_secret -> Nullable<Text>,
         totp_enabled -> Bool,
+        totp_last_step -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,

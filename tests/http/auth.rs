@@ -309,7 +309,7 @@ async fn refresh_rotates_and_reuse_revokes_the_family(app: TestApp) {
 
 async fn idle_or_expired_refresh_tokens_are_refused(app: TestApp) {
     app.user("binh.cthue", "cuc-thue", &[("quang-nam", "contributor")]);
-    let (_, refresh) = app.login("binh.cthue").await;
+    app.login("binh.cthue").await;
     {
         let mut conn = app.conn();
         let row: (chrono::NaiveDateTime, chrono::NaiveDateTime) = refresh_tokens::table

@@ -24,6 +24,13 @@ on_every_backend!(
     section_order_follows_the_section_tree_then_newest,
 );
 
+/// A timestamp as a query value (`+` and `:` escaped).
+fn percent_encode(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('+', "%2B")
+        .replace(':', "%3A")
+}
+
 fn ids(page: &Value) -> Vec<i64> {
     page["items"]
         .as_array()
@@ -126,7 +133,11 @@ async fn filters_and_their_bad_values(app: TestApp) {
         "<p>c</p>",
         "en",
     );
-    let hoi_an = app.publish("hoi-an", "thong-bao", "Thông báo Hội An", "<p>d</p>", "vi");
+    let hoi_an = app
+        .item_in("hoi-an", "thong-bao")
+        .title("Thông báo Hội An")
+        .author("Lê Thị Mai")
+        .published();
     let group = app.section_id("quang-nam", "phap-luat").await;
     let legal_section = app
         .section_id("quang-nam", "van-ban-quy-pham-phap-luat")
@@ -170,9 +181,14 @@ async fn filters_and_their_bad_values(app: TestApp) {
             .json()),
         [legal, news]
     );
+    // Part of the byline: three items are by "Phóng viên", one by "Lê Thị Mai".
     assert_eq!(
-        ids(&app.get("/api/v1/content?author=Ph%C3%B3ng").await.json()).len(),
-        4
+        ids(&app.get("/api/v1/content?author=Ph%C3%B3ng").await.json()),
+        [english, legal, news]
+    );
+    assert_eq!(
+        ids(&app.get("/api/v1/content?author=Mai").await.json()),
+        [hoi_an]
     );
     let future = (chrono::Utc::now() + chrono::Duration::hours(1)).format("%Y-%m-%dT%H:%M:%SZ");
     assert_eq!(
@@ -182,13 +198,27 @@ async fn filters_and_their_bad_values(app: TestApp) {
             .json()),
         Vec::<i64>::new()
     );
+    // The bounds cut between items: before the second publication only the first is left,
+    // from it on only the later ones.
+    let legal_published_at = app.get(&format!("/api/v1/content/{legal}")).await.json()
+        ["published_at"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let at = percent_encode(&legal_published_at);
     assert_eq!(
         ids(&app
-            .get(&format!("/api/v1/content?published_to={future}"))
+            .get(&format!("/api/v1/content?published_to={at}"))
             .await
-            .json())
-        .len(),
-        4
+            .json()),
+        [news]
+    );
+    assert_eq!(
+        ids(&app
+            .get(&format!("/api/v1/content?published_from={at}"))
+            .await
+            .json()),
+        [hoi_an, english, legal]
     );
     assert_eq!(
         ids(&app

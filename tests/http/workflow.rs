@@ -514,6 +514,17 @@ async fn publish(app: &TestApp, b: &Board, id: i64) -> Value {
     step(app, &b.chief, id, "approve", None).await
 }
 
+/// The status and title readers get for an item from the public API.
+async fn public_title(app: &TestApp, id: i64) -> (u16, Value) {
+    let res = app.get(&format!("/api/v1/content/{id}")).await;
+    let title = if res.status == 200 {
+        res.json()["title"].clone()
+    } else {
+        Value::Null
+    };
+    (res.status, title)
+}
+
 async fn an_edit_to_a_published_item_leaves_the_published_version_live(app: TestApp) {
     let b = board(&app).await;
     let id = draft(&app, &b.contributor, b.section, "Bản đã đăng").await;
@@ -546,9 +557,27 @@ async fn an_edit_to_a_published_item_leaves_the_published_version_live(app: Test
         .await
         .json();
     assert_eq!(live_snapshot["snapshot"]["title"], "Bản đã đăng");
+    // What readers get while the edit waits for the board: the approved version, not the edit.
+    assert_eq!(public_title(&app, id).await, (200, json!("Bản đã đăng")));
+    let listed = app
+        .get(&format!("/api/v1/content?section={}&limit=50", b.section))
+        .await
+        .json();
+    let titles: Vec<&Value> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["id"] == id)
+        .map(|i| &i["title"])
+        .collect();
+    assert_eq!(titles, vec![&json!("Bản đã đăng")], "{listed}");
     let republished = publish(&app, &b, id).await;
     assert_eq!(republished["published_revision"], 2);
     assert_eq!(republished["title"], "Bản sửa chưa duyệt");
+    assert_eq!(
+        public_title(&app, id).await,
+        (200, json!("Bản sửa chưa duyệt"))
+    );
     let unpublished = step(
         &app,
         &b.chief,
@@ -559,6 +588,7 @@ async fn an_edit_to_a_published_item_leaves_the_published_version_live(app: Test
     .await;
     assert_eq!(unpublished["status"], "unpublished");
     assert_eq!(unpublished["published_revision"], Value::Null);
+    assert_eq!(public_title(&app, id).await.0, 404, "gone for readers");
     assert_eq!(
         step(&app, &b.chief, id, "archive", None).await["status"],
         "archived"

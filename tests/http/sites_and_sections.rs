@@ -129,6 +129,14 @@ async fn bad_paging_parameters_are_400_naming_the_parameter(app: TestApp) {
     assert_eq!(unknown["errors"][0]["code"], "unknown_field");
 }
 
+/// The ids of a tree node and everything under it.
+fn subtree_ids(node: &Value, out: &mut Vec<i64>) {
+    out.push(node["id"].as_i64().unwrap());
+    for child in node["children"].as_array().into_iter().flatten() {
+        subtree_ids(child, out);
+    }
+}
+
 fn find<'a>(nodes: &'a [Value], slug: &str) -> Option<&'a Value> {
     nodes.iter().find_map(|n| {
         if n["slug"] == slug {
@@ -306,8 +314,14 @@ async fn unknown_or_malformed_section_ids_are_problems(app: TestApp) {
 }
 
 async fn hidden_sections_disappear_for_readers(app: TestApp) {
-    use diesel::prelude::*;
-    use portal_db::schema::sections;
+    let flat_ids = |page: &Value| -> Vec<i64> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_i64().unwrap())
+            .collect()
+    };
     let tree = app.get("/api/v1/sites/quang-nam/sections").await.json();
     let group = find(tree["items"].as_array().unwrap(), "phap-luat")
         .unwrap()
@@ -318,23 +332,41 @@ async fn hidden_sections_disappear_for_readers(app: TestApp) {
     )
     .unwrap()
     .clone();
-    // Hiding is an admin action of a later issue; here the row is changed directly.
-    let mut conn = app.state.pool.get().unwrap();
-    diesel::update(sections::table.filter(sections::id.eq(group["id"].as_i64().unwrap())))
-        .set(sections::visible.eq(false))
-        .execute(&mut *conn)
-        .unwrap();
-    // Every real change is audited in its transaction, which moves the public cache's clock.
-    portal_audit::append(
-        &mut conn,
-        &portal_audit::Actor::system("test"),
-        "section.update",
-        None,
-        None,
-        None,
-    )
-    .unwrap();
-    drop(conn);
+    let (group_id, child_id) = (group["id"].as_i64().unwrap(), child["id"].as_i64().unwrap());
+    let before = flat_ids(
+        &app.get("/api/v1/sites/quang-nam/sections?flat=true&limit=100")
+            .await
+            .json(),
+    );
+    // Published items inside the branch and outside it.
+    let inside = app
+        .item_in("quang-nam", "van-ban-quy-pham-phap-luat")
+        .title("Quyết định trong nhánh ẩn")
+        .published();
+    let outside = app
+        .item_in("quang-nam", "tin-tuc-su-kien")
+        .title("Tin ngoài nhánh ẩn")
+        .published();
+
+    // The chief editor hides the group through the API: audited, as the cache relies on.
+    let chief = app
+        .token_for("chinh.bbt", "so-tttt", &[("quang-nam", "chief_editor")])
+        .await;
+    let hide = |visible: bool| {
+        let (app, chief) = (&app, &chief);
+        async move {
+            let res = app
+                .call(
+                    "PATCH",
+                    &format!("/api/v1/admin/sections/{group_id}"),
+                    Some(chief),
+                    Some(&json!({"visible": visible})),
+                )
+                .await;
+            assert_eq!(res.status, 200, "{}", res.text());
+        }
+    };
+    hide(false).await;
 
     let tree = app.get("/api/v1/sites/quang-nam/sections").await.json();
     assert!(find(tree["items"].as_array().unwrap(), "phap-luat").is_none());
@@ -346,25 +378,71 @@ async fn hidden_sections_disappear_for_readers(app: TestApp) {
         .is_none(),
         "hidden with its parent"
     );
-    app.get(&format!("/api/v1/sections/{}", group["id"]))
+    assert!(
+        find(tree["items"].as_array().unwrap(), "tin-tuc-su-kien").is_some(),
+        "the rest of the tree stays"
+    );
+    app.get(&format!("/api/v1/sections/{group_id}"))
         .await
         .problem(404);
-    let flat = app
-        .get("/api/v1/sites/quang-nam/sections?flat=true&limit=100")
-        .await
-        .json();
-    assert!(flat["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|s| s["id"] != group["id"]));
     // Its visible child is unreachable too, in every view: readers never land inside a hidden branch.
-    app.get(&format!("/api/v1/sections/{}", child["id"]))
+    app.get(&format!("/api/v1/sections/{child_id}"))
         .await
         .problem(404);
-    assert!(flat["items"]
+    let flat = flat_ids(
+        &app.get("/api/v1/sites/quang-nam/sections?flat=true&limit=100")
+            .await
+            .json(),
+    );
+    let mut branch = Vec::new();
+    subtree_ids(&group, &mut branch);
+    assert!(branch.contains(&child_id), "{branch:?}");
+    let expected: Vec<i64> = before
+        .iter()
+        .copied()
+        .filter(|id| !branch.contains(id))
+        .collect();
+    assert_eq!(flat, expected, "exactly the hidden branch is gone");
+    // … and so are its published items, from the list, by id and from search; the item
+    // outside the branch is untouched.
+    let listed: Vec<i64> = app
+        .get("/api/v1/content?site=quang-nam&limit=100")
+        .await
+        .json()["items"]
         .as_array()
         .unwrap()
         .iter()
-        .all(|s| s["id"] != child["id"]));
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect();
+    assert!(!listed.contains(&inside), "{listed:?}");
+    assert!(listed.contains(&outside), "{listed:?}");
+    app.get(&format!("/api/v1/content/{inside}"))
+        .await
+        .problem(404);
+    assert_eq!(
+        app.get(&format!("/api/v1/content/{outside}")).await.status,
+        200
+    );
+    let found = app.get("/api/v1/search?q=nhanh%20an").await.json();
+    let found: Vec<i64> = found["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["item"]["id"].as_i64().or(h["id"].as_i64()).unwrap())
+        .collect();
+    assert!(!found.contains(&inside), "{found:?}");
+    assert!(found.contains(&outside), "{found:?}");
+
+    // Shown again, the branch and its item come back.
+    hide(true).await;
+    assert_eq!(
+        app.get(&format!("/api/v1/sections/{child_id}"))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/content/{inside}")).await.status,
+        200
+    );
 }

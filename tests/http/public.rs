@@ -848,29 +848,33 @@ fn depth_first(nodes: &[Value], out: &mut Vec<i64>) {
 }
 
 async fn section_order_follows_the_section_tree_then_newest(app: TestApp) {
-    let tree = app.get("/api/v1/sites/quang-nam/sections").await.json();
-    let mut tree_order = Vec::new();
-    depth_first(tree["items"].as_array().expect("roots"), &mut tree_order);
-    let news = app.section_id("quang-nam", "tin-tuc-su-kien").await;
-    let laws = app
-        .section_id("quang-nam", "van-ban-quy-pham-phap-luat")
+    // Two new top-level sections whose tree order is the reverse of their id order: "sau" is
+    // made first and goes last, "truoc" is made second and goes first. An order by section id
+    // (or by creation, which the seed's depth-first inserts would also give) puts "sau" first.
+    let chief = app
+        .token_for("chinh.bbt", "so-tttt", &[("quang-nam", "chief_editor")])
         .await;
-    let rank = |id: i64| {
-        tree_order
-            .iter()
-            .position(|s| *s == id)
-            .expect("in the tree")
-    };
-    let (first, second) = if rank(news) < rank(laws) {
-        ("tin-tuc-su-kien", "van-ban-quy-pham-phap-luat")
-    } else {
-        ("van-ban-quy-pham-phap-luat", "tin-tuc-su-kien")
-    };
+    let mut made = Vec::new();
+    for (slug, position) in [("chuyen-muc-sau", None), ("chuyen-muc-truoc", Some(0))] {
+        let res = app
+            .call(
+                "POST",
+                "/api/v1/admin/sites/quang-nam/sections",
+                Some(&chief),
+                Some(&json!({"slug": slug, "name_vi": slug, "owner": "so-tttt", "position": position})),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        made.push(res.json()["id"].as_i64().unwrap());
+    }
+    assert!(made[0] < made[1]);
+    let (first, second) = ("chuyen-muc-truoc", "chuyen-muc-sau");
     // Published alternately, so newest-first would interleave the two sections.
     let a1 = app.publish("quang-nam", first, "Một", "<p>x</p>", "vi");
     let b1 = app.publish("quang-nam", second, "Hai", "<p>x</p>", "vi");
     let a2 = app.publish("quang-nam", first, "Ba", "<p>x</p>", "vi");
     let b2 = app.publish("quang-nam", second, "Bốn", "<p>x</p>", "vi");
+    // Written out, not read from the server: "truoc"'s items newest first, then "sau"'s.
     let expected = vec![a2, a1, b2, b1];
 
     let newest = app.get("/api/v1/content?site=quang-nam").await.json();

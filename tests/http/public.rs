@@ -323,6 +323,59 @@ async fn numbered_pages_carry_a_bounded_total(app: TestApp) {
     assert_eq!(page["total_is_capped"], false);
     assert_eq!(page["items"].as_array().unwrap().len(), 2);
     assert_eq!(page["next_cursor"], Value::Null);
+
+    // Past the cap: 10,001 live items (copies of the first, made in two statements rather than
+    // through 10,000 workflows), of which a numbered page counts 10,000 and says it stopped.
+    let first = app.publish("quang-nam", "tin-tuc-su-kien", "Bản gốc", "<p>x</p>", "vi");
+    clone_published(&app, first, 9_995);
+    for path in [
+        "/api/v1/content?page=1&page_size=2",
+        "/api/v1/content?page=1&page_size=2&sort=section",
+    ] {
+        let page = app.get(path).await.json();
+        assert_eq!(page["total"], 10_000, "{path}");
+        assert_eq!(page["total_is_capped"], true, "{path}");
+    }
+    // The deepest page that stays within the cap is served; one further is refused.
+    let deepest = app.get("/api/v1/content?page=5000&page_size=2").await;
+    assert_eq!(deepest.status, 200, "{}", deepest.text());
+    assert_eq!(deepest.json()["items"].as_array().unwrap().len(), 2);
+    let doc = app
+        .get("/api/v1/content?page=5001&page_size=2")
+        .await
+        .problem(400);
+    assert_eq!(doc["errors"][0]["field"], "page", "{doc}");
+}
+
+/// Makes `copies` more live items like `item` (new slugs and translation groups), straight in
+/// the tables, on either backend.
+fn clone_published(app: &TestApp, item: i64, copies: i64) {
+    use diesel::connection::SimpleConnection;
+    let counter = format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {copies})"
+    );
+    let mut conn = app.conn();
+    conn.batch_execute(&format!(
+        "{counter} INSERT INTO content_items (site_id, section_id, kind, language, \
+         translation_group, title, slug, summary, body, author, source, tags, featured_image_url, \
+         fields, status, version, published_at, created_by, updated_by, created_at, updated_at, \
+         published_revision, first_published_at, status_changed_at) \
+         SELECT site_id, section_id, kind, language, translation_group || '-' || CAST(n.i AS TEXT), \
+         title, slug || '-' || CAST(n.i AS TEXT), summary, body, author, source, tags, \
+         featured_image_url, fields, status, version, published_at, created_by, updated_by, \
+         created_at, updated_at, published_revision, first_published_at, status_changed_at \
+         FROM content_items, n WHERE content_items.id = {item};
+         INSERT INTO published_items (item_id, site_id, section_id, kind, language, \
+         translation_group, slug, title, summary, body, author, source, tags, featured_image_url, \
+         fields, revision, published_at, updated_at, search_title, search_text) \
+         SELECT c.id, p.site_id, p.section_id, p.kind, p.language, c.translation_group, c.slug, \
+         p.title, p.summary, p.body, p.author, p.source, p.tags, p.featured_image_url, p.fields, \
+         p.revision, p.published_at, p.updated_at, p.search_title, p.search_text \
+         FROM content_items c, published_items p \
+         WHERE p.item_id = {item} AND c.id <> {item} AND c.translation_group LIKE \
+         (SELECT translation_group FROM content_items WHERE id = {item}) || '-%';"
+    ))
+    .expect("copies inserted");
 }
 
 async fn search_folds_every_vietnamese_vowel_and_tone_and_d(app: TestApp) {

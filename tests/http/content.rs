@@ -399,31 +399,48 @@ async fn two_concurrent_editors_one_gets_412_and_nothing_is_lost(app: TestApp) {
     )
     .await
     .problem(428);
-    let first_body = json!({"title": "Sửa của Lan"});
-    let second_body = json!({"title": "Sửa của Hoa"});
-    let first = app
-        .client
-        .patch(app.url(&path))
-        .insert_header(("authorization", format!("Bearer {token}")))
-        .insert_header(("if-match", "\"1\""))
-        .send_json(&first_body);
-    let second = app
-        .client
-        .patch(app.url(&path))
-        .insert_header(("authorization", format!("Bearer {other}")))
-        .insert_header(("if-match", "\"1\""))
-        .send_json(&second_body);
-    let (a, b) = futures_join(first, second).await;
-    let mut statuses = [a.0, b.0];
-    statuses.sort();
-    assert_eq!(statuses, [200, 412], "exactly one save wins: {a:?} {b:?}");
-    let (winner, loser) = if a.0 == 200 { (a, b) } else { (b, a) };
-    assert_eq!(loser.1["current_version"], 2);
-    assert_eq!(loser.1["type"], "urn:problem:portal:precondition-failed");
+    // Six editors save on top of version 1 at once (more requests in flight than the server
+    // has workers, so they do overlap): exactly one wins, and what is stored is what the winner
+    // sent, not what it was answered.
+    let mut editors = vec![token.clone(), other.clone()];
+    for n in 0..4 {
+        editors.push(
+            app.token_for(
+                &format!("bt{n}.stp"),
+                "so-tp",
+                &[("quang-nam", "contributor")],
+            )
+            .await,
+        );
+    }
+    let titles: Vec<String> = (0..editors.len()).map(|n| format!("Sửa số {n}")).collect();
+    let sends = editors.iter().zip(&titles).map(|(editor, title)| {
+        let request = app
+            .client
+            .patch(app.url(&path))
+            .insert_header(("authorization", format!("Bearer {editor}")))
+            .insert_header(("if-match", "\"1\""));
+        let body = json!({ "title": title });
+        async move {
+            let mut res = request.send_json(&body).await.expect("a response");
+            let doc: Value = serde_json::from_slice(&res.body().await.unwrap()).unwrap();
+            (res.status().as_u16(), doc)
+        }
+    });
+    let answers = futures_util::future::join_all(sends).await;
+    let winners: Vec<usize> = (0..answers.len())
+        .filter(|i| answers[*i].0 == 200)
+        .collect();
+    assert_eq!(winners.len(), 1, "exactly one save wins: {answers:?}");
+    for (status, doc) in answers.iter().filter(|(status, _)| *status != 200) {
+        assert_eq!(*status, 412, "{doc}");
+        assert_eq!(doc["current_version"], 2);
+        assert_eq!(doc["type"], "urn:problem:portal:precondition-failed");
+    }
     let now = app.call("GET", &path, Some(&token), None).await;
     assert_eq!(
         now.json()["title"],
-        winner.1["title"],
+        titles[winners[0]],
         "the winner's change is what is stored"
     );
     assert_eq!(now.header("etag").as_deref(), Some("\"2\""));
@@ -459,49 +476,6 @@ async fn two_concurrent_editors_one_gets_412_and_nothing_is_lost(app: TestApp) {
         .map(|r| r["version"].as_i64().unwrap())
         .collect();
     assert_eq!(versions, [3, 2, 1]);
-}
-
-/// Runs two requests at once on the test's runtime and returns (status, body) of each.
-async fn futures_join<A, B>(a: A, b: B) -> ((u16, Value), (u16, Value))
-where
-    A: std::future::Future<Output = Result<awc::ClientResponse, awc::error::SendRequestError>>,
-    B: std::future::Future<Output = Result<awc::ClientResponse, awc::error::SendRequestError>>,
-{
-    let (ra, rb) = tokio_join(a, b).await;
-    let mut ra = ra.expect("first request");
-    let mut rb = rb.expect("second request");
-    let ba: Value = serde_json::from_slice(&ra.body().await.unwrap()).unwrap();
-    let bb: Value = serde_json::from_slice(&rb.body().await.unwrap()).unwrap();
-    ((ra.status().as_u16(), ba), (rb.status().as_u16(), bb))
-}
-
-async fn tokio_join<A: std::future::Future, B: std::future::Future>(
-    a: A,
-    b: B,
-) -> (A::Output, B::Output) {
-    let mut a = std::pin::pin!(a);
-    let mut b = std::pin::pin!(b);
-    let mut out_a = None;
-    let mut out_b = None;
-    std::future::poll_fn(|cx| {
-        if out_a.is_none() {
-            if let std::task::Poll::Ready(v) = a.as_mut().poll(cx) {
-                out_a = Some(v);
-            }
-        }
-        if out_b.is_none() {
-            if let std::task::Poll::Ready(v) = b.as_mut().poll(cx) {
-                out_b = Some(v);
-            }
-        }
-        if out_a.is_some() && out_b.is_some() {
-            std::task::Poll::Ready(())
-        } else {
-            std::task::Poll::Pending
-        }
-    })
-    .await;
-    (out_a.unwrap(), out_b.unwrap())
 }
 
 async fn revisions_diff_and_restore_without_rewriting_history(app: TestApp) {

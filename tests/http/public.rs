@@ -890,16 +890,6 @@ async fn answers_are_compressed_for_clients_that_accept_it(app: TestApp) {
     assert_eq!(feed.header("content-encoding").as_deref(), Some("identity"));
 }
 
-fn depth_first(nodes: &[Value], out: &mut Vec<i64>) {
-    for node in nodes {
-        out.push(node["id"].as_i64().expect("a section id"));
-        depth_first(
-            node["children"].as_array().map_or(&[][..], Vec::as_slice),
-            out,
-        );
-    }
-}
-
 async fn section_order_follows_the_section_tree_then_newest(app: TestApp) {
     // Two new top-level sections whose tree order is the reverse of their id order: "sau" is
     // made first and goes last, "truoc" is made second and goes first. An order by section id

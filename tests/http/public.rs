@@ -379,22 +379,40 @@ fn clone_published(app: &TestApp, item: i64, copies: i64) {
 }
 
 async fn search_folds_every_vietnamese_vowel_and_tone_and_d(app: TestApp) {
-    let letters = "aàảãáạăằẳẵắặâầẩẫấậeèẻẽéẹêềểễếệiìỉĩíịoòỏõóọôồổỗốộơờởỡớợuùủũúụưừửữứựyỳỷỹýỵđ";
-    let words: Vec<String> = letters
-        .chars()
-        .flat_map(|c| [format!("q{c}z"), format!("Q{}Z", c.to_uppercase())])
+    // Every vowel with every tone, and đ, with the plain letter a reader types for it, written
+    // out by hand rather than computed by the folding the index uses.
+    let by_hand = [
+        ("aàảãáạăằẳẵắặâầẩẫấậ", 'a'),
+        ("eèẻẽéẹêềểễếệ", 'e'),
+        ("iìỉĩíị", 'i'),
+        ("oòỏõóọôồổỗốộơờởỡớợ", 'o'),
+        ("uùủũúụưừửữứự", 'u'),
+        ("yỳỷỹýỵ", 'y'),
+        ("đ", 'd'),
+    ];
+    let words: Vec<(String, char)> = by_hand
+        .iter()
+        .flat_map(|(letters, plain)| letters.chars().map(move |c| (c, *plain)))
+        .flat_map(|(c, plain)| {
+            [
+                (format!("q{c}z"), plain),
+                (format!("Q{}Z", c.to_uppercase()), plain),
+            ]
+        })
         .collect();
+    assert_eq!(words.len(), 2 * 73, "73 letters, each in both cases");
+    let text: Vec<&str> = words.iter().map(|(w, _)| w.as_str()).collect();
     let id = app.publish(
         "quang-nam",
         "tin-tuc-su-kien",
         "Bảng chữ cái",
-        &format!("<p>{}</p>", words.join(" ")),
+        &format!("<p>{}</p>", text.join(" ")),
         "vi",
     );
-    for word in &words {
-        let folded = portal_core::text::fold(word);
-        let res = app.get(&format!("/api/v1/search?q={folded}")).await.json();
-        assert_eq!(res["items"][0]["id"], id, "{word} as {folded}");
+    for (word, plain) in &words {
+        let typed = format!("q{plain}z");
+        let res = app.get(&format!("/api/v1/search?q={typed}")).await.json();
+        assert_eq!(res["items"][0]["id"], id, "{word} as {typed}");
     }
     let quang = app.publish(
         "quang-nam",

@@ -839,6 +839,49 @@ async fn editors_can_be_limited_to_assigned_sections(app: TestApp) {
         !has(&scopes, "content:review:site:quang-nam"),
         "limited (Điều 19.4)"
     );
+    // What the limit means at work: the editor claims a submitted item of the assigned section,
+    // is refused one of another section of the same site, and sees only the first in the queue.
+    let assigned = app.item_in("quang-nam", "tin-tuc-su-kien").draft();
+    let elsewhere = app
+        .item_in("quang-nam", "van-ban-quy-pham-phap-luat")
+        .draft();
+    app.advance(assigned, &["submit"]);
+    app.advance(elsewhere, &["submit"]);
+    let queue = app
+        .call("GET", "/api/v1/admin/workflow/queue", Some(&token), None)
+        .await
+        .json();
+    let claimable: Vec<&Value> = queue["claimable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["id"])
+        .collect();
+    assert_eq!(claimable, vec![&json!(assigned)], "{queue}");
+    let claim = |item: i64| {
+        let (app, token) = (&app, &token);
+        async move {
+            app.call(
+                "POST",
+                &format!("/api/v1/admin/content/{item}/claim"),
+                Some(token),
+                None,
+            )
+            .await
+        }
+    };
+    let claimed = claim(assigned).await;
+    assert_eq!(claimed.status, 200, "{}", claimed.text());
+    assert_eq!(claimed.json()["status"], "in_review");
+    let refused = claim(elsewhere).await.problem(403);
+    assert!(
+        refused["detail"]
+            .as_str()
+            .unwrap()
+            .contains("content:review:section:"),
+        "{refused}"
+    );
+
     let other_site = app.section_id("hoi-an", "thong-bao").await;
     app.call(
         "POST",

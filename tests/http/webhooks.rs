@@ -5,8 +5,6 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
-use diesel::prelude::*;
-use portal_db::schema::webhook_endpoints;
 use portal_testkit::{on_every_backend, TestApp};
 use serde_json::{json, Value};
 

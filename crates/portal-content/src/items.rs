@@ -766,3 +766,20 @@ pub fn count_in_section(conn: &mut DbConn, section_id: i64) -> Result<i64, Error
         .count()
         .get_result(conn)?)
 }
+
+/// The item a former slug of the site's `language` now leads to, if any (a renamed item keeps
+/// its old addresses working).
+pub fn redirected_slug(
+    conn: &mut DbConn,
+    site_id: i64,
+    language: &str,
+    old_slug: &str,
+) -> Result<Option<i64>, Error> {
+    Ok(slug_redirects::table
+        .filter(slug_redirects::site_id.eq(site_id))
+        .filter(slug_redirects::language.eq(language))
+        .filter(slug_redirects::old_slug.eq(old_slug))
+        .select(slug_redirects::item_id)
+        .first(conn)
+        .optional()?)
+}

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod html;
 pub mod items;
 pub mod model;
+pub mod outbox;
 pub mod published;
 pub mod revisions;
 pub mod text;

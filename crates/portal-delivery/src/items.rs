@@ -1,7 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use portal_core::{Error, Page, PageRequest};
-use portal_db::schema::{published_items, sections, sites, slug_redirects};
+use portal_db::schema::published_items;
 use portal_db::DbConn;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -112,15 +112,7 @@ fn reachable_section_rows(
     conn: &mut DbConn,
     site_id: Option<i64>,
 ) -> Result<Vec<portal_sections::Section>, Error> {
-    let mut query = sections::table
-        .inner_join(sites::table)
-        .filter(sites::active.eq(true))
-        .select(portal_sections::Section::as_select())
-        .into_boxed();
-    if let Some(site) = site_id {
-        query = query.filter(sections::site_id.eq(site));
-    }
-    Ok(portal_sections::sections::reachable(query.load(conn)?))
+    portal_sections::sections::reachable_on_active_sites(conn, site_id)
 }
 
 /// Published items with the filters applied. Visibility is a list of reachable sections rather
@@ -472,13 +464,7 @@ pub fn by_slug(
     {
         return Ok((item, false));
     }
-    let redirected: Option<i64> = slug_redirects::table
-        .filter(slug_redirects::site_id.eq(site_id))
-        .filter(slug_redirects::language.eq(language))
-        .filter(slug_redirects::old_slug.eq(slug))
-        .select(slug_redirects::item_id)
-        .first(conn)
-        .optional()?;
+    let redirected = portal_content::items::redirected_slug(conn, site_id, language, slug)?;
     match redirected {
         Some(id) => by_id(conn, id)
             .map(|item| (item, true))

@@ -293,18 +293,7 @@ fn insert_event(
     item_id: Option<i64>,
     payload: &Value,
 ) -> Result<i64, Error> {
-    let body =
-        json!({"event": event_type, "occurred_at": now().and_utc().to_rfc3339(), "data": payload});
-    Ok(diesel::insert_into(outbox_events::table)
-        .values((
-            outbox_events::event_type.eq(event_type),
-            outbox_events::site_id.eq(site_id),
-            outbox_events::item_id.eq(item_id),
-            outbox_events::payload.eq(body.to_string()),
-            outbox_events::created_at.eq(now()),
-        ))
-        .returning(outbox_events::id)
-        .get_result(conn)?)
+    portal_content::outbox::record(conn, event_type, site_id, item_id, payload)
 }
 
 /// Records an event and a delivery for every active endpoint that wants it. Call inside the

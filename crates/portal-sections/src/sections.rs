@@ -146,6 +146,24 @@ pub fn visible_placements(conn: &mut DbConn) -> Result<Vec<(i64, i64)>, Error> {
         .load(conn)?)
 }
 
+/// The sections readers may reach on active sites (all of them, or one site's): visible, under
+/// visible ancestors.
+pub fn reachable_on_active_sites(
+    conn: &mut DbConn,
+    site_id: Option<i64>,
+) -> Result<Vec<Section>, Error> {
+    use portal_db::schema::sites;
+    let mut query = sections::table
+        .inner_join(sites::table)
+        .filter(sites::active.eq(true))
+        .select(Section::as_select())
+        .into_boxed();
+    if let Some(site) = site_id {
+        query = query.filter(sections::site_id.eq(site));
+    }
+    Ok(reachable(query.load(conn)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

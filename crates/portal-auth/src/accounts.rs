@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use portal_audit::Actor;
 use portal_core::text::nfc;
 use portal_core::{Error, FieldError, Page, PageRequest};
-use portal_db::schema::{agencies, editor_sections, role_grants, sections, sites, users};
+use portal_db::schema::{editor_sections, role_grants, users};
 use portal_db::{now, write_transaction, DbConn};
 use serde_json::{json, Value};
 
@@ -53,10 +53,7 @@ pub struct UserView {
 }
 
 pub fn view(conn: &mut DbConn, user: User) -> Result<UserView, Error> {
-    let agency = agencies::table
-        .filter(agencies::id.eq(user.agency_id))
-        .select(agencies::code)
-        .first(conn)?;
+    let agency = portal_sections::agencies::code_of(conn, user.agency_id)?;
     let grants = scopes::grants_of(conn, user.id)?;
     Ok(UserView {
         user,
@@ -80,11 +77,7 @@ fn snapshot(conn: &mut DbConn, user: &User) -> Result<Value, Error> {
 }
 
 fn active_agency_id(conn: &mut DbConn, field: &str, code: &str) -> Result<i64, Error> {
-    let row: Option<(i64, bool)> = agencies::table
-        .filter(agencies::code.eq(code))
-        .select((agencies::id, agencies::active))
-        .first(conn)
-        .optional()?;
+    let row = portal_sections::agencies::find_by_code(conn, code)?.map(|a| (a.id, a.active));
     match row {
         Some((id, true)) => Ok(id),
         Some((_, false)) => Err(Error::field(
@@ -101,11 +94,8 @@ fn active_agency_id(conn: &mut DbConn, field: &str, code: &str) -> Result<i64, E
 }
 
 fn site_id(conn: &mut DbConn, field: &str, key: &str) -> Result<i64, Error> {
-    sites::table
-        .filter(sites::key.eq(key))
-        .select(sites::id)
-        .first(conn)
-        .optional()?
+    portal_sections::sites::by_key(conn, key)?
+        .map(|site| site.id)
         .ok_or_else(|| {
             Error::field(
                 field,
@@ -253,26 +243,20 @@ pub fn list(
 ) -> Result<Page<UserView>, Error> {
     let mut query = users::table.select(User::as_select()).into_boxed();
     if let Some(code) = &filter.agency {
-        let agency_id: Option<i64> = agencies::table
-            .filter(agencies::code.eq(code))
-            .select(agencies::id)
-            .first(conn)
-            .optional()?;
+        let agency_id = portal_sections::agencies::find_by_code(conn, code)?.map(|a| a.id);
         query = query.filter(users::agency_id.eq(agency_id.unwrap_or(-1)));
     }
     if let Some(status) = filter.status {
         query = query.filter(users::status.eq(status.as_str()));
     }
     if filter.role.is_some() || filter.site.is_some() {
-        let mut grants = role_grants::table
-            .inner_join(sites::table)
-            .select(role_grants::user_id)
-            .into_boxed();
+        let mut grants = role_grants::table.select(role_grants::user_id).into_boxed();
         if let Some(role) = filter.role {
             grants = grants.filter(role_grants::role.eq(role.as_str()));
         }
         if let Some(site) = &filter.site {
-            grants = grants.filter(sites::key.eq(site.clone()));
+            let site_id = portal_sections::sites::by_key(conn, site)?.map_or(-1, |s| s.id);
+            grants = grants.filter(role_grants::site_id.eq(site_id));
         }
         let ids: Vec<i64> = grants.load(conn)?;
         query = query.filter(users::id.eq_any(ids));
@@ -567,14 +551,10 @@ fn replace_editor_sections(
     site_id: i64,
     ids: &[i64],
 ) -> Result<(), Error> {
+    let on_this_site = portal_sections::sections::ids_of_site(conn, site_id)?;
     let mut errors = Vec::new();
     for (i, section_id) in ids.iter().enumerate() {
-        let on_site: i64 = sections::table
-            .filter(sections::id.eq(section_id))
-            .filter(sections::site_id.eq(site_id))
-            .count()
-            .get_result(conn)?;
-        if on_site == 0 {
+        if !on_this_site.contains(section_id) {
             errors.push(FieldError::new(
                 format!("sections[{i}]"),
                 "unknown_section",
@@ -585,10 +565,6 @@ fn replace_editor_sections(
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
-    let on_this_site: Vec<i64> = sections::table
-        .filter(sections::site_id.eq(site_id))
-        .select(sections::id)
-        .load(conn)?;
     diesel::delete(
         editor_sections::table
             .filter(editor_sections::user_id.eq(user_id))

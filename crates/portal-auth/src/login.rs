@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use portal_audit::Actor;
 use portal_core::Error;
-use portal_db::schema::{agencies, users};
+use portal_db::schema::users;
 use portal_db::{now, write_transaction, DbConn};
 use serde_json::json;
 
@@ -134,10 +134,7 @@ fn judge(user: Option<User>, input: &LoginInput, config: &AuthConfig) -> Verdict
 }
 
 fn agency_code(conn: &mut DbConn, agency_id: i64) -> Result<String, Error> {
-    Ok(agencies::table
-        .filter(agencies::id.eq(agency_id))
-        .select(agencies::code)
-        .first(conn)?)
+    portal_sections::agencies::code_of(conn, agency_id)
 }
 
 /// The scopes of a token: the full set, or only `account:self` while the user must first change

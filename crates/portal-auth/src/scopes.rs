@@ -27,7 +27,7 @@ use std::fmt;
 
 use diesel::prelude::*;
 use portal_core::Error;
-use portal_db::schema::{agencies, editor_sections, role_grants, sections, sites};
+use portal_db::schema::{editor_sections, role_grants};
 use portal_db::DbConn;
 
 use crate::model::{Grant, Role, User};
@@ -209,25 +209,25 @@ impl ScopeSet {
     }
 }
 
-/// The user's roles on active sites, with editors' assigned sections.
+/// The user's roles on active sites, with editors' assigned sections, in site-key order.
 pub fn grants_of(conn: &mut DbConn, user_id: i64) -> Result<Vec<Grant>, Error> {
-    let rows: Vec<(i64, String, String)> = role_grants::table
-        .inner_join(sites::table)
+    let held: Vec<(i64, String)> = role_grants::table
         .filter(role_grants::user_id.eq(user_id))
-        .filter(sites::active.eq(true))
-        .order((sites::key.asc(), role_grants::role.asc()))
-        .select((sites::id, sites::key, role_grants::role))
+        .select((role_grants::site_id, role_grants::role))
         .load(conn)?;
-    let assigned: Vec<(i64, i64)> = editor_sections::table
-        .inner_join(sections::table)
+    let site_ids: Vec<i64> = held.iter().map(|(site, _)| *site).collect();
+    let keys = portal_sections::sites::active_keys_by_id(conn, &site_ids)?;
+    let assigned_ids: Vec<i64> = editor_sections::table
         .filter(editor_sections::user_id.eq(user_id))
-        .select((sections::site_id, sections::id))
+        .select(editor_sections::section_id)
         .load(conn)?;
-    Ok(rows
+    let assigned = portal_sections::sections::sites_of(conn, &assigned_ids)?;
+    let mut grants: Vec<Grant> = held
         .into_iter()
-        .filter_map(|(site_id, site_key, role)| {
+        .filter_map(|(site_id, role)| {
+            let site_key = keys.get(&site_id)?.clone();
             let role = Role::parse(&role)?;
-            let sections = if role == Role::Editor {
+            let mut sections: Vec<i64> = if role == Role::Editor {
                 assigned
                     .iter()
                     .filter(|(s, _)| *s == site_id)
@@ -236,6 +236,7 @@ pub fn grants_of(conn: &mut DbConn, user_id: i64) -> Result<Vec<Grant>, Error> {
             } else {
                 Vec::new()
             };
+            sections.sort_unstable();
             Some(Grant {
                 site_id,
                 site_key,
@@ -243,7 +244,9 @@ pub fn grants_of(conn: &mut DbConn, user_id: i64) -> Result<Vec<Grant>, Error> {
                 sections,
             })
         })
-        .collect())
+        .collect();
+    grants.sort_by(|a, b| (&a.site_key, a.role.as_str()).cmp(&(&b.site_key, b.role.as_str())));
+    Ok(grants)
 }
 
 /// The scopes a user's token carries, computed from their grants and the current ownership of
@@ -252,15 +255,9 @@ pub fn for_user(conn: &mut DbConn, user: &User) -> Result<ScopeSet, Error> {
     use ContentAction::{Publish, Review, Write};
     let grants = grants_of(conn, user.id)?;
     let mut scopes = BTreeSet::from([Scope::AccountSelf]);
-    let agency_code: String = agencies::table
-        .filter(agencies::id.eq(user.agency_id))
-        .select(agencies::code)
-        .first(conn)?;
+    let agency_code = portal_sections::agencies::code_of(conn, user.agency_id)?;
     let mut owned_by_site: HashMap<i64, Vec<i64>> = HashMap::new();
-    let owned: Vec<(i64, i64)> = sections::table
-        .filter(sections::owner_agency_id.eq(user.agency_id))
-        .select((sections::site_id, sections::id))
-        .load(conn)?;
+    let owned = portal_sections::sections::owned_by(conn, user.agency_id)?;
     for (site_id, section_id) in owned {
         owned_by_site.entry(site_id).or_default().push(section_id);
     }
@@ -294,10 +291,7 @@ pub fn for_user(conn: &mut DbConn, user: &User) -> Result<ScopeSet, Error> {
             }
             Role::Operator => {
                 scopes.extend(OPERATOR_SCOPES.iter().cloned());
-                let all_sites: Vec<String> = sites::table
-                    .filter(sites::active.eq(true))
-                    .select(sites::key)
-                    .load(conn)?;
+                let all_sites = portal_sections::sites::active_keys(conn)?;
                 scopes.extend(all_sites.into_iter().map(Scope::ManageSections));
             }
         }
@@ -315,12 +309,10 @@ pub fn validate_api_key_scope(conn: &mut DbConn, scope: &str) -> Result<Scope, S
     match Scope::parse(scope) {
         Some(Scope::WebhooksManage) => Ok(Scope::WebhooksManage),
         Some(Scope::ContentOnSite(ContentAction::Read, key)) => {
-            let exists: i64 = sites::table
-                .filter(sites::key.eq(&key))
-                .count()
-                .get_result(conn)
-                .map_err(|e| e.to_string())?;
-            if exists > 0 {
+            let exists = portal_sections::sites::by_key(conn, &key)
+                .map_err(|e| e.to_string())?
+                .is_some();
+            if exists {
                 Ok(Scope::ContentOnSite(ContentAction::Read, key))
             } else {
                 Err(format!("site '{key}' does not exist"))

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use portal_content::{ContentItem, Status};
 use portal_core::Error;
-use portal_db::schema::{content_items, sections, sites};
+use portal_db::schema::content_items;
 use portal_db::{now, DbConn};
 
 /// The sites and sections a person may review or publish in, read from their scopes.
@@ -28,10 +28,7 @@ pub struct MyQueue {
 const QUEUE_LIMIT: i64 = 100;
 
 fn site_ids(conn: &mut DbConn, keys: &[String]) -> Result<Vec<i64>, Error> {
-    Ok(sites::table
-        .filter(sites::key.eq_any(keys))
-        .select(sites::id)
-        .load(conn)?)
+    portal_sections::sites::ids_of(conn, keys)
 }
 
 pub fn my_queue(conn: &mut DbConn, user_id: i64, reach: &Reach) -> Result<MyQueue, Error> {
@@ -91,20 +88,22 @@ pub fn site_stats(
     conn: &mut DbConn,
     site_key: &str,
 ) -> Result<(Vec<SectionCount>, Vec<ContentItem>, i32), Error> {
-    let (site_id, threshold_hours): (i64, i32) = sites::table
-        .filter(sites::key.eq(site_key))
-        .select((sites::id, sites::review_threshold_hours))
-        .first(conn)
-        .optional()?
+    let site = portal_sections::sites::by_key(conn, site_key)?
         .ok_or_else(|| Error::not_found("site", site_key))?;
-    let rows: Vec<(i64, String, String)> = content_items::table
-        .inner_join(sections::table)
+    let (site_id, threshold_hours) = (site.id, site.review_threshold_hours);
+    let slugs: std::collections::HashMap<i64, String> =
+        portal_sections::sections::all_of_site(conn, site_id)?
+            .into_iter()
+            .map(|s| (s.id, s.slug))
+            .collect();
+    let rows: Vec<(i64, String)> = content_items::table
         .filter(content_items::site_id.eq(site_id))
         .filter(content_items::deleted_at.is_null())
-        .select((sections::id, sections::slug, content_items::status))
+        .select((content_items::section_id, content_items::status))
         .load(conn)?;
     let mut counts: Vec<SectionCount> = Vec::new();
-    for (section_id, slug, status) in rows {
+    for (section_id, status) in rows {
+        let slug = slugs.get(&section_id).cloned().unwrap_or_default();
         match counts
             .iter_mut()
             .find(|c| c.section_id == section_id && c.status == status)

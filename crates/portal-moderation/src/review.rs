@@ -17,7 +17,7 @@ use portal_audit::Actor;
 use portal_content::items::{get, get_live};
 use portal_content::{ContentItem, Status};
 use portal_core::Error;
-use portal_db::schema::{content_items, content_revisions, sites, workflow_transitions};
+use portal_db::schema::{content_items, content_revisions, workflow_transitions};
 use portal_db::{now, write_transaction, DbConn};
 
 use crate::notifications;
@@ -111,13 +111,9 @@ pub fn refuse_own_work(conn: &mut DbConn, actor: &Actor, item: &ContentItem) -> 
     let Some(me) = actor.user_id else {
         return Ok(());
     };
-    let (two_people, forwarder_may_approve): (bool, bool) = sites::table
-        .filter(sites::id.eq(item.site_id))
-        .select((
-            sites::require_two_person_approval,
-            sites::forwarder_may_approve,
-        ))
-        .first(conn)?;
+    let site = portal_sections::sites::by_id(conn, item.site_id)?;
+    let (two_people, forwarder_may_approve) =
+        (site.require_two_person_approval, site.forwarder_may_approve);
     if !two_people {
         return Ok(());
     }

@@ -10,9 +10,7 @@ use diesel::prelude::*;
 use hmac::{Hmac, KeyInit, Mac};
 use portal_audit::Actor;
 use portal_core::{Error, FieldError, Page, PageRequest};
-use portal_db::schema::{
-    delivery_attempts, outbox_events, sites, webhook_deliveries, webhook_endpoints,
-};
+use portal_db::schema::{delivery_attempts, outbox_events, webhook_deliveries, webhook_endpoints};
 use portal_db::{now, write_transaction, DbConn};
 use serde_json::{json, Value};
 use sha2::Sha256;
@@ -169,11 +167,9 @@ pub fn create_endpoint(
     write_transaction(conn, |conn| {
         let site_id = match &new.site {
             Some(key) => Some(
-                sites::table
-                    .filter(sites::key.eq(key))
-                    .select(sites::id)
-                    .first::<i64>(conn)
-                    .optional()?
+                portal_sections::sites::ids_of(conn, std::slice::from_ref(key))?
+                    .first()
+                    .copied()
                     .ok_or_else(|| {
                         Error::field(
                             "site",

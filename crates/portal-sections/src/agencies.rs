@@ -61,3 +61,22 @@ pub fn codes_by_id(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, String
         .load(conn)?;
     Ok(rows.into_iter().collect())
 }
+
+/// The code of an agency by id.
+pub fn code_of(conn: &mut DbConn, id: i64) -> Result<String, Error> {
+    agencies::table
+        .filter(agencies::id.eq(id))
+        .select(agencies::code)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::not_found("agency", id))
+}
+
+/// An agency by code, if there is one (callers name the field they were given).
+pub fn find_by_code(conn: &mut DbConn, code: &str) -> Result<Option<Agency>, Error> {
+    Ok(agencies::table
+        .filter(agencies::code.eq(code))
+        .select(Agency::as_select())
+        .first(conn)
+        .optional()?)
+}

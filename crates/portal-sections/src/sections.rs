@@ -164,6 +164,30 @@ pub fn reachable_on_active_sites(
     Ok(reachable(query.load(conn)?))
 }
 
+/// (site id, section id) of the sections an agency owns (Điều 7.2).
+pub fn owned_by(conn: &mut DbConn, agency_id: i64) -> Result<Vec<(i64, i64)>, Error> {
+    Ok(sections::table
+        .filter(sections::owner_agency_id.eq(agency_id))
+        .select((sections::site_id, sections::id))
+        .load(conn)?)
+}
+
+/// (site id, section id) of each of `ids` that exists.
+pub fn sites_of(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<(i64, i64)>, Error> {
+    Ok(sections::table
+        .filter(sections::id.eq_any(ids))
+        .select((sections::site_id, sections::id))
+        .load(conn)?)
+}
+
+/// The ids of a site's sections, hidden ones included.
+pub fn ids_of_site(conn: &mut DbConn, site_id: i64) -> Result<Vec<i64>, Error> {
+    Ok(sections::table
+        .filter(sections::site_id.eq(site_id))
+        .select(sections::id)
+        .load(conn)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

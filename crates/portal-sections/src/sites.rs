@@ -51,6 +51,47 @@ pub fn ids_of(conn: &mut DbConn, keys: &[String]) -> Result<Vec<i64>, Error> {
         .load(conn)?)
 }
 
+/// The keys of the active sites among `ids`.
+pub fn active_keys_by_id(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, Error> {
+    let rows: Vec<(i64, String)> = sites::table
+        .filter(sites::id.eq_any(ids))
+        .filter(sites::active.eq(true))
+        .select((sites::id, sites::key))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The keys of every active site, in key order.
+pub fn active_keys(conn: &mut DbConn) -> Result<Vec<String>, Error> {
+    Ok(sites::table
+        .filter(sites::active.eq(true))
+        .order(sites::key.asc())
+        .select(sites::key)
+        .load(conn)?)
+}
+
+/// A site by key, active or not.
+pub fn by_key(conn: &mut DbConn, key: &str) -> Result<Option<Site>, Error> {
+    Ok(sites::table
+        .filter(sites::key.eq(key))
+        .select(Site::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// A site by id, active or not.
+pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Site, Error> {
+    sites::table
+        .filter(sites::id.eq(id))
+        .select(Site::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Error::not_found("site", id))
+}
+
 /// The key of a site by id: what content scopes and public URLs name.
 pub fn key_of(conn: &mut DbConn, site_id: i64) -> Result<String, Error> {
     sites::table

@@ -5,6 +5,7 @@
 //! below them hold the queries and rules and assume the caller was checked. The workflow states
 //! after `draft` belong to the moderation crate.
 
+pub mod board;
 pub mod commands;
 pub mod demo;
 pub mod html;
@@ -13,6 +14,7 @@ pub mod model;
 pub mod outbox;
 pub mod published;
 pub mod revisions;
+pub mod states;
 pub mod text;
 pub mod validate;
 pub mod views;

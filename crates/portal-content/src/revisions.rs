@@ -137,3 +137,19 @@ pub fn diff(
         })
         .collect())
 }
+
+/// How many revisions after `version` `user_id` saved: whether they changed the item since it
+/// was submitted (the two-person rule of Điều 10.2).
+pub fn saved_by_since(
+    conn: &mut DbConn,
+    item_id: i64,
+    version: i64,
+    user_id: i64,
+) -> Result<i64, Error> {
+    Ok(content_revisions::table
+        .filter(content_revisions::item_id.eq(item_id))
+        .filter(content_revisions::version.gt(version))
+        .filter(content_revisions::created_by.eq(user_id))
+        .count()
+        .get_result(conn)?)
+}

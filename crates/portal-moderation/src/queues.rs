@@ -1,10 +1,9 @@
 //! What waits for the board: per person, and per section with what is overdue.
 
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
-use portal_content::{ContentItem, Status};
+use portal_content::board;
+use portal_content::ContentItem;
 use portal_core::Error;
-use portal_db::schema::content_items;
 use portal_db::{now, DbConn};
 
 /// The sites and sections a person may review or publish in, read from their scopes.
@@ -34,39 +33,9 @@ fn site_ids(conn: &mut DbConn, keys: &[String]) -> Result<Vec<i64>, Error> {
 pub fn my_queue(conn: &mut DbConn, user_id: i64, reach: &Reach) -> Result<MyQueue, Error> {
     let review_sites = site_ids(conn, &reach.review_sites)?;
     let publish_sites = site_ids(conn, &reach.publish_sites)?;
-    let live = content_items::deleted_at.is_null();
-    let claimable = content_items::table
-        .filter(live)
-        .filter(content_items::status.eq(Status::Submitted.as_str()))
-        .filter(
-            content_items::site_id
-                .eq_any(&review_sites)
-                .or(content_items::section_id.eq_any(&reach.review_sections)),
-        )
-        .order((
-            content_items::status_changed_at.asc(),
-            content_items::id.asc(),
-        ))
-        .limit(QUEUE_LIMIT)
-        .select(ContentItem::as_select())
-        .load(conn)?;
-    let claimed_by_me = content_items::table
-        .filter(live)
-        .filter(content_items::status.eq(Status::InReview.as_str()))
-        .filter(content_items::claimed_by.eq(user_id))
-        .order(content_items::status_changed_at.asc())
-        .limit(QUEUE_LIMIT)
-        .select(ContentItem::as_select())
-        .load(conn)?;
-    let awaiting_my_approval = content_items::table
-        .filter(live)
-        .filter(content_items::status.eq(Status::AwaitingApproval.as_str()))
-        .filter(content_items::approved_by.is_null())
-        .filter(content_items::site_id.eq_any(&publish_sites))
-        .order(content_items::status_changed_at.asc())
-        .limit(QUEUE_LIMIT)
-        .select(ContentItem::as_select())
-        .load(conn)?;
+    let claimable = board::submitted_in(conn, &review_sites, &reach.review_sections, QUEUE_LIMIT)?;
+    let claimed_by_me = board::claimed_by(conn, user_id, QUEUE_LIMIT)?;
+    let awaiting_my_approval = board::awaiting_approval_on(conn, &publish_sites, QUEUE_LIMIT)?;
     Ok(MyQueue {
         claimable,
         claimed_by_me,
@@ -96,11 +65,7 @@ pub fn site_stats(
             .into_iter()
             .map(|s| (s.id, s.slug))
             .collect();
-    let rows: Vec<(i64, String)> = content_items::table
-        .filter(content_items::site_id.eq(site_id))
-        .filter(content_items::deleted_at.is_null())
-        .select((content_items::section_id, content_items::status))
-        .load(conn)?;
+    let rows = board::states_on_site(conn, site_id)?;
     let mut counts: Vec<SectionCount> = Vec::new();
     for (section_id, status) in rows {
         let slug = slugs.get(&section_id).cloned().unwrap_or_default();
@@ -119,18 +84,6 @@ pub fn site_stats(
     }
     counts.sort_by(|a, b| (a.section_id, &a.status).cmp(&(b.section_id, &b.status)));
     let cutoff: NaiveDateTime = now() - chrono::Duration::hours(i64::from(threshold_hours));
-    let overdue = content_items::table
-        .filter(content_items::site_id.eq(site_id))
-        .filter(content_items::deleted_at.is_null())
-        .filter(content_items::status.eq_any([
-            Status::Submitted.as_str(),
-            Status::InReview.as_str(),
-            Status::AwaitingApproval.as_str(),
-        ]))
-        .filter(content_items::status_changed_at.lt(cutoff))
-        .order(content_items::status_changed_at.asc())
-        .limit(QUEUE_LIMIT)
-        .select(ContentItem::as_select())
-        .load(conn)?;
+    let overdue = board::waiting_since_before(conn, site_id, cutoff, QUEUE_LIMIT)?;
     Ok((counts, overdue, threshold_hours))
 }

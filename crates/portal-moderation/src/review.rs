@@ -11,14 +11,14 @@
 //!
 //! docs/workflow.md ("Who may approve") is the one place the docs state these rules.
 
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use portal_audit::Actor;
 use portal_content::items::{get, get_live};
+use portal_content::states::StateChange;
 use portal_content::{ContentItem, Status};
 use portal_core::Error;
-use portal_db::schema::{content_items, content_revisions, workflow_transitions};
-use portal_db::{now, write_transaction, DbConn};
+use portal_db::schema::workflow_transitions;
+use portal_db::{write_transaction, DbConn};
 
 use crate::notifications;
 use crate::workflow::record;
@@ -46,17 +46,14 @@ where
         if !edit_sends_back(&before, actor) {
             return Ok(after);
         }
-        diesel::update(content_items::table.filter(content_items::id.eq(id)))
-            .set((
-                content_items::status.eq(Status::Submitted.as_str()),
-                content_items::status_changed_at.eq(Some(now())),
-                content_items::claimed_by.eq(None::<i64>),
-                content_items::approved_by.eq(None::<i64>),
-                content_items::approved_version.eq(None::<i64>),
-                content_items::publish_at.eq(None::<NaiveDateTime>),
-                content_items::unpublish_at.eq(None::<NaiveDateTime>),
-            ))
-            .execute(conn)?;
+        portal_content::states::apply(
+            conn,
+            id,
+            &StateChange {
+                unpublish_at: Some(None),
+                ..StateChange::to(Status::Submitted).clearing_review()
+            },
+        )?;
         let reason = format!(
             "changed while {} (now version {}): the board reviews it again (Điều 10.2)",
             before.status, after.version
@@ -119,12 +116,8 @@ pub fn refuse_own_work(conn: &mut DbConn, actor: &Actor, item: &ContentItem) -> 
     }
     let submit = last_step(conn, item.id, "submit")?;
     let submitted_version = submit.and_then(|(_, v)| v).unwrap_or(0);
-    let changed_since: i64 = content_revisions::table
-        .filter(content_revisions::item_id.eq(item.id))
-        .filter(content_revisions::version.gt(submitted_version))
-        .filter(content_revisions::created_by.eq(me))
-        .count()
-        .get_result(conn)?;
+    let changed_since =
+        portal_content::revisions::saved_by_since(conn, item.id, submitted_version, me)?;
     let why = if item.created_by == Some(me) {
         Some("you created it")
     } else if submit.and_then(|(who, _)| who) == Some(me) {

@@ -2,12 +2,10 @@
 //! `unpublish_at`), so it survives restarts; each item is claimed with a conditional update inside
 //! the transaction that acts on it, so several workers or replicas never act twice.
 
-use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use portal_audit::Actor;
+use portal_content::states;
 use portal_content::Status;
 use portal_core::Error;
-use portal_db::schema::content_items;
 use portal_db::{now, write_transaction, DbConn};
 
 use crate::workflow::{publish_now, take_down};
@@ -23,30 +21,11 @@ pub fn run_due(conn: &mut DbConn) -> Result<Report, Error> {
     let at = now();
     let actor = Actor::system("scheduler");
     let mut report = Report::default();
-    let to_publish: Vec<i64> = content_items::table
-        .filter(content_items::status.eq(Status::AwaitingApproval.as_str()))
-        .filter(content_items::approved_by.is_not_null())
-        // Exactly the revision approved (an edit since would have sent the item back).
-        .filter(content_items::approved_version.eq(content_items::version.nullable()))
-        .filter(content_items::publish_at.le(at))
-        .filter(content_items::deleted_at.is_null())
-        .select(content_items::id)
-        .limit(500)
-        .load(conn)?;
+    let to_publish = states::due_for_publication(conn, at, 500)?;
     for id in to_publish {
         let done = write_transaction(conn, |conn| {
             // The claim: only one worker's update finds the item still scheduled.
-            let claimed = diesel::update(
-                content_items::table
-                    .filter(content_items::id.eq(id))
-                    .filter(content_items::status.eq(Status::AwaitingApproval.as_str()))
-                    .filter(content_items::approved_by.is_not_null())
-                    .filter(content_items::approved_version.eq(content_items::version.nullable()))
-                    .filter(content_items::publish_at.le(at)),
-            )
-            .set(content_items::publish_at.eq(None::<NaiveDateTime>))
-            .execute(conn)?;
-            if claimed == 0 {
+            if !states::claim_due_publication(conn, id, at)? {
                 return Ok::<_, Error>(false);
             }
             let item = portal_content::items::get(conn, id)?;
@@ -61,23 +40,10 @@ pub fn run_due(conn: &mut DbConn) -> Result<Report, Error> {
         })?;
         report.published += usize::from(done);
     }
-    let to_take_down: Vec<i64> = content_items::table
-        .filter(content_items::published_revision.is_not_null())
-        .filter(content_items::unpublish_at.le(at))
-        .select(content_items::id)
-        .limit(500)
-        .load(conn)?;
+    let to_take_down = states::due_for_take_down(conn, at, 500)?;
     for id in to_take_down {
         let done = write_transaction(conn, |conn| {
-            let claimed = diesel::update(
-                content_items::table
-                    .filter(content_items::id.eq(id))
-                    .filter(content_items::published_revision.is_not_null())
-                    .filter(content_items::unpublish_at.le(at)),
-            )
-            .set(content_items::unpublish_at.eq(None::<NaiveDateTime>))
-            .execute(conn)?;
-            if claimed == 0 {
+            if !states::claim_due_take_down(conn, id, at)? {
                 return Ok::<_, Error>(false);
             }
             let item = portal_content::items::get(conn, id)?;

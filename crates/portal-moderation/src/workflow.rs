@@ -16,10 +16,11 @@ use diesel::prelude::*;
 use portal_audit::Actor;
 use portal_auth::ItemAccess;
 use portal_content::items::get_live;
+use portal_content::states::{self, StateChange};
 use portal_content::text::clean;
 use portal_content::{ContentItem, Status};
 use portal_core::{Error, FieldError};
-use portal_db::schema::{content_items, workflow_transitions};
+use portal_db::schema::workflow_transitions;
 use portal_db::{now, write_transaction, DbConn};
 use serde_json::json;
 
@@ -142,36 +143,13 @@ pub(crate) fn record(
     Ok(())
 }
 
-/// Moves the item from the state it was read in; if a concurrent change moved or edited it
-/// first, nothing is written and the caller is told to reload (PostgreSQL runs steps and edits
-/// of one item in parallel; SQLite serialises them).
-fn set_status(conn: &mut DbConn, item: &ContentItem, status: Status) -> Result<(), Error> {
-    let moved = diesel::update(unchanged(item))
-        .set((
-            content_items::status.eq(status.as_str()),
-            content_items::status_changed_at.eq(Some(now())),
-        ))
-        .execute(conn)?;
-    if moved == 0 {
+/// Moves the item from the state it was read in, with `change`; if a concurrent change moved or
+/// edited it first, nothing is written and the caller is told to reload.
+fn move_state(conn: &mut DbConn, item: &ContentItem, change: StateChange) -> Result<(), Error> {
+    if !states::apply_if_unchanged(conn, item, &change)? {
         return Err(changed_meanwhile(conn, item.id));
     }
     Ok(())
-}
-
-type UnchangedItem = diesel::dsl::Filter<
-    diesel::dsl::Filter<
-        diesel::dsl::Filter<content_items::table, diesel::dsl::Eq<content_items::id, i64>>,
-        diesel::dsl::Eq<content_items::version, i64>,
-    >,
-    diesel::dsl::Eq<content_items::status, String>,
->;
-
-/// The item's row, only while it is still at the version and in the state it was read in.
-fn unchanged(item: &ContentItem) -> UnchangedItem {
-    content_items::table
-        .filter(content_items::id.eq(item.id))
-        .filter(content_items::version.eq(item.version))
-        .filter(content_items::status.eq(item.status.clone()))
 }
 
 fn changed_meanwhile(conn: &mut DbConn, id: i64) -> Error {
@@ -246,23 +224,17 @@ pub(crate) fn publish_now(
 ) -> Result<(), Error> {
     let at = now();
     let first = item.first_published_at.is_none();
-    let published = diesel::update(unchanged(item))
-        .set((
-            content_items::status.eq(Status::Published.as_str()),
-            content_items::status_changed_at.eq(Some(at)),
-            content_items::published_revision.eq(Some(item.version)),
-            content_items::first_published_at.eq(Some(item.first_published_at.unwrap_or(at))),
-            content_items::published_at.eq(Some(at)),
-            content_items::publish_at.eq(None::<NaiveDateTime>),
-            content_items::unpublish_at.eq(unpublish_at),
-            content_items::approved_by.eq(None::<i64>),
-            content_items::approved_version.eq(None::<i64>),
-            content_items::claimed_by.eq(None::<i64>),
-        ))
-        .execute(conn)?;
-    if published == 0 {
-        return Err(changed_meanwhile(conn, item.id));
-    }
+    move_state(
+        conn,
+        item,
+        StateChange {
+            published_revision: Some(Some(item.version)),
+            first_published_at: Some(Some(item.first_published_at.unwrap_or(at))),
+            published_at: Some(Some(at)),
+            unpublish_at: Some(unpublish_at),
+            ..StateChange::to(Status::Published).clearing_review()
+        },
+    )?;
     record(
         conn,
         actor,
@@ -302,17 +274,18 @@ pub(crate) fn take_down(
     comment: Option<&str>,
 ) -> Result<(), Error> {
     let was_live = item.published_revision.is_some();
-    diesel::update(content_items::table.filter(content_items::id.eq(item.id)))
-        .set((
-            content_items::status.eq(to.as_str()),
-            content_items::status_changed_at.eq(Some(now())),
-            content_items::published_revision.eq(None::<i64>),
-            content_items::unpublish_at.eq(None::<NaiveDateTime>),
-            content_items::publish_at.eq(None::<NaiveDateTime>),
-            content_items::approved_by.eq(None::<i64>),
-            content_items::approved_version.eq(None::<i64>),
-        ))
-        .execute(conn)?;
+    states::apply(
+        conn,
+        item.id,
+        &StateChange {
+            published_revision: Some(None),
+            unpublish_at: Some(None),
+            publish_at: Some(None),
+            approved_by: Some(None),
+            approved_version: Some(None),
+            ..StateChange::to(to)
+        },
+    )?;
     record(conn, actor, item, action, to.as_str(), comment)?;
     portal_content::published::remove(conn, item.id)?;
     if was_live {
@@ -389,14 +362,16 @@ pub fn step(
                 if !errors.is_empty() {
                     return Err(Error::Validation(errors));
                 }
-                diesel::update(content_items::table.filter(content_items::id.eq(id)))
-                    .set((
-                        content_items::claimed_by.eq(None::<i64>),
-                        content_items::approved_by.eq(None::<i64>),
-                        content_items::approved_version.eq(None::<i64>),
-                    ))
-                    .execute(conn)?;
-                set_status(conn, &item, Status::Submitted)?;
+                move_state(
+                    conn,
+                    &item,
+                    StateChange {
+                        claimed_by: Some(None),
+                        approved_by: Some(None),
+                        approved_version: Some(None),
+                        ..StateChange::to(Status::Submitted)
+                    },
+                )?;
                 record(
                     conn,
                     actor,
@@ -415,10 +390,14 @@ pub fn step(
                 )?;
             }
             Action::Claim => {
-                diesel::update(content_items::table.filter(content_items::id.eq(id)))
-                    .set(content_items::claimed_by.eq(actor.user_id))
-                    .execute(conn)?;
-                set_status(conn, &item, Status::InReview)?;
+                move_state(
+                    conn,
+                    &item,
+                    StateChange {
+                        claimed_by: Some(actor.user_id),
+                        ..StateChange::to(Status::InReview)
+                    },
+                )?;
                 record(
                     conn,
                     actor,
@@ -429,7 +408,7 @@ pub fn step(
                 )?;
             }
             Action::Forward => {
-                set_status(conn, &item, Status::AwaitingApproval)?;
+                move_state(conn, &item, StateChange::to(Status::AwaitingApproval))?;
                 record(
                     conn,
                     actor,
@@ -461,14 +440,19 @@ pub fn step(
                 }
                 match input.publish_at.filter(|t| *t > at) {
                     Some(publish_at) => {
-                        diesel::update(content_items::table.filter(content_items::id.eq(id)))
-                            .set((
-                                content_items::approved_by.eq(actor.user_id),
-                                content_items::approved_version.eq(Some(item.version)),
-                                content_items::publish_at.eq(Some(publish_at)),
-                                content_items::unpublish_at.eq(input.unpublish_at),
-                            ))
-                            .execute(conn)?;
+                        // Approved for later, at this version: still awaiting approval, so
+                        // the scheduler publishes it only while nothing changed.
+                        move_state(
+                            conn,
+                            &item,
+                            StateChange {
+                                approved_by: Some(actor.user_id),
+                                approved_version: Some(Some(item.version)),
+                                publish_at: Some(Some(publish_at)),
+                                unpublish_at: Some(input.unpublish_at),
+                                ..StateChange::default()
+                            },
+                        )?;
                         record(
                             conn,
                             actor,
@@ -483,15 +467,11 @@ pub fn step(
             }
             Action::Return => {
                 let reason = required_comment(input, action)?;
-                diesel::update(content_items::table.filter(content_items::id.eq(id)))
-                    .set((
-                        content_items::claimed_by.eq(None::<i64>),
-                        content_items::approved_by.eq(None::<i64>),
-                        content_items::approved_version.eq(None::<i64>),
-                        content_items::publish_at.eq(None::<NaiveDateTime>),
-                    ))
-                    .execute(conn)?;
-                set_status(conn, &item, Status::Returned)?;
+                move_state(
+                    conn,
+                    &item,
+                    StateChange::to(Status::Returned).clearing_review(),
+                )?;
                 record(
                     conn,
                     actor,

@@ -17,6 +17,7 @@ mod review_integrity;
 mod route_guards;
 mod sign_in_protection;
 mod sites_and_sections;
+mod snapshots;
 mod storage;
 mod webhooks;
 mod workflow;

@@ -320,19 +320,15 @@ async fn test_events_redelivery_and_disabling(app: TestApp) {
     // (the default is 50, with backoff), it is still active after 4 and disabled by the 5th.
     let strict = app
         .replica_with(|state| {
-            let webhooks = portal_api::state::WebhookRuntime {
-                allow_private: true,
-                policy: portal_moderation::webhooks::Policy {
+            state.with_webhooks(
+                true,
+                portal_moderation::webhooks::Policy {
                     base_backoff: std::time::Duration::ZERO,
+                    max_backoff: std::time::Duration::ZERO,
                     disable_after_failures: 5,
                     ..Default::default()
                 },
-                extra_roots: state.webhooks.extra_roots.clone(),
-            };
-            portal_api::AppState {
-                webhooks: std::sync::Arc::new(webhooks),
-                ..state
-            }
+            )
         })
         .await;
     let (failing, bad_url) = Receiver::start(&[500; 10]);

@@ -138,6 +138,11 @@ impl TestApp {
             )
             .trusting_webhook_ca(tls::test_ca().pem.as_bytes())
             .expect("the test CA parses");
+        Self::serve(state, Some(db))
+    }
+
+    /// Serves `state` on a free loopback port with one worker; the app owns `db` if given.
+    fn serve(state: AppState, db: Option<TestDb>) -> TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
         let port = listener.local_addr().expect("bound").port();
         let server = portal_api::serve(listener, state.clone(), Some(1)).expect("server starts");
@@ -150,7 +155,7 @@ impl TestApp {
                 .finish(),
             state,
             server: handle,
-            db: Some(db),
+            db,
         }
     }
 
@@ -163,21 +168,7 @@ impl TestApp {
     /// A second server on the same database whose settings `configure` changes (trusted proxies,
     /// auth limits), as a differently configured replica would be. It shares this app's pool.
     pub async fn replica_with(&self, configure: impl FnOnce(AppState) -> AppState) -> TestApp {
-        let state = configure(self.state.clone());
-        let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
-        let port = listener.local_addr().expect("bound").port();
-        let server = portal_api::serve(listener, state.clone(), Some(1)).expect("server starts");
-        let handle = server.handle();
-        actix_web::rt::spawn(server);
-        TestApp {
-            base_url: format!("http://127.0.0.1:{port}"),
-            client: awc::Client::builder()
-                .timeout(std::time::Duration::from_secs(30))
-                .finish(),
-            state,
-            server: handle,
-            db: None,
-        }
+        Self::serve(configure(self.state.clone()), None)
     }
 
     /// Stops this server and starts a new one on the same database, as a restart would.

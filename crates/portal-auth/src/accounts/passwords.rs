@@ -14,22 +14,7 @@ pub fn reset_password(
     password::check_policy("password", new_password, &user.username)?;
     let hash = password::hash(new_password)?;
     write_transaction(conn, |conn| {
-        diesel::update(users::table.filter(users::id.eq(id)))
-            .set((
-                users::password_hash.eq(&hash),
-                users::must_change_password.eq(true),
-            ))
-            .execute(conn)?;
-        bump_version(conn, id)?;
-        tokens::revoke_all_for_user(conn, id)?;
-        portal_audit::append(
-            conn,
-            actor,
-            "user.reset_password",
-            Some(&format!("user:{id}")),
-            None,
-            None,
-        )?;
+        store_password(conn, actor, id, &hash, true, "user.reset_password")?;
         let user = user_by_id(conn, id)?;
         view(conn, user)
     })
@@ -56,22 +41,28 @@ pub fn change_own_password(
     }
     let hash = password::hash(new_password)?;
     write_transaction(conn, |conn| {
-        diesel::update(users::table.filter(users::id.eq(id)))
-            .set((
-                users::password_hash.eq(&hash),
-                users::must_change_password.eq(false),
-            ))
-            .execute(conn)?;
-        bump_version(conn, id)?;
-        tokens::revoke_all_for_user(conn, id)?;
-        portal_audit::append(
-            conn,
-            actor,
-            "user.change_password",
-            Some(&format!("user:{id}")),
-            None,
-            None,
-        )?;
-        Ok(())
+        store_password(conn, actor, id, &hash, false, "user.change_password")
     })
+}
+
+/// Stores a new password hash, ends every session of the user (their tokens are refused from
+/// the next request) and audits it as `action`. Inside the caller's transaction.
+fn store_password(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    hash: &str,
+    must_change: bool,
+    action: &str,
+) -> Result<(), Error> {
+    diesel::update(users::table.filter(users::id.eq(id)))
+        .set((
+            users::password_hash.eq(hash),
+            users::must_change_password.eq(must_change),
+        ))
+        .execute(conn)?;
+    bump_version(conn, id)?;
+    tokens::revoke_all_for_user(conn, id)?;
+    portal_audit::append(conn, actor, action, Some(&format!("user:{id}")), None, None)?;
+    Ok(())
 }

@@ -10,7 +10,7 @@ use portal_core::Error;
 use portal_db::DbConn;
 
 use crate::items::{self, NewItem};
-use crate::model::{Kind, KindFields};
+use crate::model::KindFields;
 use crate::validate::Draft;
 use crate::views::{authorized, item_view, require_write_in, ItemView};
 
@@ -45,8 +45,7 @@ pub fn translate(
     let (source, _) = authorized(conn, &who.principal, source_id, ItemAccess::Read, false)?;
     let section_id = translation.section_id.unwrap_or(source.section_id);
     require_write_in(conn, &who.principal, section_id)?;
-    let kind = Kind::parse(&source.kind)
-        .ok_or_else(|| Error::Internal(format!("item {source_id} has kind '{}'", source.kind)))?;
+    let kind = source.kind;
     let mut draft = translation.draft;
     if translation.fields_from_original {
         draft.fields = serde_json::from_str::<KindFields>(&source.fields).unwrap_or_default();

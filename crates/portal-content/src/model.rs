@@ -4,7 +4,19 @@ use portal_db::schema::content_items;
 use serde::{Deserialize, Serialize};
 
 /// What an item is (Điều 4.1: text, audio, images, video, graphics; Điều 8.2: links to sub-sites).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     News,
@@ -59,7 +71,18 @@ impl Kind {
 
 /// Where an item is in the editorial workflow. Authoring creates drafts; the moderation crate
 /// moves them on (Điều 10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Draft,
@@ -102,13 +125,28 @@ impl Status {
     }
 }
 
+portal_db::stored_as_text!(Kind);
+portal_db::stored_as_text!(Status);
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = content_items)]
 pub struct ContentItem {
     pub id: i64,
     pub site_id: i64,
     pub section_id: i64,
-    pub kind: String,
+    pub kind: Kind,
     pub language: String,
     pub translation_group: String,
     pub translation_of: Option<i64>,
@@ -123,7 +161,7 @@ pub struct ContentItem {
     pub featured_image_url: Option<String>,
     /// JSON object of the kind's own fields.
     pub fields: String,
-    pub status: String,
+    pub status: Status,
     pub version: i64,
     pub published_at: Option<NaiveDateTime>,
     pub created_by: Option<i64>,

@@ -61,7 +61,7 @@ pub fn apply_if_unchanged(
         content_items::table
             .filter(content_items::id.eq(item.id))
             .filter(content_items::version.eq(item.version))
-            .filter(content_items::status.eq(item.status.clone())),
+            .filter(content_items::status.eq(item.status)),
     )
     .set(change)
     .execute(conn)?;

@@ -59,3 +59,44 @@ where
         work(conn)
     })
 }
+
+/// Stores a type in a `TEXT` column by its `as_str` spelling and reads it back with `parse`, on
+/// every backend: rows carry the typed value, and a spelling the type does not know (a `CHECK`
+/// constraint keeps them out) is a deserialization error naming it, not a string parsed at each
+/// use. The type also needs `#[derive(diesel::AsExpression, diesel::FromSqlRow)]` with
+/// `#[diesel(sql_type = diesel::sql_types::Text)]`.
+#[macro_export]
+macro_rules! stored_as_text {
+    ($ty:ty) => {
+        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $ty
+        where
+            DB: diesel::backend::Backend,
+            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                let text =
+                    <String as diesel::deserialize::FromSql<diesel::sql_types::Text, DB>>::from_sql(
+                        bytes,
+                    )?;
+                <$ty>::parse(&text)
+                    .ok_or_else(|| format!("'{text}' is not a {}", stringify!($ty)).into())
+            }
+        }
+
+        impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $ty
+        where
+            DB: diesel::backend::Backend,
+            str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+        {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, DB>,
+            ) -> diesel::serialize::Result {
+                <str as diesel::serialize::ToSql<diesel::sql_types::Text, DB>>::to_sql(
+                    self.as_str(),
+                    out,
+                )
+            }
+        }
+    };
+}

@@ -25,9 +25,9 @@ use crate::workflow::record;
 
 /// Whether a change of the item's text or fields by `actor` takes it out of the board's hands.
 pub fn edit_sends_back(item: &ContentItem, actor: &Actor) -> bool {
-    match Status::parse(&item.status) {
-        Some(Status::Submitted | Status::AwaitingApproval) => true,
-        Some(Status::InReview) => actor.user_id.is_none() || actor.user_id != item.claimed_by,
+    match item.status {
+        Status::Submitted | Status::AwaitingApproval => true,
+        Status::InReview => actor.user_id.is_none() || actor.user_id != item.claimed_by,
         _ => false,
     }
 }
@@ -136,5 +136,50 @@ pub fn refuse_own_work(conn: &mut DbConn, actor: &Actor, item: &ContentItem) -> 
             "this site requires two people (Điều 10.2): you cannot approve this item because {why}; another chief editor must"
         ))),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workflow::tests::item_in;
+
+    fn person(id: i64) -> Actor {
+        Actor {
+            user_id: Some(id),
+            label: format!("user{id}"),
+            agency: None,
+            client_ip: None,
+            user_agent: None,
+        }
+    }
+
+    #[test]
+    fn an_edit_under_review_sends_the_item_back_except_by_its_claimer() {
+        // Điều 10.2: what the board reviews is what is published; an edit after submission is
+        // reviewed again, unless it is the reviewing editor's own edit for quality.
+        let submitted = item_in(Status::Submitted);
+        assert!(edit_sends_back(&submitted, &person(7)));
+        let awaiting = item_in(Status::AwaitingApproval);
+        assert!(edit_sends_back(&awaiting, &person(3)));
+        let mut in_review = item_in(Status::InReview);
+        in_review.claimed_by = Some(5);
+        assert!(
+            !edit_sends_back(&in_review, &person(5)),
+            "the claiming editor"
+        );
+        assert!(edit_sends_back(&in_review, &person(7)), "anyone else");
+        assert!(
+            edit_sends_back(&in_review, &Actor::system("x")),
+            "the system"
+        );
+        for status in [
+            Status::Draft,
+            Status::Returned,
+            Status::Published,
+            Status::Archived,
+        ] {
+            assert!(!edit_sends_back(&item_in(status), &person(7)), "{status}");
+        }
     }
 }

@@ -202,7 +202,7 @@ pub async fn item_workflow(
         .await?;
     Ok(web::Json(WorkflowDto {
         allowed_transitions: workflow::allowed(&item),
-        status: item.status,
+        status: item.status.to_string(),
         history: history
             .into_iter()
             .map(|t| TransitionDto {

@@ -126,8 +126,7 @@ pub(super) fn save(
     if current.version != expected_version {
         return Err(precondition(current.version));
     }
-    let kind = Kind::parse(&current.kind)
-        .ok_or_else(|| Error::Internal(format!("item {id} has unknown kind")))?;
+    let kind = current.kind;
     let draft = clean_draft(kind, &patch.apply(&current)).map_err(Error::Validation)?;
     write_transaction(conn, |conn| {
         let before = get_live(conn, id)?;
@@ -184,7 +183,7 @@ pub(super) fn save(
             content_items::updated_at.eq(now()),
             // Editing a published item starts a new draft; the published version stays live
             // until the new one is approved.
-            content_items::status.eq(if before.status == Status::Published.as_str() {
+            content_items::status.eq(if before.status == Status::Published {
                 Status::Draft.as_str()
             } else {
                 before.status.as_str()
@@ -297,10 +296,7 @@ pub fn move_to(
 pub fn delete(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<(), Error> {
     write_transaction(conn, |conn| {
         let item = get_live(conn, id)?;
-        if !matches!(
-            Status::parse(&item.status),
-            Some(Status::Draft | Status::Returned)
-        ) {
+        if !matches!(item.status, Status::Draft | Status::Returned) {
             return Err(Error::Conflict(format!(
                 "item {id} is {}; only drafts can be deleted (unpublish or archive it instead)",
                 item.status

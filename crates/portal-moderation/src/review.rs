@@ -59,7 +59,7 @@ where
             before.status, after.version
         );
         let mut at_change = after.clone();
-        at_change.status = before.status.clone();
+        at_change.status = before.status;
         record(
             conn,
             actor,

@@ -15,9 +15,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use portal_auth::Scope;
 use portal_core::PageRequest;
-use portal_moderation::webhooks::{self, Endpoint, NewEndpoint};
+use portal_moderation::webhooks::{admin, Endpoint, NewEndpoint};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -89,15 +88,14 @@ pub async fn create_webhook(
     caller: Caller,
     body: crate::http::body::Json<CreateWebhookRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Scope::WebhooksManage)?;
     let body = body.into_inner();
-    let actor = caller.actor();
+    let who = caller.acting();
     let allow_private = state.webhooks.allow_private;
     let endpoint = state
         .db(move |conn| {
-            webhooks::create_endpoint(
+            admin::register(
                 conn,
-                &actor,
+                &who,
                 &NewEndpoint {
                     url: body.url,
                     events: body.events,
@@ -133,11 +131,9 @@ pub async fn list_webhooks(
     caller: Caller,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<WebhookPage>, ApiError> {
-    caller.require(Scope::WebhooksManage)?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    let page = state
-        .db(move |conn| webhooks::list_endpoints(conn, &page))
-        .await?;
+    let who = caller.principal;
+    let page = state.db(move |conn| admin::list(conn, &who, &page)).await?;
     Ok(web::Json(WebhookPage {
         items: page.items.into_iter().map(Into::into).collect(),
         next_cursor: page.next_cursor,
@@ -150,11 +146,10 @@ async fn set_active(
     id: i64,
     active: bool,
 ) -> Result<web::Json<WebhookDto>, ApiError> {
-    caller.require(Scope::WebhooksManage)?;
-    let actor = caller.actor();
+    let who = caller.acting();
     Ok(web::Json(
         state
-            .db(move |conn| webhooks::set_active(conn, &actor, id, active))
+            .db(move |conn| admin::switch(conn, &who, id, active))
             .await?
             .into(),
     ))
@@ -248,11 +243,11 @@ pub async fn list_deliveries(
     path: web::Path<i64>,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<DeliveryPage>, ApiError> {
-    caller.require(Scope::WebhooksManage)?;
     let id = path.into_inner();
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let who = caller.principal;
     let page = state
-        .db(move |conn| webhooks::deliveries(conn, id, &page))
+        .db(move |conn| admin::delivery_log(conn, &who, id, &page))
         .await?;
     Ok(web::Json(DeliveryPage {
         items: page
@@ -307,10 +302,10 @@ pub async fn redeliver(
     caller: Caller,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Scope::WebhooksManage)?;
     let (id, delivery) = path.into_inner();
+    let who = caller.acting();
     let delivery_id = state
-        .db(move |conn| webhooks::redeliver(conn, id, delivery))
+        .db(move |conn| admin::deliver_again(conn, &who, id, delivery))
         .await?;
     Ok(HttpResponse::Accepted().json(QueuedDelivery { delivery_id }))
 }
@@ -332,11 +327,8 @@ pub async fn test_webhook(
     caller: Caller,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Scope::WebhooksManage)?;
     let id = path.into_inner();
-    let actor = caller.actor();
-    let delivery_id = state
-        .db(move |conn| webhooks::send_test(conn, &actor, id))
-        .await?;
+    let who = caller.acting();
+    let delivery_id = state.db(move |conn| admin::test(conn, &who, id)).await?;
     Ok(HttpResponse::Accepted().json(QueuedDelivery { delivery_id }))
 }

@@ -15,6 +15,7 @@ use portal_db::{now, write_transaction, DbConn};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
+pub mod admin;
 mod deliveries;
 mod endpoints;
 

@@ -179,20 +179,11 @@ pub fn visible_for(conn: &mut DbConn, filter: &Filter) -> Result<Vec<i64>, Error
 }
 
 fn key(item: &PublishedItem) -> String {
-    format!(
-        "{}|{}",
-        item.published_at.and_utc().timestamp_micros(),
-        item.item_id
-    )
+    portal_core::page::time_id_key(item.published_at, item.item_id)
 }
 
 fn parse_key(raw: &str) -> Result<(NaiveDateTime, i64), Error> {
-    let bad = || Error::invalid_parameter("cursor", "is not a cursor of this list");
-    let (micros, id) = raw.split_once('|').ok_or_else(bad)?;
-    let at = chrono::DateTime::from_timestamp_micros(micros.parse().map_err(|_| bad())?)
-        .ok_or_else(bad)?
-        .naive_utc();
-    Ok((at, id.parse().map_err(|_| bad())?))
+    portal_core::page::parse_time_id_key(raw)
 }
 
 /// Newest published first. The cursor is the last (published_at, id) seen, so items published

@@ -31,21 +31,7 @@ pub struct Filter {
 }
 
 pub(super) fn page_key(item: &ContentItem) -> String {
-    format!(
-        "{}|{}",
-        item.updated_at.and_utc().timestamp_micros(),
-        item.id
-    )
-}
-
-pub(super) fn parse_key(raw: &str) -> Result<(NaiveDateTime, i64), Error> {
-    let bad = || Error::invalid_parameter("cursor", "is not a cursor of this list");
-    let (micros, id) = raw.split_once('|').ok_or_else(bad)?;
-    let micros: i64 = micros.parse().map_err(|_| bad())?;
-    let at = chrono::DateTime::from_timestamp_micros(micros)
-        .ok_or_else(bad)?
-        .naive_utc();
-    Ok((at, id.parse().map_err(|_| bad())?))
+    portal_core::page::time_id_key(item.updated_at, item.id)
 }
 
 /// Most recently updated first, within what the caller may see.
@@ -112,7 +98,7 @@ pub fn list(
         query = query.filter(content_items::updated_at.lt(to));
     }
     if let Some(after) = &page.after {
-        let (at, id) = parse_key(after)?;
+        let (at, id) = portal_core::page::parse_time_id_key(after)?;
         query = query.filter(
             content_items::updated_at
                 .lt(at)

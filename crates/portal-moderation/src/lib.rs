@@ -12,6 +12,7 @@ pub mod queues;
 pub mod review;
 pub mod schedule;
 pub mod targets;
+pub mod transitions;
 pub mod views;
 pub mod webhooks;
 pub mod workflow;

@@ -142,7 +142,7 @@ pub fn refuse_own_work(conn: &mut DbConn, actor: &Actor, item: &ContentItem) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workflow::tests::item_in;
+    use crate::transitions::tests::item_in;
 
     fn person(id: i64) -> Actor {
         Actor {

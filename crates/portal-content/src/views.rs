@@ -5,7 +5,7 @@ use portal_auth::{ItemAccess, Principal};
 use portal_core::{Error, Page, PageRequest};
 use portal_db::DbConn;
 
-use crate::items::{self, Filter, Visibility};
+use crate::items::{self, Filter};
 use crate::model::ContentItem;
 use crate::revisions::{self, FieldChange, Revision};
 
@@ -110,11 +110,7 @@ pub fn list(
             "the credentials carry no content:write or content:review scope".into(),
         ));
     }
-    let visibility = Visibility {
-        site_keys: reach.site_keys,
-        section_ids: reach.section_ids,
-    };
-    let found = items::list(conn, filter, &visibility, page)?;
+    let found = items::list(conn, filter, &reach, page)?;
     Ok(Page {
         items: listed(conn, found.items)?,
         next_cursor: found.next_cursor,

@@ -1,18 +1,11 @@
 //! What waits for the board: per person, and per section with what is overdue.
 
 use chrono::NaiveDateTime;
+use portal_auth::ReviewReach;
 use portal_content::board;
 use portal_content::ContentItem;
 use portal_core::Error;
 use portal_db::{now, DbConn};
-
-/// The sites and sections a person may review or publish in, read from their scopes.
-#[derive(Debug, Clone, Default)]
-pub struct Reach {
-    pub review_sites: Vec<String>,
-    pub review_sections: Vec<i64>,
-    pub publish_sites: Vec<String>,
-}
 
 #[derive(Debug, Clone, Default)]
 pub struct MyQueue {
@@ -30,7 +23,7 @@ fn site_ids(conn: &mut DbConn, keys: &[String]) -> Result<Vec<i64>, Error> {
     portal_sections::sites::ids_of(conn, keys)
 }
 
-pub fn my_queue(conn: &mut DbConn, user_id: i64, reach: &Reach) -> Result<MyQueue, Error> {
+pub fn my_queue(conn: &mut DbConn, user_id: i64, reach: &ReviewReach) -> Result<MyQueue, Error> {
     let review_sites = site_ids(conn, &reach.review_sites)?;
     let publish_sites = site_ids(conn, &reach.publish_sites)?;
     let claimable = board::submitted_in(conn, &review_sites, &reach.review_sections, QUEUE_LIMIT)?;

@@ -8,7 +8,7 @@ use portal_core::{Error, Page, PageRequest};
 use portal_db::DbConn;
 
 use crate::comments::{self, Comment};
-use crate::queues::{self, Reach};
+use crate::queues;
 use crate::workflow::{self, Transition};
 
 /// An item's state, the steps it allows now, and its history.
@@ -44,13 +44,7 @@ pub fn my_queue(conn: &mut DbConn, who: &Principal) -> Result<QueueView, Error> 
     let user = who.user_id().ok_or_else(|| {
         Error::Forbidden("notifications belong to user accounts, not API keys".into())
     })?;
-    let review = who.review_reach()?;
-    let reach = Reach {
-        review_sites: review.review_sites,
-        review_sections: review.review_sections,
-        publish_sites: review.publish_sites,
-    };
-    let q = queues::my_queue(conn, user, &reach)?;
+    let q = queues::my_queue(conn, user, &who.review_reach()?)?;
     Ok(QueueView {
         claimable: listed(conn, q.claimable)?,
         claimed_by_me: listed(conn, q.claimed_by_me)?,

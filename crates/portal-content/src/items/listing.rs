@@ -4,13 +4,6 @@ use super::*;
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
-/// Which items a caller may see in lists: whole sites, and single sections.
-#[derive(Debug, Clone, Default)]
-pub struct Visibility {
-    pub site_keys: Vec<String>,
-    pub section_ids: Vec<i64>,
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub site: Option<String>,
@@ -38,7 +31,7 @@ pub(super) fn page_key(item: &ContentItem) -> String {
 pub fn list(
     conn: &mut DbConn,
     filter: &Filter,
-    visibility: &Visibility,
+    visibility: &portal_auth::ContentReach,
     page: &PageRequest,
 ) -> Result<Page<ContentItem>, Error> {
     let site_ids = portal_sections::sites::ids_of(conn, &visibility.site_keys)?;

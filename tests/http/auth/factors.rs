@@ -5,6 +5,7 @@ use super::*;
 on_every_backend!(
     password_rules_are_named_and_first_passwords_must_change,
     totp_second_factor_enrol_confirm_and_sign_in,
+    one_totp_code_signs_in_once_when_sent_in_parallel,
     operators_can_require_totp_for_privileged_roles,
     api_keys_authenticate_until_revoked,
     editors_can_be_limited_to_assigned_sections,
@@ -379,4 +380,52 @@ async fn idle_accounts_are_disabled_at_sign_in(app: TestApp) {
         .first(&mut *conn)
         .unwrap();
     assert_eq!(status, "disabled", "45 days without sign-in");
+}
+
+/// The same code sent by four sign-ins at once (more than the server's one worker takes at a
+/// time): the conditional update that spends it lets exactly one through (RFC 6238 §5.2).
+async fn one_totp_code_signs_in_once_when_sent_in_parallel(app: TestApp) {
+    app.user("vu.svhttdl", "so-vhttdl", &[("so-vhttdl", "chief_editor")]);
+    let (token, _) = app.login("vu.svhttdl").await;
+    let enrol = app
+        .call("POST", "/api/v1/auth/totp/enroll", Some(&token), None)
+        .await;
+    let secret = enrol.json()["secret"].as_str().unwrap().to_string();
+    let now = loop {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        if (5..25).contains(&(now % 30)) {
+            break now;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_secs(1)).await;
+    };
+    let code_at = |t: u64| portal_auth::totp::code_at(&secret, t).unwrap();
+    let confirmed = app
+        .call(
+            "POST",
+            "/api/v1/auth/totp/confirm",
+            Some(&token),
+            Some(&json!({"code": code_at(now - 30)})),
+        )
+        .await;
+    assert_eq!(confirmed.status, 204, "{}", confirmed.text());
+    let code = code_at(now);
+    let body = json!({"username": "vu.svhttdl", "password": TEST_PASSWORD, "totp_code": code});
+    let attempts = (0..4).map(|_| app.post_json("/api/v1/auth/login", &body));
+    let statuses: Vec<u16> = futures_util::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "one sign-in per code: {statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 401),
+        "{statuses:?}"
+    );
 }

@@ -74,3 +74,17 @@ pub fn undelete(conn: &mut DbConn, who: &Acting, id: i64) -> Result<ItemView, Er
     let item = items::undelete(conn, &who.actor, id)?;
     item_view(conn, item)
 }
+
+/// Deletes a section of a site's tree for whoever manages that tree, but only once it holds no
+/// items: content sits above sections, so the rule that its items must move first is kept here
+/// (the foreign key would refuse the delete anyway, without saying why).
+pub fn delete_section(conn: &mut DbConn, who: &Acting, id: i64) -> Result<(), Error> {
+    portal_auth::admin::org::require_manage_section(conn, &who.principal, id)?;
+    let held = items::count_in_section(conn, id)?;
+    if held > 0 {
+        return Err(Error::Conflict(format!(
+            "section {id} still holds {held} item(s); move them first"
+        )));
+    }
+    portal_sections::admin::delete_section(conn, &who.actor, id)
+}

@@ -7,5 +7,6 @@ pub mod model;
 pub mod sections;
 pub mod seed;
 pub mod sites;
+pub mod views;
 
 pub use model::{Agency, AgencyKind, Section, SectionNode, Site};

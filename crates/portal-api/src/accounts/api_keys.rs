@@ -2,9 +2,9 @@
 
 use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use portal_auth::apikeys::{self, ApiKey, NewApiKey};
-use portal_auth::Scope;
-use portal_core::{Error, PageRequest};
+use portal_auth::admin::accounts as front;
+use portal_auth::apikeys::{ApiKey, NewApiKey};
+use portal_core::PageRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -78,19 +78,15 @@ pub async fn create_api_key(
     caller: Caller,
     body: crate::http::body::Json<CreateApiKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Scope::ApiKeysManage)?;
     let body = body.into_inner();
-    if body.scopes.len() > 50 {
-        return Err(Error::field("scopes", "too_many", "at most 50 scopes").into());
-    }
-    let actor = caller.actor();
+    let who = caller.acting();
     let new = NewApiKey {
         name: body.name,
         scopes: body.scopes,
         expires_at: body.expires_at.map(|t| t.naive_utc()),
     };
     let (key, secret) = state
-        .db(move |conn| apikeys::create(conn, &actor, &new))
+        .db(move |conn| front::create_api_key(conn, &who, &new))
         .await?;
     Ok(HttpResponse::Created().json(ApiKeyCreated {
         key: key.into(),
@@ -120,9 +116,11 @@ pub async fn list_api_keys(
     caller: Caller,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<ApiKeyPage>, ApiError> {
-    caller.require(Scope::ApiKeysManage)?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    let page = state.db(move |conn| apikeys::list(conn, &page)).await?;
+    let principal = caller.principal;
+    let page = state
+        .db(move |conn| front::list_api_keys(conn, &principal, &page))
+        .await?;
     Ok(web::Json(ApiKeyPage {
         items: page.items.into_iter().map(Into::into).collect(),
         next_cursor: page.next_cursor,
@@ -146,12 +144,11 @@ pub async fn revoke_api_key(
     caller: Caller,
     path: web::Path<i64>,
 ) -> Result<web::Json<ApiKeyDto>, ApiError> {
-    caller.require(Scope::ApiKeysManage)?;
     let id = path.into_inner();
-    let actor = caller.actor();
+    let who = caller.acting();
     Ok(web::Json(
         state
-            .db(move |conn| apikeys::revoke(conn, &actor, id))
+            .db(move |conn| front::revoke_api_key(conn, &who, id))
             .await?
             .into(),
     ))

@@ -2,10 +2,9 @@
 
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
-use portal_auth::accounts::{self, NewUser, UserFilter, UserPatch, UserView};
-use portal_auth::Scope;
-use portal_auth::{Role, UserStatus};
-use portal_core::{Error, PageRequest};
+use portal_auth::accounts::{NewUser, UserPatch, UserView};
+use portal_auth::admin::accounts as front;
+use portal_core::PageRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -99,10 +98,6 @@ pub struct CreateUserRequest {
     pub must_change_password: Option<bool>,
 }
 
-fn manage(caller: &Caller) -> Result<(), ApiError> {
-    caller.require(Scope::AccountsManage)
-}
-
 /// Creates an account.
 #[utoipa::path(
     tag = "users",
@@ -120,14 +115,13 @@ pub async fn create_user(
     caller: Caller,
     body: crate::http::body::Json<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    manage(&caller)?;
     let body = body.into_inner();
-    let actor = caller.actor();
+    let who = caller.acting();
     let view = state
         .db(move |conn| {
-            accounts::create(
+            front::create_user(
                 conn,
-                &actor,
+                &who,
                 &NewUser {
                     username: body.username,
                     display_name: body.display_name,
@@ -178,35 +172,18 @@ pub async fn list_users(
     caller: Caller,
     query: web::Query<ListUsersQuery>,
 ) -> Result<web::Json<UserPage>, ApiError> {
-    manage(&caller)?;
     let q = query.into_inner();
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
-    let filter = UserFilter {
+    let wanted = front::UserQuery {
         agency: q.agency,
-        status: q
-            .status
-            .map(|s| {
-                UserStatus::parse(&s).ok_or_else(|| {
-                    Error::invalid_parameter("status", "must be active, disabled or locked")
-                })
-            })
-            .transpose()?,
-        role: q
-            .role
-            .map(|r| {
-                Role::parse(&r).ok_or_else(|| {
-                    Error::invalid_parameter(
-                        "role",
-                        "must be contributor, editor, chief_editor or operator",
-                    )
-                })
-            })
-            .transpose()?,
+        status: q.status,
+        role: q.role,
         site: q.site,
         q: q.q,
     };
+    let principal = caller.principal;
     let page = state
-        .db(move |conn| accounts::list(conn, &filter, &page))
+        .db(move |conn| front::list_users(conn, &principal, wanted, &page))
         .await?;
     Ok(web::Json(UserPage {
         items: page.items.into_iter().map(UserDto::from).collect(),
@@ -231,13 +208,10 @@ pub async fn get_user(
     caller: Caller,
     path: web::Path<i64>,
 ) -> Result<web::Json<UserDto>, ApiError> {
-    manage(&caller)?;
     let id = path.into_inner();
+    let principal = caller.principal;
     let view = state
-        .db(move |conn| {
-            let user = accounts::user_by_id(conn, id)?;
-            accounts::view(conn, user)
-        })
+        .db(move |conn| front::show_user(conn, &principal, id))
         .await?;
     Ok(web::Json(view.into()))
 }
@@ -274,17 +248,16 @@ pub async fn update_user(
     path: web::Path<i64>,
     body: crate::http::body::Json<UpdateUserRequest>,
 ) -> Result<web::Json<UserDto>, ApiError> {
-    manage(&caller)?;
     let id = path.into_inner();
     let body = body.into_inner();
-    let actor = caller.actor();
+    let who = caller.acting();
     let patch = UserPatch {
         display_name: body.display_name,
         email: body.email,
         agency: body.agency,
     };
     let view = state
-        .db(move |conn| accounts::update(conn, &actor, id, &patch))
+        .db(move |conn| front::update_user(conn, &who, id, &patch))
         .await?;
     Ok(web::Json(view.into()))
 }
@@ -307,12 +280,11 @@ pub async fn disable_user(
     caller: Caller,
     path: web::Path<i64>,
 ) -> Result<web::Json<UserDto>, ApiError> {
-    manage(&caller)?;
     let id = path.into_inner();
-    let actor = caller.actor();
+    let who = caller.acting();
     Ok(web::Json(
         state
-            .db(move |conn| accounts::set_enabled(conn, &actor, id, false))
+            .db(move |conn| front::set_enabled(conn, &who, id, false))
             .await?
             .into(),
     ))
@@ -335,12 +307,11 @@ pub async fn enable_user(
     caller: Caller,
     path: web::Path<i64>,
 ) -> Result<web::Json<UserDto>, ApiError> {
-    manage(&caller)?;
     let id = path.into_inner();
-    let actor = caller.actor();
+    let who = caller.acting();
     Ok(web::Json(
         state
-            .db(move |conn| accounts::set_enabled(conn, &actor, id, true))
+            .db(move |conn| front::set_enabled(conn, &who, id, true))
             .await?
             .into(),
     ))
@@ -374,13 +345,12 @@ pub async fn reset_password(
     path: web::Path<i64>,
     body: crate::http::body::Json<ResetPasswordRequest>,
 ) -> Result<web::Json<UserDto>, ApiError> {
-    manage(&caller)?;
     let id = path.into_inner();
     let password = body.into_inner().password;
-    let actor = caller.actor();
+    let who = caller.acting();
     Ok(web::Json(
         state
-            .db(move |conn| accounts::reset_password(conn, &actor, id, &password))
+            .db(move |conn| front::reset_password(conn, &who, id, &password))
             .await?
             .into(),
     ))
@@ -398,17 +368,6 @@ pub struct RoleRequest {
     /// again replaces the list; an empty list means the whole site.
     #[serde(default)]
     pub sections: Vec<i64>,
-}
-
-fn parse_role(role: &str) -> Result<Role, ApiError> {
-    Role::parse(role).ok_or_else(|| {
-        Error::field(
-            "role",
-            "unknown_role",
-            "must be contributor, editor, chief_editor or operator",
-        )
-        .into()
-    })
 }
 
 /// Grants a role on a site (and limits an editor to sections).
@@ -431,15 +390,13 @@ pub async fn grant_role(
     path: web::Path<i64>,
     body: crate::http::body::Json<RoleRequest>,
 ) -> Result<web::Json<UserDto>, ApiError> {
-    manage(&caller)?;
     let id = path.into_inner();
     let body = body.into_inner();
-    let role = parse_role(&body.role)?;
-    let actor = caller.actor();
+    let who = caller.acting();
     Ok(web::Json(
         state
             .db(move |conn| {
-                accounts::grant_role(conn, &actor, id, &body.site, role, &body.sections)
+                front::grant_role(conn, &who, id, &body.site, &body.role, &body.sections)
             })
             .await?
             .into(),
@@ -474,14 +431,12 @@ pub async fn revoke_role(
     path: web::Path<i64>,
     body: crate::http::body::Json<RevokeRoleRequest>,
 ) -> Result<web::Json<UserDto>, ApiError> {
-    manage(&caller)?;
     let id = path.into_inner();
     let body = body.into_inner();
-    let role = parse_role(&body.role)?;
-    let actor = caller.actor();
+    let who = caller.acting();
     Ok(web::Json(
         state
-            .db(move |conn| accounts::revoke_role(conn, &actor, id, &body.site, role))
+            .db(move |conn| front::revoke_role(conn, &who, id, &body.site, &body.role))
             .await?
             .into(),
     ))

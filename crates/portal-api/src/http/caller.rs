@@ -7,7 +7,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header::{AUTHORIZATION, USER_AGENT};
 use actix_web::{web, FromRequest, HttpRequest};
 use portal_audit::Actor;
-use portal_auth::{Acting, Principal, Scope};
+use portal_auth::{Acting, Principal};
 use portal_core::Error;
 
 use crate::http::problem::ApiError;
@@ -66,10 +66,6 @@ impl Caller {
             principal: self.principal.clone(),
             actor: self.actor(),
         }
-    }
-
-    pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
-        self.principal.require(scope).map_err(ApiError::from)
     }
 }
 

@@ -1,9 +1,9 @@
 //! The audit log (Điều 21): province-wide for operators, a site's own for its chief editor.
 
 use actix_web::{get, web};
-use chrono::{DateTime, NaiveDateTime, Utc};
-use portal_audit::{AuditEntry, AuditFilter};
-use portal_auth::AuditReach;
+use chrono::{DateTime, Utc};
+use portal_audit::AuditEntry;
+use portal_auth::admin::audit;
 use portal_core::PageRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -95,45 +95,21 @@ pub async fn list_audit(
     caller: Caller,
     query: web::Query<AuditQuery>,
 ) -> Result<web::Json<AuditPage>, ApiError> {
-    // The province-wide log to operators; a chief editor reads their own sites' events only,
-    // without the addresses and browsers of the people behind them.
-    let reach = caller.principal.audit_reach()?;
     let q = query.into_inner();
     let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
-    let naive = |t: Option<DateTime<Utc>>| -> Option<NaiveDateTime> { t.map(|t| t.naive_utc()) };
-    let province_wide = reach == AuditReach::Province;
-    let sites = match reach {
-        AuditReach::Province => None,
-        AuditReach::Sites(site_keys) => Some(
-            state
-                .db(move |conn| portal_sections::sites::ids_of(conn, &site_keys))
-                .await?,
-        ),
-    };
-    let filter = AuditFilter {
-        sites,
+    let wanted = audit::AuditQuery {
         actor: q.actor,
         action: q.action,
         target: q.target,
-        from: naive(q.from),
-        to: naive(q.to),
+        from: q.from.map(|t| t.naive_utc()),
+        to: q.to.map(|t| t.naive_utc()),
     };
+    let principal = caller.principal;
     let page = state
-        .db(move |conn| portal_audit::list(conn, &filter, &page))
+        .db(move |conn| audit::list(conn, &principal, wanted, &page))
         .await?;
     Ok(web::Json(AuditPage {
-        items: page
-            .items
-            .into_iter()
-            .map(|e| {
-                let mut dto = AuditEntryDto::from(e);
-                if !province_wide {
-                    dto.client_ip = None;
-                    dto.user_agent = None;
-                }
-                dto
-            })
-            .collect(),
+        items: page.items.into_iter().map(AuditEntryDto::from).collect(),
         next_cursor: page.next_cursor,
     }))
 }

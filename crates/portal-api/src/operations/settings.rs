@@ -1,9 +1,7 @@
 //! Security settings of the installation (operators).
 
 use actix_web::{get, put, web};
-use portal_auth::settings;
-use portal_auth::Scope;
-use portal_core::Error;
+use portal_auth::admin::accounts as front;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -32,13 +30,13 @@ pub async fn get_security_settings(
     state: web::Data<AppState>,
     caller: Caller,
 ) -> Result<web::Json<SecuritySettings>, ApiError> {
-    caller.require(Scope::AccountsManage)?;
     let default = state.auth.config.require_totp_for_privileged_by_default;
-    let require = state
-        .db(move |conn| settings::require_totp_for_privileged(conn, default))
+    let principal = caller.principal;
+    let current = state
+        .db(move |conn| front::security_settings(conn, &principal, default))
         .await?;
     Ok(web::Json(SecuritySettings {
-        require_totp_for_privileged: require,
+        require_totp_for_privileged: current.require_totp_for_privileged,
     }))
 }
 
@@ -59,28 +57,16 @@ pub async fn put_security_settings(
     caller: Caller,
     body: crate::http::body::Json<SecuritySettings>,
 ) -> Result<web::Json<SecuritySettings>, ApiError> {
-    caller.require(Scope::AccountsManage)?;
     let value = body.into_inner().require_totp_for_privileged;
-    let actor = caller.actor();
+    let who = caller.acting();
     let default = state.auth.config.require_totp_for_privileged_by_default;
-    state
-        .db(move |conn| {
-            portal_db::write_transaction(conn, |conn| {
-                let before = settings::require_totp_for_privileged(conn, default)?;
-                settings::set_flag(conn, settings::REQUIRE_TOTP_FOR_PRIVILEGED, value)?;
-                portal_audit::append(
-                    conn,
-                    &actor,
-                    "settings.update",
-                    Some("settings:security"),
-                    Some(&serde_json::json!({"require_totp_for_privileged": before})),
-                    Some(&serde_json::json!({"require_totp_for_privileged": value})),
-                )?;
-                Ok::<_, Error>(())
-            })
-        })
+    let new = front::SecuritySettings {
+        require_totp_for_privileged: value,
+    };
+    let set = state
+        .db(move |conn| front::set_security_settings(conn, &who, default, new))
         .await?;
     Ok(web::Json(SecuritySettings {
-        require_totp_for_privileged: value,
+        require_totp_for_privileged: set.require_totp_for_privileged,
     }))
 }

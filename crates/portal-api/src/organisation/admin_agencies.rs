@@ -2,11 +2,7 @@
 //! change is validated, one transaction, and audited.
 
 use actix_web::{patch, post, web, HttpRequest, HttpResponse};
-use portal_auth::org;
-use portal_auth::Scope;
-use portal_core::Error;
-use portal_sections::admin::{self, NewAgency};
-use portal_sections::{agencies, AgencyKind};
+use portal_auth::admin::org::{self, AgencyRequest, AgencyView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -35,16 +31,8 @@ pub struct CreateAgencyRequest {
     pub parent: Option<String>,
 }
 
-fn agency_dto(
-    conn: &mut portal_db::DbConn,
-    req_lang: portal_core::Lang,
-    agency: portal_sections::Agency,
-) -> Result<AgencyDto, Error> {
-    let parent = match agency.parent_id {
-        Some(id) => agencies::codes_by_id(conn, &[id])?.remove(&id),
-        None => None,
-    };
-    Ok(AgencyDto::new(agency, req_lang, parent))
+fn agency_dto(view: AgencyView, lang: portal_core::Lang) -> AgencyDto {
+    AgencyDto::new(view.agency, lang, view.parent)
 }
 
 /// Creates an agency.
@@ -65,34 +53,25 @@ pub async fn create_agency(
     caller: Caller,
     body: crate::http::body::Json<CreateAgencyRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Scope::AgenciesManage)?;
     let lang = lang::resolve(&req, None)?;
     let body = body.into_inner();
-    let kind = AgencyKind::parse(&body.kind).ok_or_else(|| {
-        Error::field(
-            "kind",
-            "unknown_kind",
-            format!("'{}' is not an agency kind", body.kind),
-        )
-    })?;
-    let actor = caller.actor();
-    let dto = state
+    let who = caller.acting();
+    let view = state
         .db(move |conn| {
-            let agency = admin::create_agency(
+            org::create_agency(
                 conn,
-                &actor,
-                &NewAgency {
+                &who,
+                AgencyRequest {
                     code: body.code,
                     name_vi: body.name_vi,
                     name_en: body.name_en,
-                    kind,
+                    kind: body.kind,
                     parent: body.parent,
                 },
-            )?;
-            agency_dto(conn, lang, agency)
+            )
         })
         .await?;
-    Ok(HttpResponse::Created().json(dto))
+    Ok(HttpResponse::Created().json(agency_dto(view, lang)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -127,24 +106,22 @@ pub async fn rename_agency(
     path: web::Path<String>,
     body: crate::http::body::Json<RenameAgencyRequest>,
 ) -> Result<web::Json<AgencyDto>, ApiError> {
-    caller.require(Scope::AgenciesManage)?;
     let lang = lang::resolve(&req, None)?;
     let code = path.into_inner();
     let body = body.into_inner();
-    let actor = caller.actor();
-    let dto = state
+    let who = caller.acting();
+    let view = state
         .db(move |conn| {
-            let agency = admin::rename_agency(
+            org::rename_agency(
                 conn,
-                &actor,
+                &who,
                 &code,
                 body.name_vi.as_deref(),
                 body.name_en.as_ref().map(|e| e.as_deref()),
-            )?;
-            agency_dto(conn, lang, agency)
+            )
         })
         .await?;
-    Ok(web::Json(dto))
+    Ok(web::Json(agency_dto(view, lang)))
 }
 
 /// Deactivates an agency that owns nothing and has no active users.
@@ -165,11 +142,10 @@ pub async fn deactivate_agency(
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Scope::AgenciesManage)?;
     let code = path.into_inner();
-    let actor = caller.actor();
+    let who = caller.acting();
     state
-        .db(move |conn| org::deactivate_agency(conn, &actor, &code))
+        .db(move |conn| org::deactivate_agency(conn, &who, &code))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -211,12 +187,11 @@ pub async fn merge_agency(
     path: web::Path<String>,
     body: crate::http::body::Json<MergeAgencyRequest>,
 ) -> Result<web::Json<MergeReportDto>, ApiError> {
-    caller.require(Scope::AgenciesManage)?;
     let code = path.into_inner();
     let into = body.into_inner().into;
-    let actor = caller.actor();
+    let who = caller.acting();
     let report = state
-        .db(move |conn| org::merge_agencies(conn, &actor, &code, &into))
+        .db(move |conn| org::merge_agency(conn, &who, &code, &into))
         .await?;
     Ok(web::Json(MergeReportDto {
         sections: report.sections,

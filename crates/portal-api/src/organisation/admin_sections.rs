@@ -2,9 +2,8 @@
 //! editor): create, edit, move, transfer to another agency, delete.
 
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
-use portal_core::Error;
-use portal_sections::admin::{self, NewSection, SectionPatch};
-use portal_sections::{agencies, sites};
+use portal_auth::admin::org::{self, SectionView};
+use portal_sections::admin::{NewSection, SectionPatch};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -23,34 +22,12 @@ pub struct AdminSectionDto {
     pub visible: bool,
 }
 
-fn section_dto(
-    conn: &mut portal_db::DbConn,
-    lang: portal_core::Lang,
-    section: portal_sections::Section,
-) -> Result<AdminSectionDto, Error> {
-    let owner = agencies::codes_by_id(conn, &[section.owner_agency_id])?
-        .remove(&section.owner_agency_id)
-        .unwrap_or_default();
-    let site = sites::keys_by_id(conn, &[section.site_id])?
-        .remove(&section.site_id)
-        .unwrap_or_default();
-    let visible = section.visible;
-    Ok(AdminSectionDto {
-        section: SectionDto::new(section, lang, site, owner),
+fn section_dto(view: SectionView, lang: portal_core::Lang) -> AdminSectionDto {
+    let visible = view.section.visible;
+    AdminSectionDto {
+        section: SectionDto::new(view.section, lang, view.site, view.owner),
         visible,
-    })
-}
-
-/// The site key of a section, checked against the caller's `sections:manage:site:<key>`.
-async fn require_manage_section(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-) -> Result<(), ApiError> {
-    let key = state
-        .db(move |conn| admin::site_key_of_section(conn, id))
-        .await?;
-    Ok(caller.principal.require_manage_sections(&key)?)
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -98,15 +75,14 @@ pub async fn create_section(
     body: crate::http::body::Json<CreateSectionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let key = path.into_inner();
-    caller.principal.require_manage_sections(&key)?;
     let lang = lang::resolve(&req, None)?;
     let body = body.into_inner();
-    let actor = caller.actor();
-    let dto = state
+    let who = caller.acting();
+    let view = state
         .db(move |conn| {
-            let section = admin::create_section(
+            org::create_section(
                 conn,
-                &actor,
+                &who,
                 &key,
                 &NewSection {
                     slug: body.slug,
@@ -118,11 +94,10 @@ pub async fn create_section(
                     owner: body.owner,
                     visible: body.visible.unwrap_or(true),
                 },
-            )?;
-            section_dto(conn, lang, section)
+            )
         })
         .await?;
-    Ok(HttpResponse::Created().json(dto))
+    Ok(HttpResponse::Created().json(section_dto(view, lang)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -162,10 +137,9 @@ pub async fn update_section(
     body: crate::http::body::Json<UpdateSectionRequest>,
 ) -> Result<web::Json<AdminSectionDto>, ApiError> {
     let id = path.into_inner();
-    require_manage_section(&state, &caller, id).await?;
     let lang = lang::resolve(&req, None)?;
     let body = body.into_inner();
-    let actor = caller.actor();
+    let who = caller.acting();
     let patch = SectionPatch {
         slug: body.slug,
         name_vi: body.name_vi,
@@ -173,13 +147,10 @@ pub async fn update_section(
         description: body.description,
         visible: body.visible,
     };
-    let dto = state
-        .db(move |conn| {
-            let section = admin::update_section(conn, &actor, id, &patch)?;
-            section_dto(conn, lang, section)
-        })
+    let view = state
+        .db(move |conn| org::update_section(conn, &who, id, &patch))
         .await?;
-    Ok(web::Json(dto))
+    Ok(web::Json(section_dto(view, lang)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -215,17 +186,13 @@ pub async fn move_section(
     body: crate::http::body::Json<MoveSectionRequest>,
 ) -> Result<web::Json<AdminSectionDto>, ApiError> {
     let id = path.into_inner();
-    require_manage_section(&state, &caller, id).await?;
     let lang = lang::resolve(&req, None)?;
     let body = body.into_inner();
-    let actor = caller.actor();
-    let dto = state
-        .db(move |conn| {
-            let section = admin::move_section(conn, &actor, id, body.parent_id, body.position)?;
-            section_dto(conn, lang, section)
-        })
+    let who = caller.acting();
+    let view = state
+        .db(move |conn| org::move_section(conn, &who, id, body.parent_id, body.position))
         .await?;
-    Ok(web::Json(dto))
+    Ok(web::Json(section_dto(view, lang)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -258,17 +225,13 @@ pub async fn transfer_section(
     body: crate::http::body::Json<TransferSectionRequest>,
 ) -> Result<web::Json<AdminSectionDto>, ApiError> {
     let id = path.into_inner();
-    require_manage_section(&state, &caller, id).await?;
     let lang = lang::resolve(&req, None)?;
     let owner = body.into_inner().owner;
-    let actor = caller.actor();
-    let dto = state
-        .db(move |conn| {
-            let section = admin::transfer_section(conn, &actor, id, &owner)?;
-            section_dto(conn, lang, section)
-        })
+    let who = caller.acting();
+    let view = state
+        .db(move |conn| org::transfer_section(conn, &who, id, &owner))
         .await?;
-    Ok(web::Json(dto))
+    Ok(web::Json(section_dto(view, lang)))
 }
 
 /// Deletes a section that has no child sections.
@@ -290,20 +253,9 @@ pub async fn delete_section(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    require_manage_section(&state, &caller, id).await?;
-    let actor = caller.actor();
+    let who = caller.acting();
     state
-        .db(move |conn| {
-            // The content domain sits above the section one: the check that a section holds no
-            // items is orchestrated here (the foreign key would refuse it anyway).
-            let items = portal_content::items::count_in_section(conn, id)?;
-            if items > 0 {
-                return Err(Error::Conflict(format!(
-                    "section {id} still holds {items} item(s); move them first"
-                )));
-            }
-            admin::delete_section(conn, &actor, id)
-        })
+        .db(move |conn| portal_content::commands::delete_section(conn, &who, id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -334,21 +286,14 @@ pub async fn admin_site_sections(
     path: web::Path<String>,
 ) -> Result<web::Json<AdminSectionList>, ApiError> {
     let key = path.into_inner();
-    caller.principal.require_manage_sections(&key)?;
     let lang = lang::resolve(&req, None)?;
-    let list = state
-        .db(move |conn| {
-            let site = sites::active_by_key(conn, &key)?;
-            let all = portal_sections::sections::all_of_site(conn, site.id)?;
-            let items = all
-                .into_iter()
-                .map(|s| section_dto(conn, lang, s))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(AdminSectionList {
-                site: site.key,
-                items,
-            })
-        })
+    let principal = caller.principal;
+    let (site, sections) = state
+        .db(move |conn| org::site_sections(conn, &principal, &key))
         .await?;
+    let list = AdminSectionList {
+        site,
+        items: sections.into_iter().map(|v| section_dto(v, lang)).collect(),
+    };
     Ok(web::Json(list))
 }

@@ -1,10 +1,8 @@
 //! Managing sites (operators: `sites:manage`): the main portal and its sub-sites (Điều 8.2, 22.2).
 
 use actix_web::{patch, post, web, HttpRequest, HttpResponse};
-use portal_auth::Scope;
-use portal_core::Error;
-use portal_sections::admin::{self, NewSite, SitePatch};
-use portal_sections::{agencies, sites};
+use portal_auth::admin::org::{self, SiteView};
+use portal_sections::admin::{NewSite, SitePatch};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -35,19 +33,8 @@ pub struct CreateSiteRequest {
     pub parent: Option<String>,
 }
 
-pub(crate) fn site_dto(
-    conn: &mut portal_db::DbConn,
-    lang: portal_core::Lang,
-    site: portal_sections::Site,
-) -> Result<SiteDto, Error> {
-    let owner = agencies::codes_by_id(conn, &[site.owner_agency_id])?
-        .remove(&site.owner_agency_id)
-        .unwrap_or_default();
-    let parent = match site.parent_site_id {
-        Some(id) => sites::keys_by_id(conn, &[id])?.remove(&id),
-        None => None,
-    };
-    Ok(SiteDto::new(site, lang, owner, parent))
+pub(crate) fn site_dto(view: SiteView, lang: portal_core::Lang) -> SiteDto {
+    SiteDto::new(view.site, lang, view.owner, view.parent)
 }
 
 /// Creates a sub-site (trang TTĐT thành phần, Điều 8.2) or another portal.
@@ -68,15 +55,14 @@ pub async fn create_site(
     caller: Caller,
     body: crate::http::body::Json<CreateSiteRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Scope::SitesManage)?;
     let lang = lang::resolve(&req, None)?;
     let body = body.into_inner();
-    let actor = caller.actor();
-    let dto = state
+    let who = caller.acting();
+    let view = state
         .db(move |conn| {
-            let site = admin::create_site(
+            org::create_site(
                 conn,
-                &actor,
+                &who,
                 &NewSite {
                     key: body.key,
                     name_vi: body.name_vi,
@@ -88,11 +74,10 @@ pub async fn create_site(
                     owner: body.owner,
                     parent: body.parent,
                 },
-            )?;
-            site_dto(conn, lang, site)
+            )
         })
         .await?;
-    Ok(HttpResponse::Created().json(dto))
+    Ok(HttpResponse::Created().json(site_dto(view, lang)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -140,11 +125,10 @@ pub async fn update_site(
     path: web::Path<String>,
     body: crate::http::body::Json<UpdateSiteRequest>,
 ) -> Result<web::Json<SiteDto>, ApiError> {
-    caller.require(Scope::SitesManage)?;
     let lang = lang::resolve(&req, None)?;
     let key = path.into_inner();
     let body = body.into_inner();
-    let actor = caller.actor();
+    let who = caller.acting();
     let patch = SitePatch {
         name_vi: body.name_vi,
         name_en: body.name_en,
@@ -156,13 +140,10 @@ pub async fn update_site(
         forwarder_may_approve: body.forwarder_may_approve,
         reason: body.reason,
     };
-    let dto = state
-        .db(move |conn| {
-            let site = admin::update_site(conn, &actor, &key, &patch)?;
-            site_dto(conn, lang, site)
-        })
+    let view = state
+        .db(move |conn| org::update_site(conn, &who, &key, &patch))
         .await?;
-    Ok(web::Json(dto))
+    Ok(web::Json(site_dto(view, lang)))
 }
 
 /// Deactivates a site: readers no longer see it or its sections.
@@ -183,11 +164,10 @@ pub async fn deactivate_site(
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(Scope::SitesManage)?;
     let key = path.into_inner();
-    let actor = caller.actor();
+    let who = caller.acting();
     state
-        .db(move |conn| admin::deactivate_site(conn, &actor, &key))
+        .db(move |conn| org::deactivate_site(conn, &who, &key))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

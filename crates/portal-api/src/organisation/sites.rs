@@ -1,6 +1,6 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use portal_core::PageRequest;
-use portal_sections::{agencies, sites};
+use portal_sections::views;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -54,26 +54,8 @@ pub async fn list_sites(
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let db = state.clone();
     cached_json(&state, &req, lang.code(), async move {
-        let page = db
-            .db(move |conn| {
-                let page = sites::list_active(conn, &page)?;
-                let owners: Vec<i64> = page.items.iter().map(|s| s.owner_agency_id).collect();
-                let parents: Vec<i64> =
-                    page.items.iter().filter_map(|s| s.parent_site_id).collect();
-                let owner_codes = agencies::codes_by_id(conn, &owners)?;
-                let parent_keys = sites::keys_by_id(conn, &parents)?;
-                Ok(page.map(|site| {
-                    let owner = owner_codes
-                        .get(&site.owner_agency_id)
-                        .cloned()
-                        .unwrap_or_default();
-                    let parent = site
-                        .parent_site_id
-                        .and_then(|id| parent_keys.get(&id).cloned());
-                    SiteDto::new(site, lang, owner, parent)
-                }))
-            })
-            .await?;
+        let page = db.db(move |conn| views::active_sites(conn, &page)).await?;
+        let page = page.map(|view| site_dto(view, lang));
         let modified = page.items.iter().map(|s| s.updated_at.naive_utc()).max();
         Ok((
             SitePage {
@@ -107,12 +89,8 @@ pub async fn get_site(
     let key = path.into_inner();
     let db = state.clone();
     cached_json(&state, &req, lang.code(), async move {
-        let site = db
-            .db(move |conn| {
-                let site = sites::active_by_key(conn, &key)?;
-                site_dto(conn, lang, site)
-            })
-            .await?;
+        let site = db.db(move |conn| views::active_site(conn, &key)).await?;
+        let site = site_dto(site, lang);
         let modified = Some(site.updated_at.naive_utc());
         Ok((site, modified))
     })

@@ -84,7 +84,81 @@ on_every_backend!(
     non_public_routes_answer_401_without_a_token,
     admin_routes_answer_403_to_a_contributor,
     content_routes_answer_403_to_another_agency,
+    the_front_doors_refuse_before_they_read_what_was_named,
 );
+
+/// The administrative front doors (`portal_auth::admin`) authorize before they parse a role, a
+/// status, an agency kind or count scopes: someone without the right gets the 403, never the 422
+/// that would tell them about their input. Each request below is a 422 for an operator.
+async fn the_front_doors_refuse_before_they_read_what_was_named(app: TestApp) {
+    let contributor = app
+        .token_for("son.stp", "so-tp", &[("quang-nam", "contributor")])
+        .await;
+    let operator = app
+        .token_for("op.ttcntt", "ttcntt", &[("quang-nam", "operator")])
+        .await;
+    let many_scopes: Vec<String> = (0..51).map(|i| format!("content:read:site:s{i}")).collect();
+    let user = app
+        .call("POST", "/api/v1/admin/users", Some(&operator), Some(&json!({"username": "moi.stp", "display_name": "Mới", "agency": "so-tp", "password": "Sông Thu Bồn 2026"})))
+        .await;
+    assert_eq!(user.status, 201, "{}", user.text());
+    let id = user.json()["id"].as_i64().unwrap();
+    let requests = [
+        (
+            "POST",
+            format!("/api/v1/admin/users/{id}/roles"),
+            Some(json!({"site": "quang-nam", "role": "bogus"})),
+            "role",
+        ),
+        (
+            "POST",
+            format!("/api/v1/admin/users/{id}/roles/revoke"),
+            Some(json!({"site": "quang-nam", "role": "bogus"})),
+            "role",
+        ),
+        (
+            "POST",
+            "/api/v1/admin/agencies".to_string(),
+            Some(json!({"code": "so-moi", "name_vi": "Sở Mới", "kind": "bogus"})),
+            "kind",
+        ),
+        (
+            "POST",
+            "/api/v1/admin/api-keys".to_string(),
+            Some(json!({"name": "k", "scopes": many_scopes})),
+            "scopes",
+        ),
+        (
+            "GET",
+            "/api/v1/admin/users?status=bogus".to_string(),
+            None,
+            "status",
+        ),
+    ];
+    for (method, path, body, field) in requests {
+        let refused = app
+            .call(method, &path, Some(&contributor), body.as_ref())
+            .await;
+        let doc = refused.problem(403);
+        assert_eq!(
+            doc["type"], "urn:problem:portal:forbidden",
+            "{method} {path}"
+        );
+        let answered = app
+            .call(method, &path, Some(&operator), body.as_ref())
+            .await;
+        assert!(
+            answered.status == 422 || answered.status == 400,
+            "{method} {path}: an operator is told about the input: {}",
+            answered.text()
+        );
+        assert!(
+            answered.text().contains(field),
+            "{method} {path}: {}",
+            answered.text()
+        );
+    }
+}
 
 /// Every authoring operation on an item of Sở Tài chính, by a contributor of Sở Tư pháp.
 async fn content_routes_answer_403_to_another_agency(app: TestApp) {

@@ -329,3 +329,6 @@ pub fn list(
         .load(conn)?;
     Ok(Page::from_rows(rows, page, |e| e.seq.to_string()))
 }
+
+#[cfg(test)]
+mod tests;

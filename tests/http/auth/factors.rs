@@ -119,16 +119,7 @@ async fn totp_second_factor_enrol_confirm_and_sign_in(app: TestApp) {
     .problem(422);
     // Codes of three consecutive 30-second steps, taken well inside the current step so that the
     // server sees the same step (it accepts one step of drift either way).
-    let now = loop {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs();
-        if (5..25).contains(&(now % 30)) {
-            break now;
-        }
-        actix_web::rt::time::sleep(std::time::Duration::from_secs(1)).await;
-    };
+    let now = well_inside_a_totp_step().await;
     let code_at = |t: u64| portal_auth::totp::code_at(&secret, t).unwrap();
     let (previous, current, next) = (code_at(now - 30), code_at(now), code_at(now + 30));
     let confirmed = app
@@ -391,16 +382,7 @@ async fn one_totp_code_signs_in_once_when_sent_in_parallel(app: TestApp) {
         .call("POST", "/api/v1/auth/totp/enroll", Some(&token), None)
         .await;
     let secret = enrol.json()["secret"].as_str().unwrap().to_string();
-    let now = loop {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs();
-        if (5..25).contains(&(now % 30)) {
-            break now;
-        }
-        actix_web::rt::time::sleep(std::time::Duration::from_secs(1)).await;
-    };
+    let now = well_inside_a_totp_step().await;
     let code_at = |t: u64| portal_auth::totp::code_at(&secret, t).unwrap();
     let confirmed = app
         .call(
@@ -428,4 +410,20 @@ async fn one_totp_code_signs_in_once_when_sent_in_parallel(app: TestApp) {
         statuses.iter().all(|s| *s == 200 || *s == 401),
         "{statuses:?}"
     );
+}
+
+/// Now, in Unix seconds, once it is well inside a 30-second TOTP step, so that codes computed
+/// here for the previous, current and next step are the ones the server sees (it accepts one
+/// step of drift either way).
+async fn well_inside_a_totp_step() -> u64 {
+    loop {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        if (5..25).contains(&(now % 30)) {
+            return now;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
 }

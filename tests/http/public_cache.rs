@@ -49,7 +49,7 @@ async fn wait_until(app: &TestApp, path: &str, done: impl Fn(&Value) -> bool) ->
 }
 
 async fn a_change_on_one_replica_reaches_readers_of_another_within_a_second(app: TestApp) {
-    let reader = app.replica(PublicConfig::default()).await;
+    let reader = app.replica(app.state.public.as_ref().clone()).await;
     let first = app.publish("quang-nam", "tin-tuc-su-kien", "Tin một", "<p>x</p>", "vi");
     let list = "/api/v1/content?site=quang-nam";
     wait_until(&reader, list, |p| ids(p) == [first]).await;
@@ -80,7 +80,7 @@ async fn a_write_through_a_replica_is_seen_by_its_next_read(app: TestApp) {
     let replica = app
         .replica(PublicConfig {
             cache_freshness: Duration::from_secs(3600),
-            ..PublicConfig::default()
+            ..app.state.public.as_ref().clone()
         })
         .await;
     let id = app.publish("quang-nam", "tin-tuc-su-kien", "Tin cũ", "<p>x</p>", "vi");
@@ -130,7 +130,7 @@ async fn repeated_reads_are_served_from_memory_and_304_from_the_cached_etag(app:
     let uncached = app
         .replica(PublicConfig {
             cache_bytes: 0,
-            ..PublicConfig::default()
+            ..app.state.public.as_ref().clone()
         })
         .await;
     // (The replica shares this app's metrics registry.)

@@ -210,15 +210,10 @@ fn replicas_start_together(db: TestDb) {
         .map(|_| {
             let url = db.url.clone();
             std::thread::spawn(move || {
-                portal_api::bootstrap::prepare(
+                portal::bootstrap::prepare(
                     &url,
-                    &portal_db::PoolOptions {
-                        max_size: 2,
-                        ..portal_db::PoolOptions::default()
-                    },
-                    true,
-                    portal_testkit::test_keys(),
-                    portal_auth::AuthConfig::default(),
+                    &portal_testkit::test_pool(2),
+                    portal_testkit::test_state_config(),
                 )
                 .map(|p| (p.migrations_applied.len(), p.seeded.is_some()))
             })

@@ -179,9 +179,7 @@ async fn receivers_can_verify_the_signature(app: TestApp) {
     register(&app, &operator, &url).await;
     let id = publish_one(&app, "Có chữ ký").await;
     assert_eq!(
-        portal_api::worker::run_webhooks_once(&app.state)
-            .await
-            .unwrap(),
+        portal::worker::run_webhooks_once(&app.state).await.unwrap(),
         1
     );
     let got = receiver.got.lock().unwrap().clone();
@@ -222,9 +220,7 @@ async fn a_receiver_failing_three_times_gets_the_event_exactly_once_more(app: Te
     let endpoint = register(&app, &operator, &url).await;
     publish_one(&app, "Thử lại").await;
     for _ in 0..6 {
-        portal_api::worker::run_webhooks_once(&app.state)
-            .await
-            .unwrap();
+        portal::worker::run_webhooks_once(&app.state).await.unwrap();
     }
     assert_eq!(
         receiver.events(),
@@ -267,9 +263,7 @@ async fn events_survive_a_server_restart(app: TestApp) {
     publish_one(&app, "Trước khi khởi động lại").await;
     let app = app.restart().await;
     assert!(receiver.events().is_empty());
-    portal_api::worker::run_webhooks_once(&app.state)
-        .await
-        .unwrap();
+    portal::worker::run_webhooks_once(&app.state).await.unwrap();
     assert_eq!(receiver.events(), ["content.published"]);
 }
 
@@ -288,9 +282,7 @@ async fn test_events_redelivery_and_disabling(app: TestApp) {
         )
         .await;
     assert_eq!(queued.status, 202);
-    portal_api::worker::run_webhooks_once(&app.state)
-        .await
-        .unwrap();
+    portal::worker::run_webhooks_once(&app.state).await.unwrap();
     assert_eq!(receiver.events(), ["webhook.test"]);
     let delivery = queued.json()["delivery_id"].as_i64().unwrap();
     let again = app
@@ -302,9 +294,7 @@ async fn test_events_redelivery_and_disabling(app: TestApp) {
         )
         .await;
     assert_eq!(again.status, 202);
-    portal_api::worker::run_webhooks_once(&app.state)
-        .await
-        .unwrap();
+    portal::worker::run_webhooks_once(&app.state).await.unwrap();
     assert_eq!(receiver.events(), ["webhook.test", "webhook.test"]);
     app.call(
         "POST",
@@ -320,13 +310,14 @@ async fn test_events_redelivery_and_disabling(app: TestApp) {
     // (the default is 50, with backoff), it is still active after 4 and disabled by the 5th.
     let strict = app
         .replica_with(|state| {
+            let policy = state.webhooks.policy.clone();
             state.with_webhooks(
                 true,
                 portal_moderation::webhooks::Policy {
                     base_backoff: std::time::Duration::ZERO,
                     max_backoff: std::time::Duration::ZERO,
                     disable_after_failures: 5,
-                    ..Default::default()
+                    ..policy
                 },
             )
         })
@@ -350,7 +341,7 @@ async fn test_events_redelivery_and_disabling(app: TestApp) {
             .clone()
     };
     for attempt in 1..=5 {
-        portal_api::worker::run_webhooks_once(&strict.state)
+        portal::worker::run_webhooks_once(&strict.state)
             .await
             .unwrap();
         assert_eq!(
@@ -382,7 +373,7 @@ async fn test_events_redelivery_and_disabling(app: TestApp) {
             .contains("5 failed attempts"),
         "{flagged}"
     );
-    portal_api::worker::run_webhooks_once(&strict.state)
+    portal::worker::run_webhooks_once(&strict.state)
         .await
         .unwrap();
     assert_eq!(
@@ -449,9 +440,7 @@ async fn https_endpoints_receive_deliveries_over_tls(app: TestApp) {
     let endpoint = register(&app, &operator, &receiver.url).await;
     let id = publish_one(&app, "Qua HTTPS").await;
     assert_eq!(
-        portal_api::worker::run_webhooks_once(&app.state)
-            .await
-            .unwrap(),
+        portal::worker::run_webhooks_once(&app.state).await.unwrap(),
         1
     );
     let got = receiver.received();
@@ -487,9 +476,7 @@ async fn redirects_are_recorded_as_failures_and_not_followed(app: TestApp) {
             .await;
     let endpoint = register(&app, &operator, &redirector.url).await;
     publish_one(&app, "Chuyển hướng").await;
-    portal_api::worker::run_webhooks_once(&app.state)
-        .await
-        .unwrap();
+    portal::worker::run_webhooks_once(&app.state).await.unwrap();
     assert_eq!(redirector.received().len(), 1);
     assert!(internal.events().is_empty(), "the redirect was followed");
     let deliveries = app

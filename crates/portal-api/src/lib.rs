@@ -6,7 +6,6 @@
 
 pub mod accounts;
 pub mod app;
-pub mod bootstrap;
 pub mod cache;
 pub mod content;
 pub mod enums;
@@ -19,7 +18,6 @@ pub mod public;
 pub mod routes;
 pub mod state;
 pub mod webhooks;
-pub mod worker;
 pub mod workflow;
 
 pub use app::{app, serve};

@@ -87,21 +87,35 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
 }
 
+/// What the state is built from (`portal::settings` makes it from the configuration).
+pub struct StateConfig {
+    pub keys: JwtKeys,
+    pub auth: AuthConfig,
+    pub public: PublicConfig,
+    pub webhooks_allow_private: bool,
+    pub webhook_policy: portal_moderation::webhooks::Policy,
+    pub trusted_proxies: TrustedProxies,
+    pub audit_anchor: Option<AuditAnchor>,
+}
+
 impl AppState {
-    pub fn new(pool: Pool, backend: Backend, keys: JwtKeys, config: AuthConfig) -> Self {
+    pub fn new(pool: Pool, backend: Backend, config: StateConfig) -> Self {
         Self {
             pool,
             backend,
-            auth: Arc::new(AuthRuntime { keys, config }),
+            auth: Arc::new(AuthRuntime {
+                keys: config.keys,
+                config: config.auth,
+            }),
             webhooks: Arc::new(WebhookRuntime {
-                allow_private: false,
-                policy: portal_moderation::webhooks::Policy::default(),
+                allow_private: config.webhooks_allow_private,
+                policy: config.webhook_policy,
                 extra_roots: Vec::new(),
             }),
-            public: Arc::new(PublicConfig::default()),
-            public_cache: Arc::new(PublicCache::from_config(&PublicConfig::default())),
-            trusted_proxies: Arc::new(TrustedProxies::default()),
-            audit_anchor: None,
+            public_cache: Arc::new(PublicCache::from_config(&config.public)),
+            public: Arc::new(config.public),
+            trusted_proxies: Arc::new(config.trusted_proxies),
+            audit_anchor: config.audit_anchor.map(Arc::new),
             search_permits: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),

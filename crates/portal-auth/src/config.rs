@@ -1,7 +1,8 @@
 use std::time::Duration;
 
-/// Token lifetimes and account-security limits. The defaults follow level-3 practice under
-/// Nghị định 85/2016 and TCVN 11930:2017 (docs/security.md maps each to its rule).
+/// Token lifetimes and account-security limits. Their values, and the level-3 practice under
+/// Nghị định 85/2016 and TCVN 11930:2017 they follow, are set in `portal::settings`
+/// (docs/security.md maps each to its rule).
 #[derive(Debug, Clone)]
 pub struct AuthConfig {
     pub issuer: String,
@@ -23,25 +24,6 @@ pub struct AuthConfig {
     pub ip_window: Duration,
     /// Accounts with no login for this long are disabled.
     pub idle_disable_after: Duration,
-}
-
-impl Default for AuthConfig {
-    fn default() -> Self {
-        Self {
-            issuer: "portal-cms".into(),
-            audience: "portal-api".into(),
-            access_ttl: Duration::from_secs(15 * 60),
-            refresh_idle: Duration::from_secs(15 * 60),
-            privileged_idle: Duration::from_secs(5 * 60),
-            require_totp_for_privileged_by_default: false,
-            refresh_max: Duration::from_secs(12 * 3600),
-            lockout_threshold: 5,
-            lockout_duration: Duration::from_secs(15 * 60),
-            ip_max_failures: 20,
-            ip_window: Duration::from_secs(15 * 60),
-            idle_disable_after: Duration::from_secs(45 * 24 * 3600),
-        }
-    }
 }
 
 impl AuthConfig {

@@ -6,6 +6,25 @@ use std::path::PathBuf;
 use portal_auth::tokens::{Claims, Subject};
 use portal_auth::{AuthConfig, JwtKeys};
 
+/// The limits these tests need; the server's own come from `portal::settings`.
+fn test_config() -> AuthConfig {
+    let minutes = |m: u64| std::time::Duration::from_secs(m * 60);
+    AuthConfig {
+        issuer: "portal-cms".into(),
+        audience: "portal-api".into(),
+        access_ttl: minutes(15),
+        refresh_idle: minutes(15),
+        privileged_idle: minutes(5),
+        require_totp_for_privileged_by_default: false,
+        refresh_max: minutes(12 * 60),
+        lockout_threshold: 5,
+        lockout_duration: minutes(15),
+        ip_max_failures: 20,
+        ip_window: minutes(15),
+        idle_disable_after: minutes(45 * 24 * 60),
+    }
+}
+
 fn key(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/keys")
@@ -30,7 +49,7 @@ fn claims(config: &AuthConfig) -> Claims {
 
 #[test]
 fn each_algorithm_signs_and_verifies_its_own_tokens_only() {
-    let config = AuthConfig::default();
+    let config = test_config();
     let ed = JwtKeys::from_pem_files(
         "EdDSA",
         &key("ed25519-private.pem"),
@@ -52,7 +71,7 @@ fn each_algorithm_signs_and_verifies_its_own_tokens_only() {
     assert!(hs.verify(&config, &ed_token).is_err());
     let other = AuthConfig {
         audience: "another-api".into(),
-        ..AuthConfig::default()
+        ..test_config()
     };
     assert!(ed.verify(&other, &ed_token).is_err(), "audience is checked");
 }
@@ -102,10 +121,10 @@ fn the_development_secret_is_made_once_and_kept() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested/jwt-secret");
     let first = JwtKeys::dev_secret_file(&path).unwrap();
-    let token = first.sign(&claims(&AuthConfig::default())).unwrap();
+    let token = first.sign(&claims(&test_config())).unwrap();
     let second = JwtKeys::dev_secret_file(&path).unwrap();
     assert!(
-        second.verify(&AuthConfig::default(), &token).is_ok(),
+        second.verify(&test_config(), &token).is_ok(),
         "a restart keeps tokens valid"
     );
     use std::os::unix::fs::PermissionsExt;

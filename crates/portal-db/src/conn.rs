@@ -151,15 +151,6 @@ pub struct PoolOptions {
     pub connection_timeout: Duration,
 }
 
-impl Default for PoolOptions {
-    fn default() -> Self {
-        Self {
-            max_size: 10,
-            connection_timeout: Duration::from_secs(5),
-        }
-    }
-}
-
 /// Opens one connection first, so a wrong URL or a server that is down fails at start with its
 /// real reason instead of after r2d2's timeout.
 pub fn build_pool(url: &DatabaseUrl, options: &PoolOptions) -> Result<Pool, ConnectError> {

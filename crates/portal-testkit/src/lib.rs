@@ -12,10 +12,11 @@ mod fixtures;
 pub use db::*;
 pub use fixtures::*;
 
+use portal_api::state::StateConfig;
 pub use portal_api::AppState;
 use portal_audit::Actor;
 use portal_auth::accounts::{self, NewUser};
-use portal_auth::{AuthConfig, JwtKeys, Role};
+use portal_auth::{JwtKeys, Role};
 pub use portal_db::Backend;
 use portal_db::{establish, DatabaseUrl, PoolOptions};
 use serde_json::{json, Value};
@@ -95,6 +96,38 @@ impl TestResponse {
     }
 }
 
+/// The server's defaults (`portal::settings`), with what tests need instead: the test keys,
+/// loopback webhook receivers retried at once instead of after backoff, and the change clock read
+/// on every request — tests write straight into the domain and read back at once
+/// (`tests/http/public_cache.rs` covers a non-zero freshness). Public answers are cached as in
+/// production.
+pub fn test_state_config() -> StateConfig {
+    let settings = portal::Settings::defaults();
+    let mut serve = portal::ServeSettings::defaults();
+    serve.public_cache_freshness = std::time::Duration::ZERO;
+    serve.webhooks_allow_private = true;
+    let mut webhook_policy = serve.webhook_policy();
+    webhook_policy.base_backoff = std::time::Duration::ZERO;
+    webhook_policy.max_backoff = std::time::Duration::ZERO;
+    StateConfig {
+        keys: test_keys(),
+        auth: settings.auth_config(),
+        public: serve.public_config(),
+        webhooks_allow_private: serve.webhooks_allow_private,
+        webhook_policy,
+        trusted_proxies: serve.trusted_proxies.clone(),
+        audit_anchor: None,
+    }
+}
+
+/// The server's pool options with `max_size` connections.
+pub fn test_pool(max_size: u32) -> PoolOptions {
+    PoolOptions {
+        max_size,
+        ..portal::ServeSettings::defaults().pool_options()
+    }
+}
+
 impl TestApp {
     /// Starts the app on a fresh database of `backend`; None for PostgreSQL when not configured.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
@@ -106,36 +139,9 @@ impl TestApp {
     }
 
     pub async fn spawn_on(db: TestDb) -> TestApp {
-        let options = PoolOptions {
-            max_size: 4,
-            ..PoolOptions::default()
-        };
-        let prepared = portal_api::bootstrap::prepare(
-            &db.url,
-            &options,
-            true,
-            test_keys(),
-            AuthConfig::default(),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        // Tests deliver to receivers on loopback and retry at once instead of after backoff.
-        // Public answers are cached as in production, but the change clock is read on every
-        // request: tests write straight into the domain and read back at once.
-        // `tests/public_cache.rs` covers a non-zero freshness.
-        let state = prepared
+        let state = portal::bootstrap::prepare(&db.url, &test_pool(4), test_state_config())
+            .unwrap_or_else(|e| panic!("{e}"))
             .state
-            .with_public(portal_api::state::PublicConfig {
-                cache_freshness: std::time::Duration::ZERO,
-                ..Default::default()
-            })
-            .with_webhooks(
-                true,
-                portal_moderation::webhooks::Policy {
-                    base_backoff: std::time::Duration::ZERO,
-                    max_backoff: std::time::Duration::ZERO,
-                    ..Default::default()
-                },
-            )
             .trusting_webhook_ca(tls::test_ca().pem.as_bytes())
             .expect("the test CA parses");
         Self::serve(state, Some(db))
@@ -191,14 +197,8 @@ impl TestApp {
             .expect("the app owns its database")
             .url
             .clone();
-        let pool = portal_db::build_pool(
-            &url,
-            &PoolOptions {
-                max_size,
-                ..PoolOptions::default()
-            },
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+        let pool =
+            portal_db::build_pool(&url, &test_pool(max_size)).unwrap_or_else(|e| panic!("{e}"));
         self.replica_with(move |mut state| {
             state.pool = pool;
             state

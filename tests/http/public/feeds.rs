@@ -156,7 +156,7 @@ async fn a_site_past_one_sitemap_file_gets_a_sitemap_index(app: TestApp) {
     let small_files = app
         .replica(portal_api::state::PublicConfig {
             sitemap_urls: 2,
-            ..Default::default()
+            ..app.state.public.as_ref().clone()
         })
         .await;
     for n in 1..=5 {

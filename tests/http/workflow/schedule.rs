@@ -124,9 +124,7 @@ async fn scheduled_publish_and_unpublish_happen_once_with_two_workers_racing(app
 
     // Not due yet: nothing happens.
     assert_eq!(
-        portal_api::worker::run_schedule_once(&app.state)
-            .await
-            .unwrap(),
+        portal::worker::run_schedule_once(&app.state).await.unwrap(),
         0
     );
     // Time passes (the row is moved into the past), then two workers race.

@@ -185,20 +185,6 @@ impl PublicConfig {
     }
 }
 
-impl Default for PublicConfig {
-    fn default() -> Self {
-        Self {
-            max_age_secs: 60,
-            stale_while_revalidate_secs: 300,
-            cors_origins: vec!["*".into()],
-            cors_allow_headers: Vec::new(),
-            cache_bytes: 32 * 1024 * 1024,
-            cache_freshness: Duration::from_millis(250),
-            sitemap_urls: portal_delivery::feeds::SITEMAP_MAX_URLS,
-        }
-    }
-}
-
 impl PublicCache {
     /// `cache_bytes` 0 turns the cache off; `cache_freshness` 0 reads the version on every
     /// request.
@@ -360,7 +346,11 @@ mod tests {
         PublicCache::from_config(&PublicConfig {
             cache_bytes,
             cache_freshness,
-            ..PublicConfig::default()
+            max_age_secs: 60,
+            stale_while_revalidate_secs: 300,
+            cors_origins: vec!["*".into()],
+            cors_allow_headers: Vec::new(),
+            sitemap_urls: 10,
         })
     }
 

@@ -7,10 +7,11 @@ use portal_moderation::schedule;
 use portal_moderation::targets;
 use portal_moderation::webhooks::{self, Due, Outcome};
 
-use crate::state::{AppState, WebhookRuntime};
+use portal_api::state::{AppState, WebhookRuntime};
+use portal_api::ApiError;
 
 /// Publishes and takes down what is due; returns how many items changed.
-pub async fn run_schedule_once(state: &AppState) -> Result<usize, crate::ApiError> {
+pub async fn run_schedule_once(state: &AppState) -> Result<usize, ApiError> {
     let report = state.db(schedule::run_due).await?;
     let changed = report.published + report.unpublished;
     if changed > 0 {
@@ -108,7 +109,7 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 }
 
 /// Sends every due delivery once; returns how many were attempted.
-pub async fn run_webhooks_once(state: &AppState) -> Result<usize, crate::ApiError> {
+pub async fn run_webhooks_once(state: &AppState) -> Result<usize, ApiError> {
     let policy = state.webhooks.policy.clone();
     let claim_policy = policy.clone();
     let due = state

@@ -1,10 +1,9 @@
-//! Opening the database the way the server does: connect, migrate, seed on first start.
+//! Opening the database the way the server does — connect, migrate, seed on first start — and
+//! building the app's state; `portal serve` and the test kit both start here.
 
-use portal_auth::{AuthConfig, JwtKeys};
+use portal_api::state::{AppState, StateConfig};
 use portal_db::{build_pool, migrations, DatabaseUrl, PoolOptions};
 use portal_sections::seed;
-
-use crate::state::AppState;
 
 pub struct Prepared {
     pub state: AppState,
@@ -17,9 +16,7 @@ pub struct Prepared {
 pub fn prepare(
     url: &DatabaseUrl,
     options: &PoolOptions,
-    seed_if_empty: bool,
-    keys: JwtKeys,
-    auth: AuthConfig,
+    config: StateConfig,
 ) -> Result<Prepared, String> {
     let pool = build_pool(url, options).map_err(|e| e.to_string())?;
     let mut conn = pool
@@ -29,7 +26,7 @@ pub fn prepare(
     let (migrations_applied, seeded) = migrations::exclusively(&mut conn, |conn| {
         let applied = migrations::run_pending(conn)
             .map_err(|e| format!("migrating {} failed: {e}", url.masked()))?;
-        let seeded = if seed_if_empty && seed::is_empty(conn).map_err(|e| e.to_string())? {
+        let seeded = if seed::is_empty(conn).map_err(|e| e.to_string())? {
             let file = seed::parse(seed::QUANG_NAM).map_err(|e| e.to_string())?;
             Some(
                 seed::load(conn, &file)
@@ -43,7 +40,7 @@ pub fn prepare(
     .map_err(|e| e.to_string())?;
     drop(conn);
     Ok(Prepared {
-        state: AppState::new(pool, url.backend(), keys, auth),
+        state: AppState::new(pool, url.backend(), config),
         migrations_applied,
         seeded,
     })

@@ -1,40 +1,24 @@
-//! `portal audit …` and the anchoring of the audit chain outside the database
-//! (`portal_audit::anchor`): the key and the checkpoint file from configuration.
+//! `portal audit …`: the chain checked, and anchored outside the database
+//! (`portal_audit::anchor`) with the key and checkpoint file of the settings.
 
-use std::path::PathBuf;
+use std::path::Path;
 
-use portal_api::state::AuditAnchor;
-use portal_audit::anchor::{self, MIN_KEY_BYTES};
+use clap::Subcommand;
+use portal_audit::anchor;
 
-use crate::{open_migrated, AuditCommand, Common, ConfigError};
+use super::open_migrated;
+use crate::settings::{ConfigError, Settings};
 
-/// The anchor configured, if any: the key and the file the checkpoints go to.
-pub fn anchor(common: &Common) -> Result<Option<AuditAnchor>, ConfigError> {
-    let Some(key) = &common.audit_key else {
-        return Ok(None);
-    };
-    if key.len() < MIN_KEY_BYTES {
-        return Err(ConfigError(format!(
-            "--audit-key/PORTAL_AUDIT_KEY: at least {MIN_KEY_BYTES} bytes, got {}",
-            key.len()
-        )));
-    }
-    let file = common
-        .audit_checkpoints
-        .clone()
-        .unwrap_or_else(|| common.data_dir.join("audit-checkpoints"));
-    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            ConfigError(format!(
-                "--audit-checkpoints/PORTAL_AUDIT_CHECKPOINTS: cannot create {}: {e}",
-                dir.display()
-            ))
-        })?;
-    }
-    Ok(Some(AuditAnchor::new(key.as_bytes().to_vec(), file)))
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain, and with PORTAL_AUDIT_KEY the checkpoints; exit non-zero naming the
+    /// first broken row.
+    Verify,
+    /// Sign the current head and append it to the checkpoint file (the server does this by itself).
+    Checkpoint,
 }
 
-fn checkpoint_file_text(file: &PathBuf) -> Result<String, ConfigError> {
+fn checkpoint_file_text(file: &Path) -> Result<String, ConfigError> {
     match std::fs::read_to_string(file) {
         Ok(text) => Ok(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
@@ -45,9 +29,9 @@ fn checkpoint_file_text(file: &PathBuf) -> Result<String, ConfigError> {
     }
 }
 
-pub fn run(common: &Common, command: AuditCommand) -> Result<(), ConfigError> {
-    let (url, mut conn) = open_migrated(common)?;
-    let anchor = anchor(common)?;
+pub fn run(settings: &Settings, command: AuditCommand) -> Result<(), ConfigError> {
+    let (url, mut conn) = open_migrated(settings)?;
+    let anchor = settings.audit_anchor()?;
     match command {
         AuditCommand::Verify => {
             let rows =

@@ -35,6 +35,16 @@ pub struct ListedItem {
 /// The item with its site key and translations.
 pub fn item_view(conn: &mut DbConn, item: ContentItem) -> Result<ItemView, Error> {
     let site = portal_sections::sites::key_of(conn, item.site_id)?;
+    item_view_on_site(conn, item, site)
+}
+
+/// The same, when the caller already holds the site's key (from `authorized`): a step never
+/// moves an item to another site.
+pub fn item_view_on_site(
+    conn: &mut DbConn,
+    item: ContentItem,
+    site: String,
+) -> Result<ItemView, Error> {
     let translations = items::translations(conn, &item)?
         .into_iter()
         .map(|(language, id, slug)| TranslationLink { language, id, slug })

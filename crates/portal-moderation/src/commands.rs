@@ -6,9 +6,9 @@
 
 use portal_auth::{Acting, ItemAccess};
 use portal_content::items::{self, Patch};
-use portal_content::views::{authorized, item_view, require_write_in, ItemView};
+use portal_content::views::{authorized, item_view, item_view_on_site, require_write_in, ItemView};
 use portal_core::Error;
-use portal_db::DbConn;
+use portal_db::{write_transaction, DbConn};
 
 use crate::comments::{self, Comment};
 use crate::review;
@@ -78,9 +78,14 @@ pub fn step(
     action: Action,
     input: &StepInput,
 ) -> Result<ItemView, Error> {
-    authorized(conn, &who.principal, id, action.needs(), false)?;
-    let item = workflow::step(conn, &who.actor, id, action, input)?;
-    item_view(conn, item)
+    // Authorized inside the step's transaction: the item that was checked (its section, its
+    // site) is the one that moves, and it is read once.
+    let (item, site) = write_transaction(conn, |conn| {
+        let (item, site) = authorized(conn, &who.principal, id, action.needs(), false)?;
+        let item = workflow::step(conn, &who.actor, item, action, input)?;
+        Ok::<_, Error>((item, site))
+    })?;
+    item_view_on_site(conn, item, site)
 }
 
 /// A review comment (or a reply) by the item's author or the board.

@@ -14,13 +14,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use portal_audit::Actor;
-use portal_content::items::get_live;
 use portal_content::states::{self, StateChange};
 use portal_content::text::clean;
 use portal_content::{ContentItem, Status};
 use portal_core::{Error, FieldError};
 use portal_db::schema::workflow_transitions;
-use portal_db::{now, write_transaction, DbConn};
+use portal_db::{now, DbConn};
 use serde_json::json;
 
 pub use crate::transitions::{allowed, Action};
@@ -148,7 +147,7 @@ pub(crate) fn publish_now(
     item: &ContentItem,
     unpublish_at: Option<NaiveDateTime>,
     comment: Option<&str>,
-) -> Result<(), Error> {
+) -> Result<ContentItem, Error> {
     let at = now();
     let first = item.first_published_at.is_none();
     move_state(
@@ -188,7 +187,7 @@ pub(crate) fn publish_now(
             &format!("«{}» was published", item.title),
         )?;
     }
-    Ok(())
+    Ok(published)
 }
 
 /// Takes the live version down.
@@ -227,220 +226,220 @@ pub(crate) fn take_down(
     Ok(())
 }
 
-/// Takes one workflow step. The caller has already checked the scope `action.needs()`.
+/// Takes one workflow step on `item`, as the caller read it and checked `action.needs()` inside
+/// the write transaction this runs in (`commands::step`): what was authorized is what moves, and
+/// the item is read once before the step and once after it.
 pub fn step(
     conn: &mut DbConn,
     actor: &Actor,
-    id: i64,
+    item: ContentItem,
     action: Action,
     input: &StepInput,
 ) -> Result<ContentItem, Error> {
-    write_transaction(conn, |conn| {
-        let item = get_live(conn, id)?;
-        if !action.allowed_for(&item) {
-            return Err(Error::InvalidTransition {
+    let id = item.id;
+    if !action.allowed_for(&item) {
+        return Err(Error::InvalidTransition {
+            message: format!(
+                "an item that is {} cannot be {}ed",
+                item.status,
+                action.as_str().trim_end_matches('e')
+            ),
+            allowed: allowed(&item),
+        });
+    }
+    if let Some(expected) = input.expected_version {
+        if expected != item.version {
+            return Err(Error::PreconditionFailed {
                 message: format!(
-                    "an item that is {} cannot be {}ed",
-                    item.status,
-                    action.as_str().trim_end_matches('e')
+                    "you saw version {expected}, but the item is at version {}: review the changes, then {} that version",
+                    item.version,
+                    action.as_str()
                 ),
-                allowed: allowed(&item),
+                current_version: item.version,
             });
         }
-        if let Some(expected) = input.expected_version {
-            if expected != item.version {
-                return Err(Error::PreconditionFailed {
-                    message: format!(
-                        "you saw version {expected}, but the item is at version {}: review the changes, then {} that version",
-                        item.version,
-                        action.as_str()
-                    ),
-                    current_version: item.version,
-                });
+    } else if action == Action::Approve {
+        return Err(Error::PreconditionRequired(
+            "name the revision you approve: send If-Match with the item's ETag (or the `version` field)".into(),
+        ));
+    }
+    let comment = input
+        .comment
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    match action {
+        Action::Submit => {
+            // Điều 6.3: every published item names its author and its source.
+            let mut errors = Vec::new();
+            if item.author.as_deref().is_none_or(|a| a.trim().is_empty()) {
+                errors.push(FieldError::new(
+                    "author",
+                    "required",
+                    "an item names its author before it is submitted (Điều 6.3)",
+                ));
             }
-        } else if action == Action::Approve {
-            return Err(Error::PreconditionRequired(
-                "name the revision you approve: send If-Match with the item's ETag (or the `version` field)".into(),
-            ));
+            if item.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                errors.push(FieldError::new(
+                    "source",
+                    "required",
+                    "an item names its source before it is submitted (Điều 6.3)",
+                ));
+            }
+            if !errors.is_empty() {
+                return Err(Error::Validation(errors));
+            }
+            move_state(
+                conn,
+                &item,
+                StateChange {
+                    claimed_by: Some(None),
+                    approved_by: Some(None),
+                    approved_version: Some(None),
+                    ..StateChange::to(Status::Submitted)
+                },
+            )?;
+            record(
+                conn,
+                actor,
+                &item,
+                "submit",
+                Status::Submitted.as_str(),
+                comment,
+            )?;
+            let board = portal_auth::directory::reviewers(conn, item.site_id, item.section_id)?;
+            notifications::notify(
+                conn,
+                &board,
+                "submitted",
+                Some(id),
+                &format!("«{}» was submitted for review", item.title),
+            )?;
         }
-        let comment = input
-            .comment
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty());
-        match action {
-            Action::Submit => {
-                // Điều 6.3: every published item names its author and its source.
-                let mut errors = Vec::new();
-                if item.author.as_deref().is_none_or(|a| a.trim().is_empty()) {
-                    errors.push(FieldError::new(
-                        "author",
-                        "required",
-                        "an item names its author before it is submitted (Điều 6.3)",
+        Action::Claim => {
+            move_state(
+                conn,
+                &item,
+                StateChange {
+                    claimed_by: Some(actor.user_id),
+                    ..StateChange::to(Status::InReview)
+                },
+            )?;
+            record(
+                conn,
+                actor,
+                &item,
+                "claim",
+                Status::InReview.as_str(),
+                comment,
+            )?;
+        }
+        Action::Forward => {
+            move_state(conn, &item, StateChange::to(Status::AwaitingApproval))?;
+            record(
+                conn,
+                actor,
+                &item,
+                "forward",
+                Status::AwaitingApproval.as_str(),
+                comment,
+            )?;
+            let chiefs = portal_auth::directory::chief_editors(conn, item.site_id)?;
+            notifications::notify(
+                conn,
+                &chiefs,
+                "forwarded",
+                Some(id),
+                &format!("«{}» awaits your approval", item.title),
+            )?;
+        }
+        Action::Approve => {
+            review::refuse_own_work(conn, actor, &item)?;
+            let at = now();
+            if let Some(unpublish_at) = input.unpublish_at {
+                if unpublish_at <= input.publish_at.unwrap_or(at) {
+                    return Err(Error::field(
+                        "unpublish_at",
+                        "not_after_publication",
+                        "must be after the publication time",
                     ));
                 }
-                if item.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
-                    errors.push(FieldError::new(
-                        "source",
-                        "required",
-                        "an item names its source before it is submitted (Điều 6.3)",
-                    ));
-                }
-                if !errors.is_empty() {
-                    return Err(Error::Validation(errors));
-                }
-                move_state(
-                    conn,
-                    &item,
-                    StateChange {
-                        claimed_by: Some(None),
-                        approved_by: Some(None),
-                        approved_version: Some(None),
-                        ..StateChange::to(Status::Submitted)
-                    },
-                )?;
-                record(
-                    conn,
-                    actor,
-                    &item,
-                    "submit",
-                    Status::Submitted.as_str(),
-                    comment,
-                )?;
-                let board = portal_auth::directory::reviewers(conn, item.site_id, item.section_id)?;
-                notifications::notify(
-                    conn,
-                    &board,
-                    "submitted",
-                    Some(id),
-                    &format!("«{}» was submitted for review", item.title),
-                )?;
             }
-            Action::Claim => {
-                move_state(
-                    conn,
-                    &item,
-                    StateChange {
-                        claimed_by: Some(actor.user_id),
-                        ..StateChange::to(Status::InReview)
-                    },
-                )?;
-                record(
-                    conn,
-                    actor,
-                    &item,
-                    "claim",
-                    Status::InReview.as_str(),
-                    comment,
-                )?;
-            }
-            Action::Forward => {
-                move_state(conn, &item, StateChange::to(Status::AwaitingApproval))?;
-                record(
-                    conn,
-                    actor,
-                    &item,
-                    "forward",
-                    Status::AwaitingApproval.as_str(),
-                    comment,
-                )?;
-                let chiefs = portal_auth::directory::chief_editors(conn, item.site_id)?;
-                notifications::notify(
-                    conn,
-                    &chiefs,
-                    "forwarded",
-                    Some(id),
-                    &format!("«{}» awaits your approval", item.title),
-                )?;
-            }
-            Action::Approve => {
-                review::refuse_own_work(conn, actor, &item)?;
-                let at = now();
-                if let Some(unpublish_at) = input.unpublish_at {
-                    if unpublish_at <= input.publish_at.unwrap_or(at) {
-                        return Err(Error::field(
-                            "unpublish_at",
-                            "not_after_publication",
-                            "must be after the publication time",
-                        ));
-                    }
-                }
-                match input.publish_at.filter(|t| *t > at) {
-                    Some(publish_at) => {
-                        // Approved for later, at this version: still awaiting approval, so
-                        // the scheduler publishes it only while nothing changed.
-                        move_state(
-                            conn,
-                            &item,
-                            StateChange {
-                                approved_by: Some(actor.user_id),
-                                approved_version: Some(Some(item.version)),
-                                publish_at: Some(Some(publish_at)),
-                                unpublish_at: Some(input.unpublish_at),
-                                ..StateChange::default()
-                            },
-                        )?;
-                        record(
-                            conn,
-                            actor,
-                            &item,
-                            "schedule",
-                            Status::AwaitingApproval.as_str(),
-                            comment,
-                        )?;
-                    }
-                    None => publish_now(conn, actor, &item, input.unpublish_at, comment)?,
-                }
-            }
-            Action::Return => {
-                let reason = required_comment(input, action)?;
-                move_state(
-                    conn,
-                    &item,
-                    StateChange::to(Status::Returned).clearing_review(),
-                )?;
-                record(
-                    conn,
-                    actor,
-                    &item,
-                    "return",
-                    Status::Returned.as_str(),
-                    Some(&reason),
-                )?;
-                if let Some(author) = item.created_by {
-                    notifications::notify(
+            match input.publish_at.filter(|t| *t > at) {
+                Some(publish_at) => {
+                    // Approved for later, at this version: still awaiting approval, so
+                    // the scheduler publishes it only while nothing changed.
+                    move_state(
                         conn,
-                        &[author],
-                        "returned",
-                        Some(id),
-                        &format!("«{}» was returned: {reason}", item.title),
+                        &item,
+                        StateChange {
+                            approved_by: Some(actor.user_id),
+                            approved_version: Some(Some(item.version)),
+                            publish_at: Some(Some(publish_at)),
+                            unpublish_at: Some(input.unpublish_at),
+                            ..StateChange::default()
+                        },
+                    )?;
+                    record(
+                        conn,
+                        actor,
+                        &item,
+                        "schedule",
+                        Status::AwaitingApproval.as_str(),
+                        comment,
                     )?;
                 }
+                None => return publish_now(conn, actor, &item, input.unpublish_at, comment),
             }
-            Action::Unpublish => {
-                let reason = required_comment(input, action)?;
-                take_down(
-                    conn,
-                    actor,
-                    &item,
-                    Status::Unpublished,
-                    "unpublish",
-                    Some(&reason),
-                )?;
-                if let Some(author) = item.created_by {
-                    notifications::notify(
-                        conn,
-                        &[author],
-                        "unpublished",
-                        Some(id),
-                        &format!("«{}» was taken down: {reason}", item.title),
-                    )?;
-                }
-            }
-            Action::Archive => take_down(conn, actor, &item, Status::Archived, "archive", comment)?,
         }
-        portal_content::items::get(conn, id)
-    })
+        Action::Return => {
+            let reason = required_comment(input, action)?;
+            move_state(
+                conn,
+                &item,
+                StateChange::to(Status::Returned).clearing_review(),
+            )?;
+            record(
+                conn,
+                actor,
+                &item,
+                "return",
+                Status::Returned.as_str(),
+                Some(&reason),
+            )?;
+            if let Some(author) = item.created_by {
+                notifications::notify(
+                    conn,
+                    &[author],
+                    "returned",
+                    Some(id),
+                    &format!("«{}» was returned: {reason}", item.title),
+                )?;
+            }
+        }
+        Action::Unpublish => {
+            let reason = required_comment(input, action)?;
+            take_down(
+                conn,
+                actor,
+                &item,
+                Status::Unpublished,
+                "unpublish",
+                Some(&reason),
+            )?;
+            if let Some(author) = item.created_by {
+                notifications::notify(
+                    conn,
+                    &[author],
+                    "unpublished",
+                    Some(id),
+                    &format!("«{}» was taken down: {reason}", item.title),
+                )?;
+            }
+        }
+        Action::Archive => take_down(conn, actor, &item, Status::Archived, "archive", comment)?,
+    }
+    portal_content::items::get(conn, id)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]

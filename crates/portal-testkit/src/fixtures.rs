@@ -155,16 +155,18 @@ impl TestApp {
                 .into_iter()
                 .find(|a| a.as_str() == *name)
                 .expect("a step name");
-            let version = portal_content::items::get(&mut conn, id)
-                .unwrap_or_else(|e| panic!("{name}: {e}"))
-                .version;
-            let input = StepInput {
-                comment: Some("kiểm thử".into()),
-                expected_version: Some(version),
-                ..StepInput::default()
-            };
-            step(&mut conn, &Actor::system("test"), id, action, &input)
-                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            // As `portal_moderation::commands::step` does, without the authorization: the
+            // item is read and moved in one write transaction.
+            portal_db::write_transaction(&mut conn, |conn| {
+                let item = portal_content::items::get_live(conn, id)?;
+                let input = StepInput {
+                    comment: Some("kiểm thử".into()),
+                    expected_version: Some(item.version),
+                    ..StepInput::default()
+                };
+                step(conn, &Actor::system("test"), item, action, &input)
+            })
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         }
     }
 }

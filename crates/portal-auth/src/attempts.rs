@@ -139,11 +139,11 @@ pub fn lock_if_exhausted(
         users::table
             .filter(users::id.eq(user_id))
             .filter(users::failed_logins.ge(config.lockout_threshold))
-            .filter(users::status.ne(UserStatus::Disabled.as_str())),
+            .filter(users::status.ne(UserStatus::Disabled)),
     )
     .set((
         users::failed_logins.eq(0),
-        users::status.eq(UserStatus::Locked.as_str()),
+        users::status.eq(UserStatus::Locked),
         users::locked_until.eq(Some(at + chrono(config.lockout_duration))),
         // A lock ends every session: whoever is guessing may hold a stolen access token.
         users::token_version.eq(users::token_version + 1),

@@ -14,8 +14,8 @@ pub fn holders(conn: &mut DbConn, site_id: i64, role: Role) -> Result<Vec<i64>, 
     Ok(role_grants::table
         .inner_join(users::table)
         .filter(role_grants::site_id.eq(site_id))
-        .filter(role_grants::role.eq(role.as_str()))
-        .filter(users::status.eq(UserStatus::Active.as_str()))
+        .filter(role_grants::role.eq(role))
+        .filter(users::status.eq(UserStatus::Active))
         .order(users::id.asc())
         .select(users::id)
         .load(conn)?)

@@ -85,15 +85,13 @@ fn judge(user: Option<User>, input: &LoginInput, config: &AuthConfig) -> Verdict
         };
     };
     let at = now();
-    if user.status == UserStatus::Disabled.as_str() {
+    if user.status == UserStatus::Disabled {
         return Verdict::Refused {
             user,
             reason: "disabled",
         };
     }
-    if user.status == UserStatus::Locked.as_str()
-        && user.locked_until.is_some_and(|until| until > at)
-    {
+    if user.status == UserStatus::Locked && user.locked_until.is_some_and(|until| until > at) {
         return Verdict::Refused {
             user,
             reason: "locked",
@@ -264,7 +262,7 @@ pub fn login(
                     diesel::update(users::table.filter(users::id.eq(user.id)))
                         .set((
                             users::failed_logins.eq(0),
-                            users::status.eq(UserStatus::Active.as_str()),
+                            users::status.eq(UserStatus::Active),
                             users::locked_until.eq(None::<NaiveDateTime>),
                             users::last_login_at.eq(at),
                         ))
@@ -305,7 +303,7 @@ pub fn login(
                     if reason == "idle" {
                         diesel::update(users::table.filter(users::id.eq(user.id)))
                             .set((
-                                users::status.eq(UserStatus::Disabled.as_str()),
+                                users::status.eq(UserStatus::Disabled),
                                 users::token_version.eq(users::token_version + 1),
                                 users::updated_at.eq(at),
                             ))
@@ -384,7 +382,7 @@ pub fn refresh(
             }
         };
         let user = user_by_id(conn, user_id)?;
-        if user.status != UserStatus::Active.as_str() {
+        if user.status != UserStatus::Active {
             tokens::revoke_all_for_user(conn, user_id)?;
             return Ok(Err(Error::Unauthenticated(
                 "the account cannot sign in now".into(),

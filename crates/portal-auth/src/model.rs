@@ -3,8 +3,20 @@ use diesel::prelude::*;
 use portal_db::schema::users;
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Agency staff who post into their agency's sections (Điều 7.2).
@@ -44,7 +56,17 @@ impl Role {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum UserStatus {
     Active,
@@ -68,6 +90,9 @@ impl UserStatus {
     }
 }
 
+portal_db::stored_as_text!(Role);
+portal_db::stored_as_text!(UserStatus);
+
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct User {
@@ -77,7 +102,7 @@ pub struct User {
     pub email: Option<String>,
     pub agency_id: i64,
     pub password_hash: String,
-    pub status: String,
+    pub status: UserStatus,
     pub must_change_password: bool,
     pub token_version: i64,
     pub failed_logins: i32,

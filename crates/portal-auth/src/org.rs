@@ -78,7 +78,7 @@ pub fn deactivate_agency(conn: &mut DbConn, actor: &Actor, code: &str) -> Result
         let (sections, sites) = holdings(conn, agency.id)?;
         let active_users: i64 = users::table
             .filter(users::agency_id.eq(agency.id))
-            .filter(users::status.ne("disabled"))
+            .filter(users::status.ne(crate::model::UserStatus::Disabled))
             .count()
             .get_result(conn)?;
         if sections > 0 || sites > 0 || active_users > 0 {

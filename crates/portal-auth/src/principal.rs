@@ -1,5 +1,6 @@
 //! Who is calling: a user (by access token) or an API key, with the scopes they carry.
 
+use crate::model::UserStatus;
 use chrono::Duration;
 use diesel::prelude::*;
 use portal_audit::Actor;
@@ -99,7 +100,7 @@ pub fn authenticate(
             .filter(refresh_tokens::revoked_at.is_null())
             .filter(refresh_tokens::expires_at.gt(now())),
     );
-    let current: Option<(String, i64, bool)> = users::table
+    let current: Option<(UserStatus, i64, bool)> = users::table
         .filter(users::id.eq(user_id))
         .select((users::status, users::token_version, session_live))
         .first(conn)
@@ -108,7 +109,7 @@ pub fn authenticate(
         Some((_, _, false)) => Err(refused(
             "the session of this access token has ended (signed out, idle too long, or its refresh token was reused); sign in again",
         )),
-        Some((status, version, true)) if status == "active" && version == claims.ver => Ok(Principal {
+        Some((status, version, true)) if status == UserStatus::Active && version == claims.ver => Ok(Principal {
             kind: PrincipalKind::User {
                 id: user_id,
                 username: claims.name,

@@ -211,7 +211,7 @@ impl ScopeSet {
 
 /// The user's roles on active sites, with editors' assigned sections, in site-key order.
 pub fn grants_of(conn: &mut DbConn, user_id: i64) -> Result<Vec<Grant>, Error> {
-    let held: Vec<(i64, String)> = role_grants::table
+    let held: Vec<(i64, Role)> = role_grants::table
         .filter(role_grants::user_id.eq(user_id))
         .select((role_grants::site_id, role_grants::role))
         .load(conn)?;
@@ -226,7 +226,6 @@ pub fn grants_of(conn: &mut DbConn, user_id: i64) -> Result<Vec<Grant>, Error> {
         .into_iter()
         .filter_map(|(site_id, role)| {
             let site_key = keys.get(&site_id)?.clone();
-            let role = Role::parse(&role)?;
             let mut sections: Vec<i64> = if role == Role::Editor {
                 assigned
                     .iter()

@@ -10,7 +10,6 @@ use portal_core::Error;
 use portal_db::DbConn;
 
 use crate::items::{self, NewItem};
-use crate::model::KindFields;
 use crate::validate::Draft;
 use crate::views::{authorized, item_view, require_write_in, ItemView};
 
@@ -48,7 +47,7 @@ pub fn translate(
     let kind = source.kind;
     let mut draft = translation.draft;
     if translation.fields_from_original {
-        draft.fields = serde_json::from_str::<KindFields>(&source.fields).unwrap_or_default();
+        draft.fields = source.fields.value().clone();
     }
     let new = NewItem {
         section_id,

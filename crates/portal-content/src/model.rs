@@ -1,6 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use portal_db::schema::content_items;
+use portal_db::JsonText;
 use serde::{Deserialize, Serialize};
 
 /// What an item is (Điều 4.1: text, audio, images, video, graphics; Điều 8.2: links to sub-sites).
@@ -156,11 +157,10 @@ pub struct ContentItem {
     pub body: String,
     pub author: Option<String>,
     pub source: Option<String>,
-    /// JSON array of strings.
-    pub tags: String,
+    pub tags: JsonText<Vec<String>>,
     pub featured_image_url: Option<String>,
-    /// JSON object of the kind's own fields.
-    pub fields: String,
+    /// The kind's own fields.
+    pub fields: JsonText<KindFields>,
     pub status: Status,
     pub version: i64,
     pub published_at: Option<NaiveDateTime>,
@@ -185,11 +185,11 @@ pub struct ContentItem {
 
 impl ContentItem {
     pub fn tag_list(&self) -> Vec<String> {
-        serde_json::from_str(&self.tags).unwrap_or_default()
+        self.tags.value().clone()
     }
 
     pub fn fields_json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.fields).unwrap_or_else(|_| serde_json::json!({}))
+        serde_json::to_value(self.fields.value()).unwrap_or_else(|_| serde_json::json!({}))
     }
 }
 

@@ -2,6 +2,7 @@
 //! and the embedded migrations. Domain crates write their queries against `DbConn`.
 
 pub mod conn;
+pub mod json;
 pub mod migrations;
 pub mod schema;
 pub mod url;
@@ -9,6 +10,7 @@ pub mod url;
 pub use conn::{
     build_pool, establish, queries_started, ConnectError, DbConn, Pool, PoolOptions, PooledConn,
 };
+pub use json::JsonText;
 pub use url::{Backend, DatabaseUrl, UrlError};
 
 /// The current time as stored: UTC without an offset (the portable `TIMESTAMP` type), cut to

@@ -1,8 +1,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use portal_content::model::{Kind, KindFields};
 use portal_core::{Error, Page, PageRequest};
 use portal_db::schema::published_items;
-use portal_db::DbConn;
+use portal_db::{DbConn, JsonText};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = published_items)]
@@ -10,7 +11,7 @@ pub struct PublishedItem {
     pub item_id: i64,
     pub site_id: i64,
     pub section_id: i64,
-    pub kind: String,
+    pub kind: Kind,
     pub language: String,
     pub translation_group: String,
     pub slug: String,
@@ -19,9 +20,10 @@ pub struct PublishedItem {
     pub body: String,
     pub author: Option<String>,
     pub source: Option<String>,
-    pub tags: String,
+    /// A JSON array of strings.
+    pub tags: JsonText<Vec<String>>,
     pub featured_image_url: Option<String>,
-    pub fields: String,
+    pub fields: JsonText<KindFields>,
     pub revision: i64,
     pub published_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -35,7 +37,7 @@ pub struct ListedItem {
     pub item_id: i64,
     pub site_id: i64,
     pub section_id: i64,
-    pub kind: String,
+    pub kind: Kind,
     pub language: String,
     pub translation_group: String,
     pub slug: String,
@@ -43,7 +45,8 @@ pub struct ListedItem {
     pub summary: Option<String>,
     pub author: Option<String>,
     pub source: Option<String>,
-    pub tags: String,
+    /// A JSON array of strings.
+    pub tags: JsonText<Vec<String>>,
     pub featured_image_url: Option<String>,
     pub revision: i64,
     pub published_at: NaiveDateTime,
@@ -67,7 +70,7 @@ impl From<ListedItem> for PublishedItem {
             source: l.source,
             tags: l.tags,
             featured_image_url: l.featured_image_url,
-            fields: "{}".into(),
+            fields: JsonText::new(KindFields::default()),
             revision: l.revision,
             published_at: l.published_at,
             updated_at: l.updated_at,
@@ -77,7 +80,7 @@ impl From<ListedItem> for PublishedItem {
 
 impl PublishedItem {
     pub fn tag_list(&self) -> Vec<String> {
-        serde_json::from_str(&self.tags).unwrap_or_default()
+        self.tags.value().clone()
     }
 }
 

@@ -54,7 +54,7 @@ impl From<UserView> for UserDto {
             display_name: u.display_name,
             email: u.email,
             agency: view.agency,
-            status: u.status,
+            status: u.status.as_str().into(),
             must_change_password: u.must_change_password,
             totp_enabled: u.totp_enabled,
             roles: view

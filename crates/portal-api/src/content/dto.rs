@@ -14,65 +14,40 @@ use crate::http::problem::ApiError;
 
 /// The fields of an item's kind. Which are required depends on the kind; fields of another kind
 /// are refused (docs/content-model.md).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+//
+// The schema only: the wire carries `portal_content::model::KindFields` itself (`value_type`
+// points here), so there is no copy to keep in step, and a unit test checks that this schema
+// names exactly the fields `KindFields` serializes. `Deserialize` is derived only for serde's
+// `deny_unknown_fields`, which the schema states as `additionalProperties: false`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[allow(dead_code)]
 pub struct KindFieldsDto {
     /// document (required): number and symbol, e.g. "3069/QĐ-UBND".
-    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "3069/QĐ-UBND")]
     pub number: Option<String>,
     /// document (required): Quyết định, Chỉ thị, Nghị quyết, Kế hoạch, …
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_type: Option<String>,
     /// document (required).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issuing_body: Option<String>,
     /// document.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signer: Option<String>,
     /// document (required).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issued_date: Option<NaiveDate>,
     /// document: not before `issued_date`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_date: Option<NaiveDate>,
     /// document: URLs of the downloadable files.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
     /// photo, video, audio, infographic (required): the media URLs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_urls: Option<Vec<String>>,
     /// photo, video, audio, infographic.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// photo, video, audio, infographic.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit: Option<String>,
     /// photo and infographic (required): text alternative for accessibility.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     /// link (required): the page on a sub-site or another official site (Điều 8.2).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_url: Option<String>,
-}
-
-impl From<KindFieldsDto> for KindFields {
-    fn from(d: KindFieldsDto) -> Self {
-        KindFields {
-            number: d.number,
-            document_type: d.document_type,
-            issuing_body: d.issuing_body,
-            signer: d.signer,
-            issued_date: d.issued_date,
-            effective_date: d.effective_date,
-            attachments: d.attachments,
-            media_urls: d.media_urls,
-            caption: d.caption,
-            credit: d.credit,
-            alt_text: d.alt_text,
-            target_url: d.target_url,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -111,7 +86,8 @@ pub struct ContentItemDto {
     pub source: Option<String>,
     pub tags: Vec<String>,
     pub featured_image_url: Option<String>,
-    pub fields: KindFieldsDto,
+    #[schema(value_type = KindFieldsDto)]
+    pub fields: KindFields,
     /// draft, submitted, in_review, awaiting_approval, published, returned, unpublished, archived.
     #[schema(value_type = crate::enums::ContentStatus)]
     pub status: String,
@@ -142,7 +118,7 @@ pub(crate) fn dto(
     site: String,
     translations: Option<Vec<TranslationRef>>,
 ) -> ContentItemDto {
-    let fields: KindFieldsDto = serde_json::from_str(&item.fields).unwrap_or_default();
+    let fields = item.fields.value().clone();
     ContentItemDto {
         tags: item.tag_list(),
         id: item.id,
@@ -233,5 +209,47 @@ pub(crate) fn expected_version(
             })
         }
         None => Ok(body_version),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use utoipa::PartialSchema;
+
+    /// The documented schema and the type on the wire name the same fields.
+    #[test]
+    fn the_kind_fields_schema_names_every_field_of_kind_fields() {
+        let every = KindFields {
+            number: Some(String::new()),
+            document_type: Some(String::new()),
+            issuing_body: Some(String::new()),
+            signer: Some(String::new()),
+            issued_date: NaiveDate::from_ymd_opt(2026, 1, 1),
+            effective_date: NaiveDate::from_ymd_opt(2026, 1, 1),
+            attachments: Some(Vec::new()),
+            media_urls: Some(Vec::new()),
+            caption: Some(String::new()),
+            credit: Some(String::new()),
+            alt_text: Some(String::new()),
+            target_url: Some(String::new()),
+        };
+        let serialized = serde_json::to_value(&every).expect("serializes");
+        let mut wire: Vec<String> = serialized
+            .as_object()
+            .expect("an object")
+            .keys()
+            .cloned()
+            .collect();
+        let schema = serde_json::to_value(KindFieldsDto::schema()).expect("serializes");
+        let mut documented: Vec<String> = schema["properties"]
+            .as_object()
+            .expect("properties")
+            .keys()
+            .cloned()
+            .collect();
+        wire.sort();
+        documented.sort();
+        assert_eq!(wire, documented);
     }
 }

@@ -5,6 +5,7 @@ use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use portal_content::commands::{self, NewTranslation};
 use portal_content::items::{Filter, NewItem, Patch};
+use portal_content::model::KindFields;
 use portal_content::validate::Draft;
 use portal_content::views::{self};
 use portal_content::{Kind, Status};
@@ -45,7 +46,8 @@ pub struct CreateContentRequest {
     pub tags: Vec<String>,
     pub featured_image_url: Option<String>,
     #[serde(default)]
-    pub fields: KindFieldsDto,
+    #[schema(value_type = KindFieldsDto)]
+    pub fields: KindFields,
     /// A note kept with the first revision.
     pub note: Option<String>,
     /// Fields (`title`, `summary`, `fields.caption`, …) whose legacy-encoding finding (TCVN3/VNI,
@@ -69,7 +71,7 @@ fn new_item(section_id: i64, kind: Kind, language: String, r: CreateContentReque
             source: r.source,
             tags: r.tags,
             featured_image_url: r.featured_image_url,
-            fields: r.fields.into(),
+            fields: r.fields,
             legacy_override: r.legacy_override,
         },
         note: r.note,
@@ -253,7 +255,8 @@ pub struct UpdateContentRequest {
     #[schema(value_type = Option<String>)]
     pub featured_image_url: Option<Option<String>>,
     /// Replaces the kind's fields as a whole.
-    pub fields: Option<KindFieldsDto>,
+    #[schema(value_type = Option<KindFieldsDto>)]
+    pub fields: Option<KindFields>,
     /// A note kept with the new revision.
     pub note: Option<String>,
     /// Fields (`title`, `summary`, `fields.caption`, …) whose legacy-encoding finding (TCVN3/VNI,
@@ -301,7 +304,7 @@ pub async fn update_content(
         source: body.source,
         tags: body.tags,
         featured_image_url: body.featured_image_url,
-        fields: body.fields.map(Into::into),
+        fields: body.fields,
         legacy_override: body.legacy_override,
     };
     let note = body.note;
@@ -422,7 +425,8 @@ pub struct TranslateRequest {
     pub tags: Vec<String>,
     pub featured_image_url: Option<String>,
     /// Default: the original's fields (document numbers and dates do not change with language).
-    pub fields: Option<KindFieldsDto>,
+    #[schema(value_type = Option<KindFieldsDto>)]
+    pub fields: Option<KindFields>,
     pub note: Option<String>,
 }
 
@@ -462,7 +466,7 @@ pub async fn translate_content(
             source: body.source,
             tags: body.tags,
             featured_image_url: body.featured_image_url,
-            fields: body.fields.map(Into::into).unwrap_or_default(),
+            fields: body.fields.unwrap_or_default(),
             legacy_override: Vec::new(),
         },
         note: body.note,

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use portal_content::model::KindFields;
 use portal_core::{Error, Lang};
 use portal_delivery::items::{self, PublishedItem};
 use portal_sections::sections::{breadcrumb, reachable_of_site};
@@ -41,7 +42,7 @@ pub(crate) fn summary(item: &PublishedItem, site: &str) -> PublicItemSummary {
         id: item.item_id,
         site: site.to_string(),
         section_id: item.section_id,
-        kind: item.kind.clone(),
+        kind: item.kind.as_str().into(),
         language: item.language.clone(),
         title: item.title.clone(),
         slug: item.slug.clone(),
@@ -62,7 +63,8 @@ pub struct PublicItem {
     pub item: PublicItemSummary,
     /// Sanitised HTML.
     pub body: String,
-    pub fields: KindFieldsDto,
+    #[schema(value_type = KindFieldsDto)]
+    pub fields: KindFields,
     /// The sections from the root down to the item's.
     pub breadcrumb: Vec<SectionRef>,
     /// Published translations: language, id, slug.
@@ -121,7 +123,7 @@ pub(crate) fn detail(
         .collect();
     Ok(PublicItem {
         item: summary(&item, &site),
-        fields: serde_json::from_str(&item.fields).unwrap_or_default(),
+        fields: item.fields.into_value(),
         canonical_slug: item.slug.clone(),
         body: item.body,
         breadcrumb: crumbs,

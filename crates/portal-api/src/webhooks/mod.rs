@@ -257,7 +257,7 @@ pub async fn list_deliveries(
                 id: d.id,
                 event_id: d.event_id,
                 event_type,
-                status: d.status,
+                status: d.status.as_str().into(),
                 attempts: d.attempts,
                 next_attempt_at: d.next_attempt_at.and_utc(),
                 last_status_code: d.last_status_code,

@@ -26,7 +26,7 @@ pub fn set_enabled(
         let at = now();
         diesel::update(users::table.filter(users::id.eq(id)))
             .set((
-                users::status.eq(status.as_str()),
+                users::status.eq(status),
                 users::failed_logins.eq(0),
                 users::locked_until.eq(None::<NaiveDateTime>),
                 // Re-enabled idle accounts start a new idle period.
@@ -66,7 +66,7 @@ pub fn disable_idle(conn: &mut DbConn, idle_for: std::time::Duration) -> Result<
     let cutoff = now() - crate::config::chrono(idle_for);
     write_transaction(conn, |conn| {
         let idle: Vec<User> = users::table
-            .filter(users::status.ne(UserStatus::Disabled.as_str()))
+            .filter(users::status.ne(UserStatus::Disabled))
             .select(User::as_select())
             .load(conn)?
             .into_iter()
@@ -74,7 +74,7 @@ pub fn disable_idle(conn: &mut DbConn, idle_for: std::time::Duration) -> Result<
             .collect();
         for user in &idle {
             diesel::update(users::table.filter(users::id.eq(user.id)))
-                .set(users::status.eq(UserStatus::Disabled.as_str()))
+                .set(users::status.eq(UserStatus::Disabled))
                 .execute(conn)?;
             bump_version(conn, user.id)?;
             portal_audit::append(

@@ -213,7 +213,7 @@ pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewUser) -> Result<UserVie
                 users::email.eq(email.as_deref()),
                 users::agency_id.eq(agency_id),
                 users::password_hash.eq(&hash),
-                users::status.eq(UserStatus::Active.as_str()),
+                users::status.eq(UserStatus::Active),
                 users::must_change_password.eq(new.must_change_password),
                 users::created_at.eq(at),
                 users::updated_at.eq(at),
@@ -255,12 +255,12 @@ pub fn list(
         query = query.filter(users::agency_id.eq(agency_id.unwrap_or(-1)));
     }
     if let Some(status) = filter.status {
-        query = query.filter(users::status.eq(status.as_str()));
+        query = query.filter(users::status.eq(status));
     }
     if filter.role.is_some() || filter.site.is_some() {
         let mut grants = role_grants::table.select(role_grants::user_id).into_boxed();
         if let Some(role) = filter.role {
-            grants = grants.filter(role_grants::role.eq(role.as_str()));
+            grants = grants.filter(role_grants::role.eq(role));
         }
         if let Some(site) = &filter.site {
             let site_id = portal_sections::sites::by_key(conn, site)?.map_or(-1, |s| s.id);

@@ -25,7 +25,7 @@ pub fn grant_role(
         let exists: i64 = role_grants::table
             .filter(role_grants::user_id.eq(id))
             .filter(role_grants::site_id.eq(site_id))
-            .filter(role_grants::role.eq(role.as_str()))
+            .filter(role_grants::role.eq(role))
             .count()
             .get_result(conn)?;
         if exists == 0 {
@@ -33,7 +33,7 @@ pub fn grant_role(
                 .values((
                     role_grants::user_id.eq(id),
                     role_grants::site_id.eq(site_id),
-                    role_grants::role.eq(role.as_str()),
+                    role_grants::role.eq(role),
                     role_grants::created_at.eq(now()),
                 ))
                 .execute(conn)?;
@@ -114,7 +114,7 @@ pub fn revoke_role(
             role_grants::table
                 .filter(role_grants::user_id.eq(id))
                 .filter(role_grants::site_id.eq(site_id))
-                .filter(role_grants::role.eq(role.as_str())),
+                .filter(role_grants::role.eq(role)),
         )
         .execute(conn)?;
         if removed == 0 {

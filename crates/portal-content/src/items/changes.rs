@@ -47,7 +47,7 @@ impl Patch {
             fields: self
                 .fields
                 .clone()
-                .unwrap_or_else(|| serde_json::from_str(&item.fields).unwrap_or_default()),
+                .unwrap_or_else(|| item.fields.value().clone()),
             legacy_override: self.legacy_override.clone(),
         }
     }

@@ -2,6 +2,42 @@
 
 use super::*;
 
+/// Where a delivery stands: waiting for its next attempt, delivered (a 2xx), or abandoned after
+/// the policy's give-up window.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub enum DeliveryStatus {
+    Pending,
+    Delivered,
+    Abandoned,
+}
+
+impl DeliveryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Abandoned => "abandoned",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<DeliveryStatus> {
+        [Self::Pending, Self::Delivered, Self::Abandoned]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+portal_db::stored_as_text!(DeliveryStatus);
+
 /// A delivery a worker has claimed, with what it needs to send it.
 #[derive(Debug, Clone)]
 pub struct Due {
@@ -19,7 +55,7 @@ pub fn claim_due(conn: &mut DbConn, policy: &Policy, limit: i64) -> Result<Vec<D
     let at = now();
     let candidates: Vec<i64> = webhook_deliveries::table
         .inner_join(webhook_endpoints::table)
-        .filter(webhook_deliveries::status.eq("pending"))
+        .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending))
         .filter(webhook_deliveries::next_attempt_at.le(at))
         .filter(
             webhook_deliveries::locked_until
@@ -36,7 +72,7 @@ pub fn claim_due(conn: &mut DbConn, policy: &Policy, limit: i64) -> Result<Vec<D
         let won = diesel::update(
             webhook_deliveries::table
                 .filter(webhook_deliveries::id.eq(id))
-                .filter(webhook_deliveries::status.eq("pending"))
+                .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending))
                 .filter(
                     webhook_deliveries::locked_until
                         .is_null()
@@ -121,7 +157,7 @@ pub fn record(
         if outcome.succeeded() {
             diesel::update(target)
                 .set((
-                    webhook_deliveries::status.eq("delivered"),
+                    webhook_deliveries::status.eq(DeliveryStatus::Delivered),
                     webhook_deliveries::attempts.eq(attempts),
                     webhook_deliveries::locked_until.eq(None::<NaiveDateTime>),
                     webhook_deliveries::last_status_code.eq(outcome.status_code.map(i32::from)),
@@ -137,7 +173,11 @@ pub fn record(
         let give_up = at - created_at >= chrono(policy.give_up_after);
         diesel::update(target)
             .set((
-                webhook_deliveries::status.eq(if give_up { "abandoned" } else { "pending" }),
+                webhook_deliveries::status.eq(if give_up {
+                    DeliveryStatus::Abandoned
+                } else {
+                    DeliveryStatus::Pending
+                }),
                 webhook_deliveries::attempts.eq(attempts),
                 webhook_deliveries::next_attempt_at.eq(at + chrono(policy.backoff(attempts))),
                 webhook_deliveries::locked_until.eq(None::<NaiveDateTime>),
@@ -182,7 +222,7 @@ pub struct Delivery {
     pub id: i64,
     pub endpoint_id: i64,
     pub event_id: i64,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub locked_until: Option<NaiveDateTime>,

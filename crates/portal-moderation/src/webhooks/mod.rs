@@ -104,7 +104,7 @@ fn insert_delivery(conn: &mut DbConn, endpoint_id: i64, event_id: i64) -> Result
         .values((
             webhook_deliveries::endpoint_id.eq(endpoint_id),
             webhook_deliveries::event_id.eq(event_id),
-            webhook_deliveries::status.eq("pending"),
+            webhook_deliveries::status.eq(DeliveryStatus::Pending),
             webhook_deliveries::attempts.eq(0),
             webhook_deliveries::next_attempt_at.eq(at),
             webhook_deliveries::created_at.eq(at),

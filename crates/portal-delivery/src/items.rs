@@ -438,6 +438,24 @@ pub fn by_id(conn: &mut DbConn, id: i64) -> Result<PublishedItem, Error> {
     Ok(item)
 }
 
+/// The published items among `ids` that readers can see (active site, visible section): one
+/// query for the items and one for the reachable sections of all their sites.
+pub fn visible_by_ids(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<PublishedItem>, Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<PublishedItem> = published_items::table
+        .filter(published_items::item_id.eq_any(ids))
+        .select(PublishedItem::as_select())
+        .load(conn)?;
+    let reachable: std::collections::HashSet<i64> =
+        reachable_sections(conn, None)?.into_iter().collect();
+    Ok(found
+        .into_iter()
+        .filter(|item| reachable.contains(&item.section_id))
+        .collect())
+}
+
 /// An item by its slug; a slug it had before, once published, still finds it (`true` then).
 pub fn by_slug(
     conn: &mut DbConn,

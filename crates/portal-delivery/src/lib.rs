@@ -5,5 +5,6 @@ pub mod changes;
 pub mod feeds;
 pub mod items;
 pub mod search;
+pub mod views;
 
 pub use items::PublishedItem;

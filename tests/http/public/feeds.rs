@@ -6,6 +6,7 @@ on_every_backend!(
     a_mirror_following_the_change_feed_ends_with_the_published_set,
     feeds_and_sitemap_are_well_formed_xml,
     a_site_past_one_sitemap_file_gets_a_sitemap_index,
+    one_page_of_the_change_feed_resolves_each_item_on_its_own_site,
 );
 
 /// One call of a mirror following the feed: applies the changes, keeps the cursor.
@@ -212,4 +213,43 @@ async fn a_site_past_one_sitemap_file_gets_a_sitemap_index(app: TestApp) {
     one_file.sort();
     expected.sort();
     assert_eq!(one_file, expected);
+}
+
+/// The live items of a page of changes are read together (`portal_delivery::views::changes`):
+/// each still carries its own site's key, and an item whose section was hidden since is a
+/// tombstone, while the others of the same page are not.
+async fn one_page_of_the_change_feed_resolves_each_item_on_its_own_site(app: TestApp) {
+    let hidden = app
+        .item_in("quang-nam", "van-ban-quy-pham-phap-luat")
+        .title("Quyết định sẽ bị ẩn")
+        .published();
+    let portal = app.publish("quang-nam", "tin-tuc-su-kien", "Tin cổng", "<p>x</p>", "vi");
+    let district = app.publish("hoi-an", "thong-bao", "Tin Hội An", "<p>x</p>", "vi");
+    let chief = app
+        .token_for("chinh.doi", "so-tttt", &[("quang-nam", "chief_editor")])
+        .await;
+    let group = app.section_id("quang-nam", "phap-luat").await;
+    let res = app
+        .call(
+            "PATCH",
+            &format!("/api/v1/admin/sections/{group}"),
+            Some(&chief),
+            Some(&json!({"visible": false})),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text());
+
+    let page = app.get("/api/v1/changes?limit=500").await.json();
+    let seen: BTreeMap<i64, Value> = page["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["item_id"].as_i64().unwrap(), c["item"].clone()))
+        .collect();
+    assert_eq!(seen.len(), 3, "{page}");
+    assert_eq!(seen[&portal]["site"], "quang-nam");
+    assert_eq!(seen[&portal]["title"], "Tin cổng");
+    assert_eq!(seen[&district]["site"], "hoi-an");
+    assert_eq!(seen[&district]["title"], "Tin Hội An");
+    assert!(seen[&hidden].is_null(), "{}", seen[&hidden]);
 }

@@ -3,15 +3,13 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use portal_core::Error;
-use portal_delivery::changes;
-use portal_delivery::items::{self};
-use portal_sections::sites;
+use portal_delivery::views;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::cache::render::{cached, Rendered};
 use crate::http::problem::{ApiError, Problem};
-use crate::public::views::{summary, PublicItemSummary, SiteKeys};
+use crate::public::views::{located, PublicItemSummary};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -75,40 +73,22 @@ pub async fn change_feed(
     };
     let db = state.clone();
     cached(&state, &req, "", async move {
-        let page = db
-            .db(move |conn| {
-                let site_id = match &q.site {
-                    Some(key) => Some(sites::active_by_key(conn, key)?.id),
-                    None => None,
-                };
-                let changes = changes::after(conn, site_id, since, limit)?;
-                let mut out = Vec::with_capacity(changes.len());
-                let mut last = since;
-                for change in changes {
-                    last = change.seq;
-                    let live = match change.event_type.as_str() {
-                        "content.published" | "content.updated" => {
-                            items::by_id(conn, change.item_id).ok()
-                        }
-                        _ => None,
-                    };
-                    let key = match &live {
-                        Some(item) => SiteKeys::load(conn, std::slice::from_ref(item))?.of(item),
-                        None => String::new(),
-                    };
-                    out.push(ChangeDto {
-                        change: change.event_type.trim_start_matches("content.").to_string(),
-                        item_id: change.item_id,
-                        at: change.at.and_utc(),
-                        item: live.as_ref().map(|i| summary(i, &key)),
-                    });
-                }
-                Ok(ChangePage {
-                    changes: out,
-                    next_cursor: portal_core::Cursor::encode(&last.to_string()),
-                })
-            })
+        let batch = db
+            .db(move |conn| views::changes(conn, q.site.as_deref(), since, limit))
             .await?;
+        let page = ChangePage {
+            changes: batch
+                .changes
+                .iter()
+                .map(|c| ChangeDto {
+                    change: c.change.clone(),
+                    item_id: c.item_id,
+                    at: c.at.and_utc(),
+                    item: c.live.as_ref().map(located),
+                })
+                .collect(),
+            next_cursor: portal_core::Cursor::encode(&batch.last.to_string()),
+        };
         Ok(Rendered::json(&page, None)?)
     })
     .await

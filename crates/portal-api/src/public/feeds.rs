@@ -2,16 +2,13 @@
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use portal_core::{Error, Lang};
-use portal_delivery::feeds;
 use portal_delivery::feeds::SITEMAP_MAX_URLS;
-use portal_delivery::items::{self, Filter};
-use portal_sections::sites;
+use portal_delivery::views::{self, FeedFormat};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::cache::render::{cached, Rendered};
 use crate::http::problem::{ApiError, Problem};
-use crate::public::list::{filter_from, ContentQuery};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -25,68 +22,31 @@ pub struct FeedQuery {
     pub language: Option<String>,
 }
 
-const FEED_SIZE: i64 = 50;
-
 async fn feed(
     state: web::Data<AppState>,
     req: HttpRequest,
     site: String,
     query: FeedQuery,
-    kind: &'static str,
+    format: FeedFormat,
 ) -> Result<HttpResponse, ApiError> {
-    let language = query.language.clone().unwrap_or_else(|| "vi".into());
-    language
-        .parse::<Lang>()
+    let language: Lang = query
+        .language
+        .as_deref()
+        .unwrap_or("vi")
+        .parse()
         .map_err(|e| Error::invalid_parameter("language", e))?;
     let self_path = req.uri().to_string();
+    let section = query.section;
     let db = state.clone();
     cached(&state, &req, "", async move {
         let (xml, modified) = db
-            .db(move |conn| {
-                let site = sites::active_by_key(conn, &site)?;
-                let filter = filter_from(
-                    conn,
-                    &ContentQuery {
-                        site: Some(site.key.clone()),
-                        section: query.section,
-                        include_descendants: Some(true),
-                        language: Some(language.clone()),
-                        ..ContentQuery::default()
-                    },
-                )?;
-                let lang: Lang = language.parse().unwrap_or_default();
-                let title = lang
-                    .pick(&site.name_vi, site.name_en.as_deref())
-                    .to_string();
-                let self_url = format!("{}{}", site.base_url.trim_end_matches('/'), self_path);
-                let channel = feeds::Channel {
-                    title: &title,
-                    link: &site.base_url,
-                    description: &title,
-                    language: &language,
-                    self_url: &self_url,
-                };
-                let newest = items::newest(conn, &filter, FEED_SIZE)?;
-                let modified = newest.iter().map(|i| i.updated_at).max();
-                let xml = if kind == "rss" {
-                    feeds::rss(&channel, &newest, &site.base_url)
-                } else {
-                    feeds::atom(
-                        &channel,
-                        &newest,
-                        &site.base_url,
-                        &format!("tag:{},2026:{}", site.key, language),
-                    )
-                };
-                Ok((xml, modified))
-            })
+            .db(move |conn| views::feed(conn, &site, section, language, format, &self_path))
             .await?;
         Ok(Rendered {
             body: xml.into_bytes(),
-            content_type: if kind == "rss" {
-                "application/rss+xml; charset=utf-8"
-            } else {
-                "application/atom+xml; charset=utf-8"
+            content_type: match format {
+                FeedFormat::Rss => "application/rss+xml; charset=utf-8",
+                FeedFormat::Atom => "application/atom+xml; charset=utf-8",
             },
             last_modified: modified,
             link: None,
@@ -112,7 +72,14 @@ pub async fn rss(
     path: web::Path<String>,
     query: web::Query<FeedQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    feed(state, req, path.into_inner(), query.into_inner(), "rss").await
+    feed(
+        state,
+        req,
+        path.into_inner(),
+        query.into_inner(),
+        FeedFormat::Rss,
+    )
+    .await
 }
 
 /// Atom 1.0 feed of a site's (or section's) newest 50 items.
@@ -132,7 +99,14 @@ pub async fn atom(
     path: web::Path<String>,
     query: web::Query<FeedQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    feed(state, req, path.into_inner(), query.into_inner(), "atom").await
+    feed(
+        state,
+        req,
+        path.into_inner(),
+        query.into_inner(),
+        FeedFormat::Atom,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -172,30 +146,7 @@ pub async fn sitemap(
     let db = state.clone();
     cached(&state, &req, "", async move {
         let (xml, modified) = db
-            .db(move |conn| {
-                let site = sites::active_by_key(conn, &site)?;
-                let filter = Filter {
-                    site_id: Some(site.id),
-                    ..Filter::default()
-                };
-                let total = items::count_all(conn, &filter)?;
-                let parts = (total + per_part - 1) / per_part;
-                let part = match page {
-                    None if parts > 1 => {
-                        return Ok((feeds::sitemap_index(&site.base_url, parts), None));
-                    }
-                    None => 1,
-                    Some(part) if part <= parts.max(1) => part,
-                    Some(part) => {
-                        return Err(Error::not_found("sitemap part", part));
-                    }
-                };
-                let listed = items::oldest_first_part(conn, &filter, per_part, part)?;
-                Ok((
-                    feeds::sitemap(&listed, &site.base_url),
-                    listed.iter().map(|i| i.updated_at).max(),
-                ))
-            })
+            .db(move |conn| views::sitemap(conn, &site, page, per_part))
             .await?;
         Ok(Rendered {
             body: xml.into_bytes(),

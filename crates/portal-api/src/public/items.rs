@@ -1,8 +1,7 @@
 //! One published item, by id or by its site, language and slug.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use portal_delivery::items::{self};
-use portal_sections::sites;
+use portal_delivery::views;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -42,14 +41,9 @@ pub async fn published_item(
     let id = path.into_inner();
     let db = state.clone();
     cached(&state, &req, lang.code(), async move {
-        let (item, modified) = db
-            .db(move |conn| {
-                let item = items::by_id(conn, id)?;
-                let modified = item.updated_at;
-                Ok((detail(conn, item, lang)?, modified))
-            })
-            .await?;
-        Ok(Rendered::json(&item, Some(modified))?)
+        let item = db.db(move |conn| views::item(conn, id)).await?;
+        let modified = item.item.updated_at;
+        Ok(Rendered::json(&detail(item, lang), Some(modified))?)
     })
     .await
 }
@@ -81,14 +75,11 @@ pub async fn item_by_slug(
     let (site, language, slug) = path.into_inner();
     let db = state.clone();
     cached(&state, &req, lang.code(), async move {
-        let (item, modified, redirected) = db
-            .db(move |conn| {
-                let site = sites::active_by_key(conn, &site)?;
-                let (item, redirected) = items::by_slug(conn, site.id, &language, &slug)?;
-                let modified = item.updated_at;
-                Ok((detail(conn, item, lang)?, modified, redirected))
-            })
+        let found = db
+            .db(move |conn| views::item_by_slug(conn, &site, &language, &slug))
             .await?;
+        let (modified, redirected) = (found.item.updated_at, found.redirected);
+        let item = detail(found, lang);
         let mut rendered = Rendered::json(&item, Some(modified))?;
         if redirected {
             rendered.link = Some(format!(

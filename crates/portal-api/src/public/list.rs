@@ -2,15 +2,15 @@
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use portal_core::{Error, Lang, PageRequest};
-use portal_delivery::items::{self, Filter};
-use portal_sections::sites;
+use portal_core::{Error, PageRequest};
+use portal_delivery::items;
+use portal_delivery::views::{self, Order, Paging, Selection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::cache::render::{cached, Rendered};
 use crate::http::problem::{ApiError, Problem};
-use crate::public::views::{summary, PublicItemSummary, SiteKeys};
+use crate::public::views::{located, PublicItemSummary};
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -67,55 +67,22 @@ pub struct PublicPage {
     pub total_is_capped: Option<bool>,
 }
 
-pub(crate) fn filter_from(conn: &mut portal_db::DbConn, q: &ContentQuery) -> Result<Filter, Error> {
-    let site_id = match &q.site {
-        Some(key) => Some(sites::active_by_key(conn, key)?.id),
-        None => None,
-    };
-    let section_ids = match q.section {
-        Some(section) => {
-            let reached = portal_sections::sections::reachable_by_id(conn, section)?;
-            let mut ids = vec![section];
-            if q.include_descendants.unwrap_or(false) {
-                let mut frontier = vec![section];
-                while let Some(parent) = frontier.pop() {
-                    for child in reached.1.iter().filter(|s| s.parent_id == Some(parent)) {
-                        ids.push(child.id);
-                        frontier.push(child.id);
-                    }
-                }
-            }
-            Some(ids)
-        }
-        None => None,
-    };
-    if let Some(kind) = &q.kind {
-        if portal_content::Kind::parse(kind).is_none() {
-            return Err(Error::invalid_parameter(
-                "kind",
-                format!("unknown kind '{kind}'"),
-            ));
+impl ContentQuery {
+    /// The reader's selection, as `portal_delivery::views` takes it.
+    pub(crate) fn selection(&self) -> Selection {
+        Selection {
+            site: self.site.clone(),
+            section: self.section,
+            include_descendants: self.include_descendants.unwrap_or(false),
+            kind: self.kind.clone(),
+            language: self.language.clone(),
+            tag: self.tag.clone(),
+            author: self.author.clone(),
+            published_from: self.published_from.map(|t| t.naive_utc()),
+            published_to: self.published_to.map(|t| t.naive_utc()),
+            updated_since: self.updated_since.map(|t| t.naive_utc()),
         }
     }
-    if let Some(language) = &q.language {
-        language
-            .parse::<Lang>()
-            .map_err(|e| Error::invalid_parameter("language", e))?;
-    }
-    Ok(Filter {
-        site_id,
-        // `reachable_by_id` above checked the section and found its descendants among the
-        // reachable sections of its site.
-        sections_checked: section_ids.is_some(),
-        section_ids,
-        kind: q.kind.clone(),
-        language: q.language.clone(),
-        tag: q.tag.clone(),
-        author: q.author.clone(),
-        published_from: q.published_from.map(|t| t.naive_utc()),
-        published_to: q.published_to.map(|t| t.naive_utc()),
-        updated_since: q.updated_since.map(|t| t.naive_utc()),
-    })
 }
 
 /// Lists published items, newest first or in section order, by cursor or by page number.
@@ -153,10 +120,9 @@ pub async fn list(
         )
         .into());
     }
-    let numbered = q.page.map(|p| (p, q.page_size.unwrap_or(20)));
-    let by_section = match q.sort.as_deref() {
-        None | Some("newest") => false,
-        Some("section") => true,
+    let order = match q.sort.as_deref() {
+        None | Some("newest") => Order::Newest,
+        Some("section") => Order::Section,
         Some(other) => {
             return Err(Error::invalid_parameter(
                 "sort",
@@ -165,44 +131,29 @@ pub async fn list(
             .into())
         }
     };
-    let request = PageRequest::new(Some(q.limit.unwrap_or(20)), q.cursor.as_deref())?;
+    let paging = match q.page {
+        Some(page) => Paging::Numbered {
+            page,
+            size: q.page_size.unwrap_or(20),
+        },
+        None => Paging::Cursor(PageRequest::new(
+            Some(q.limit.unwrap_or(20)),
+            q.cursor.as_deref(),
+        )?),
+    };
+    let selection = q.selection();
     let db = state.clone();
     cached(&state, &req, "", async move {
-        let (page, modified) = db
-            .db(move |conn| {
-                let filter = filter_from(conn, &q)?;
-                let (rows, next_cursor, total, capped) = match numbered {
-                    Some((page, size)) => {
-                        let (rows, total, capped) = if by_section {
-                            items::numbered_by_section(conn, &filter, page, size)?
-                        } else {
-                            items::numbered(conn, &filter, page, size)?
-                        };
-                        (rows, None, Some(total), Some(capped))
-                    }
-                    None => {
-                        let page = if by_section {
-                            items::list_by_section(conn, &filter, &request)?
-                        } else {
-                            items::list(conn, &filter, &request)?
-                        };
-                        (page.items, page.next_cursor, None, None)
-                    }
-                };
-                let keys = SiteKeys::load(conn, &rows)?;
-                let modified = rows.iter().map(|i| i.updated_at).max();
-                Ok((
-                    PublicPage {
-                        items: rows.iter().map(|i| summary(i, &keys.of(i))).collect(),
-                        next_cursor,
-                        total,
-                        total_is_capped: capped,
-                    },
-                    modified,
-                ))
-            })
+        let found = db
+            .db(move |conn| views::list(conn, &selection, order, &paging))
             .await?;
-        Ok(Rendered::json(&page, modified)?)
+        let page = PublicPage {
+            items: found.items.iter().map(located).collect(),
+            next_cursor: found.next_cursor,
+            total: found.total.map(|(total, _)| total),
+            total_is_capped: found.total.map(|(_, capped)| capped),
+        };
+        Ok(Rendered::json(&page, found.modified)?)
     })
     .await
 }

@@ -3,15 +3,13 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use portal_core::Error;
-use portal_delivery::items::PublishedItem;
-use portal_delivery::search;
+use portal_delivery::views::{self, Selection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::cache::render::{cached, Rendered};
 use crate::http::problem::{ApiError, Problem};
-use crate::public::list::{filter_from, ContentQuery};
-use crate::public::views::{summary, PublicItemSummary, SiteKeys};
+use crate::public::views::{located, PublicItemSummary};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -92,6 +90,18 @@ pub async fn search_items(
     if q.q.chars().count() > 200 {
         return Err(Error::invalid_parameter("q", "at most 200 characters").into());
     }
+    let selection = Selection {
+        site: q.site.clone(),
+        section: q.section,
+        include_descendants: q.include_descendants.unwrap_or(false),
+        kind: q.kind.clone(),
+        language: q.language.clone(),
+        tag: q.tag.clone(),
+        author: q.author.clone(),
+        published_from: q.published_from.map(|t| t.naive_utc()),
+        published_to: q.published_to.map(|t| t.naive_utc()),
+        updated_since: q.updated_since.map(|t| t.naive_utc()),
+    };
     let db = state.clone();
     cached(&state, &req, "", async move {
         // A search that misses the cache is the dearest read; a few at a time keep connections
@@ -101,45 +111,24 @@ pub async fn search_items(
             .acquire()
             .await
             .map_err(|e| Error::Internal(e.to_string()))?;
-        let results = db
-            .db(move |conn| {
-                let filter = filter_from(
-                    conn,
-                    &ContentQuery {
-                        site: q.site.clone(),
-                        section: q.section,
-                        include_descendants: q.include_descendants,
-                        kind: q.kind.clone(),
-                        language: q.language.clone(),
-                        tag: q.tag.clone(),
-                        author: q.author.clone(),
-                        published_from: q.published_from,
-                        published_to: q.published_to,
-                        updated_since: q.updated_since,
-                        ..ContentQuery::default()
-                    },
-                )?;
-                let found = search::search(conn, &q.q, &filter, page, page_size)?;
-                let (hits, has_more) = (found.hits, found.has_more);
-                let found = (found.total, found.total_is_capped);
-                let items: Vec<PublishedItem> = hits.iter().map(|h| h.item.clone()).collect();
-                let keys = SiteKeys::load(conn, &items)?;
-                Ok(SearchResults {
-                    items: hits
-                        .into_iter()
-                        .map(|h| SearchHit {
-                            item: summary(&h.item, &keys.of(&h.item)),
-                            score: h.score,
-                            snippet: h.snippet,
-                        })
-                        .collect(),
-                    page,
-                    has_more,
-                    total: found.0,
-                    total_is_capped: found.1,
-                })
-            })
+        let found = db
+            .db(move |conn| views::search(conn, &q.q, &selection, page, page_size))
             .await?;
+        let results = SearchResults {
+            items: found
+                .hits
+                .iter()
+                .map(|h| SearchHit {
+                    item: located(&h.item),
+                    score: h.score,
+                    snippet: h.snippet.clone(),
+                })
+                .collect(),
+            page,
+            has_more: found.has_more,
+            total: found.total,
+            total_is_capped: found.total_is_capped,
+        };
         Ok(Rendered::json(&results, None)?)
     })
     .await

@@ -1,13 +1,10 @@
 //! What readers see of a published item, in lists and alone.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use portal_content::model::KindFields;
-use portal_core::{Error, Lang};
-use portal_delivery::items::{self, PublishedItem};
-use portal_sections::sections::{breadcrumb, reachable_of_site};
-use portal_sections::sites;
+use portal_core::Lang;
+use portal_delivery::items::PublishedItem;
+use portal_delivery::views::{ItemDetail, Located};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -75,59 +72,37 @@ pub struct PublicItem {
     pub canonical_slug: String,
 }
 
-pub(crate) struct SiteKeys(HashMap<i64, String>);
-
-impl SiteKeys {
-    pub(crate) fn load(
-        conn: &mut portal_db::DbConn,
-        items: &[PublishedItem],
-    ) -> Result<Self, Error> {
-        let ids: Vec<i64> = items.iter().map(|i| i.site_id).collect();
-        Ok(Self(sites::keys_by_id(conn, &ids)?))
-    }
-
-    pub(crate) fn of(&self, item: &PublishedItem) -> String {
-        self.0.get(&item.site_id).cloned().unwrap_or_default()
+/// The view of one item as readers get it, section names in `lang`.
+pub(crate) fn detail(found: ItemDetail, lang: Lang) -> PublicItem {
+    let site = found.site;
+    PublicItem {
+        item: summary(&found.item, &site),
+        related: found.related.iter().map(|r| summary(r, &site)).collect(),
+        breadcrumb: found
+            .breadcrumb
+            .iter()
+            .map(|s| SectionRef {
+                id: s.id,
+                slug: s.slug.clone(),
+                name: lang.pick(&s.name_vi, s.name_en.as_deref()).to_string(),
+            })
+            .collect(),
+        translations: found
+            .translations
+            .into_iter()
+            .map(|t| TranslationRef {
+                language: t.language,
+                id: t.id,
+                slug: t.slug,
+            })
+            .collect(),
+        canonical_slug: found.item.slug.clone(),
+        fields: found.item.fields.into_value(),
+        body: found.item.body,
     }
 }
 
-pub(crate) fn detail(
-    conn: &mut portal_db::DbConn,
-    item: PublishedItem,
-    lang: Lang,
-) -> Result<PublicItem, Error> {
-    let keys = SiteKeys::load(conn, std::slice::from_ref(&item))?;
-    let site = keys.of(&item);
-    let in_site = reachable_of_site(conn, item.site_id)?;
-    let crumbs = in_site
-        .iter()
-        .find(|s| s.id == item.section_id)
-        .map(|section| {
-            breadcrumb(section, &in_site)
-                .into_iter()
-                .map(|s| SectionRef {
-                    id: s.id,
-                    slug: s.slug.clone(),
-                    name: lang.pick(&s.name_vi, s.name_en.as_deref()).to_string(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let translations = items::translations(conn, &item)?
-        .into_iter()
-        .map(|(language, id, slug)| TranslationRef { language, id, slug })
-        .collect();
-    let related = items::related(conn, &item, 5)?
-        .iter()
-        .map(|r| summary(r, &site))
-        .collect();
-    Ok(PublicItem {
-        item: summary(&item, &site),
-        fields: item.fields.into_value(),
-        canonical_slug: item.slug.clone(),
-        body: item.body,
-        breadcrumb: crumbs,
-        translations,
-        related,
-    })
+/// A list entry with its site's key.
+pub(crate) fn located(entry: &Located) -> PublicItemSummary {
+    summary(&entry.item, &entry.site)
 }

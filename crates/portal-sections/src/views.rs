@@ -118,3 +118,136 @@ pub fn active_site(conn: &mut DbConn, key: &str) -> Result<SiteView, Error> {
     let site = sites::active_by_key(conn, key)?;
     site_view(conn, site)
 }
+
+/// Views of many agencies with one lookup of their parents' codes.
+pub fn agency_views(conn: &mut DbConn, list: Vec<Agency>) -> Result<Vec<AgencyView>, Error> {
+    let parents: Vec<i64> = list.iter().filter_map(|a| a.parent_id).collect();
+    let codes = agencies::codes_by_id(conn, &parents)?;
+    Ok(list
+        .into_iter()
+        .map(|agency| AgencyView {
+            parent: agency.parent_id.and_then(|id| codes.get(&id).cloned()),
+            agency,
+        })
+        .collect())
+}
+
+/// One page of agencies, ordered by code (inactive ones included unless filtered out).
+pub fn agency_page(
+    conn: &mut DbConn,
+    filter: &agencies::AgencyFilter,
+    page: &PageRequest,
+) -> Result<Page<AgencyView>, Error> {
+    let page = agencies::list(conn, filter, page)?;
+    Ok(Page {
+        items: agency_views(conn, page.items)?,
+        next_cursor: page.next_cursor,
+    })
+}
+
+/// An agency by its code.
+pub fn agency_by_code(conn: &mut DbConn, code: &str) -> Result<AgencyView, Error> {
+    let agency = agencies::by_code(conn, code)?;
+    agency_view(conn, agency)
+}
+
+/// A section of the tree with its subsections.
+#[derive(Debug, Clone)]
+pub struct SectionTree {
+    pub view: SectionView,
+    pub children: Vec<SectionTree>,
+}
+
+/// The visible sections of an active site, as readers see them.
+#[derive(Debug, Clone)]
+pub enum SiteSections {
+    /// The whole tree, roots in order.
+    Tree {
+        site: String,
+        roots: Vec<SectionTree>,
+    },
+    /// One flat page, in id order.
+    Flat {
+        site: String,
+        page: Page<SectionView>,
+    },
+}
+
+/// The visible sections of the active site `key`: the tree, or with `flat` one page of them.
+pub fn site_sections(
+    conn: &mut DbConn,
+    key: &str,
+    flat: Option<&PageRequest>,
+) -> Result<SiteSections, Error> {
+    let site = sites::active_by_key(conn, key)?;
+    if let Some(page) = flat {
+        let page = crate::sections::reachable_page(conn, site.id, page)?;
+        return Ok(SiteSections::Flat {
+            site: site.key,
+            page: Page {
+                items: section_views(conn, page.items)?,
+                next_cursor: page.next_cursor,
+            },
+        });
+    }
+    let all = crate::sections::reachable_of_site(conn, site.id)?;
+    let mut views: std::collections::HashMap<i64, SectionView> = section_views(conn, all.clone())?
+        .into_iter()
+        .map(|v| (v.section.id, v))
+        .collect();
+    fn grow(
+        node: crate::SectionNode,
+        views: &mut std::collections::HashMap<i64, SectionView>,
+    ) -> Option<SectionTree> {
+        let view = views.remove(&node.section.id)?;
+        Some(SectionTree {
+            view,
+            children: node
+                .children
+                .into_iter()
+                .filter_map(|c| grow(c, views))
+                .collect(),
+        })
+    }
+    let roots = crate::sections::build_tree(all)
+        .into_iter()
+        .filter_map(|n| grow(n, &mut views))
+        .collect();
+    Ok(SiteSections::Tree {
+        site: site.key,
+        roots,
+    })
+}
+
+/// A visible section with the path down to it and its visible subsections.
+#[derive(Debug, Clone)]
+pub struct SectionDetail {
+    pub section: SectionView,
+    /// From the site's root down to the section itself.
+    pub breadcrumb: Vec<Section>,
+    pub subsections: Vec<SectionView>,
+}
+
+/// A section readers can reach (visible, under visible ancestors, on an active site).
+pub fn visible_section(conn: &mut DbConn, id: i64) -> Result<SectionDetail, Error> {
+    let (section, in_site) = crate::sections::reachable_by_id(conn, id)?;
+    let breadcrumb = crate::sections::breadcrumb(&section, &in_site)
+        .into_iter()
+        .cloned()
+        .collect();
+    let mut list: Vec<Section> = in_site
+        .iter()
+        .filter(|s| s.parent_id == Some(section.id))
+        .cloned()
+        .collect();
+    list.push(section);
+    let mut views = section_views(conn, list)?;
+    let section = views
+        .pop()
+        .ok_or_else(|| Error::Internal("a section view was lost".into()))?;
+    Ok(SectionDetail {
+        section,
+        breadcrumb,
+        subsections: views,
+    })
+}

@@ -1,6 +1,7 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use portal_core::{Error, PageRequest};
-use portal_sections::agencies::{self, AgencyFilter};
+use portal_sections::agencies::AgencyFilter;
+use portal_sections::views;
 use portal_sections::AgencyKind;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -70,18 +71,9 @@ pub async fn list_agencies(
     let db = state.clone();
     cached_json(&state, &req, lang.code(), async move {
         let page = db
-            .db(move |conn| {
-                let page = agencies::list(conn, &filter, &page)?;
-                let parents: Vec<i64> = page.items.iter().filter_map(|a| a.parent_id).collect();
-                let parent_codes = agencies::codes_by_id(conn, &parents)?;
-                Ok(page.map(|agency| {
-                    let parent = agency
-                        .parent_id
-                        .and_then(|id| parent_codes.get(&id).cloned());
-                    AgencyDto::new(agency, lang, parent)
-                }))
-            })
-            .await?;
+            .db(move |conn| views::agency_page(conn, &filter, &page))
+            .await?
+            .map(|v| AgencyDto::new(v.agency, lang, v.parent));
         Ok((
             AgencyPage {
                 items: page.items,
@@ -114,16 +106,10 @@ pub async fn get_agency(
     let code = path.into_inner();
     let db = state.clone();
     cached_json(&state, &req, lang.code(), async move {
-        let agency = db
-            .db(move |conn| {
-                let agency = agencies::by_code(conn, &code)?;
-                let parent = match agency.parent_id {
-                    Some(id) => agencies::codes_by_id(conn, &[id])?.remove(&id),
-                    None => None,
-                };
-                Ok(AgencyDto::new(agency, lang, parent))
-            })
+        let found = db
+            .db(move |conn| views::agency_by_code(conn, &code))
             .await?;
+        let agency = AgencyDto::new(found.agency, lang, found.parent);
         Ok((agency, None))
     })
     .await

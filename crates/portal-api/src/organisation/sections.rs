@@ -1,11 +1,6 @@
-use std::collections::HashMap;
-
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use portal_core::{Lang, PageRequest};
-use portal_sections::sections::{
-    breadcrumb, build_tree, reachable_by_id, reachable_of_site, reachable_page,
-};
-use portal_sections::{agencies, sites, Section, SectionNode};
+use portal_sections::views::{self, SectionTree, SectionView, SiteSections};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -33,43 +28,19 @@ pub struct SiteSectionsQuery {
     pub cursor: Option<String>,
 }
 
-/// Maps each section to its DTO, with the owner's code in place of its id.
-struct Labeller {
-    lang: Lang,
-    site: String,
-    owners: HashMap<i64, String>,
+fn section_dto(view: SectionView, lang: Lang) -> SectionDto {
+    SectionDto::new(view.section, lang, view.site, view.owner)
 }
 
-impl Labeller {
-    fn new(
-        conn: &mut portal_db::DbConn,
-        lang: Lang,
-        site: String,
-        sections: &[&Section],
-    ) -> Result<Self, portal_core::Error> {
-        let ids: Vec<i64> = sections.iter().map(|s| s.owner_agency_id).collect();
-        Ok(Self {
-            lang,
-            site,
-            owners: agencies::codes_by_id(conn, &ids)?,
-        })
-    }
-
-    fn dto(&self, section: Section) -> SectionDto {
-        let owner = self
-            .owners
-            .get(&section.owner_agency_id)
-            .cloned()
-            .unwrap_or_default();
-        SectionDto::new(section, self.lang, self.site.clone(), owner)
-    }
-
-    fn tree(&self, node: SectionNode) -> SectionDto {
-        let children = node.children.into_iter().map(|c| self.tree(c)).collect();
-        SectionDto {
-            children: Some(children),
-            ..self.dto(node.section)
-        }
+fn tree_dto(node: SectionTree, lang: Lang) -> SectionDto {
+    let children = node
+        .children
+        .into_iter()
+        .map(|c| tree_dto(c, lang))
+        .collect();
+    SectionDto {
+        children: Some(children),
+        ..section_dto(node.view, lang)
     }
 }
 
@@ -97,41 +68,25 @@ pub async fn site_sections(
     let key = path.into_inner();
     let db = state.clone();
     cached_json(&state, &req, lang.code(), async move {
-        let list = db
-            .db(move |conn| {
-                let site = sites::active_by_key(conn, &key)?;
-                if flat {
-                    let page = reachable_page(conn, site.id, &page)?;
-                    let labeller = Labeller::new(
-                        conn,
-                        lang,
-                        site.key.clone(),
-                        &page.items.iter().collect::<Vec<_>>(),
-                    )?;
-                    Ok(SectionList {
-                        site: site.key,
-                        items: page.items.into_iter().map(|s| labeller.dto(s)).collect(),
-                        next_cursor: page.next_cursor,
-                    })
-                } else {
-                    let all = reachable_of_site(conn, site.id)?;
-                    let labeller = Labeller::new(
-                        conn,
-                        lang,
-                        site.key.clone(),
-                        &all.iter().collect::<Vec<_>>(),
-                    )?;
-                    Ok(SectionList {
-                        site: site.key,
-                        items: build_tree(all)
-                            .into_iter()
-                            .map(|n| labeller.tree(n))
-                            .collect(),
-                        next_cursor: None,
-                    })
-                }
-            })
+        let found = db
+            .db(move |conn| views::site_sections(conn, &key, flat.then_some(&page)))
             .await?;
+        let list = match found {
+            SiteSections::Flat { site, page } => SectionList {
+                site,
+                items: page
+                    .items
+                    .into_iter()
+                    .map(|v| section_dto(v, lang))
+                    .collect(),
+                next_cursor: page.next_cursor,
+            },
+            SiteSections::Tree { site, roots } => SectionList {
+                site,
+                items: roots.into_iter().map(|n| tree_dto(n, lang)).collect(),
+                next_cursor: None,
+            },
+        };
         Ok((list, None))
     })
     .await
@@ -159,35 +114,24 @@ pub async fn get_section(
     let id = path.into_inner();
     let db = state.clone();
     cached_json(&state, &req, lang.code(), async move {
-        let detail = db
-            .db(move |conn| {
-                let (section, in_site) = reachable_by_id(conn, id)?;
-                let site_key = sites::keys_by_id(conn, &[section.site_id])?
-                    .remove(&section.site_id)
-                    .unwrap_or_default();
-                let breadcrumb = breadcrumb(&section, &in_site)
-                    .into_iter()
-                    .map(|s| SectionRef {
-                        id: s.id,
-                        slug: s.slug.clone(),
-                        name: lang.pick(&s.name_vi, s.name_en.as_deref()).to_string(),
-                    })
-                    .collect();
-                let children: Vec<Section> = in_site
-                    .iter()
-                    .filter(|s| s.parent_id == Some(section.id))
-                    .cloned()
-                    .collect();
-                let mut labelled: Vec<&Section> = children.iter().collect();
-                labelled.push(&section);
-                let labeller = Labeller::new(conn, lang, site_key, &labelled)?;
-                Ok(SectionDetail {
-                    subsections: children.into_iter().map(|s| labeller.dto(s)).collect(),
-                    section: labeller.dto(section),
-                    breadcrumb,
+        let found = db.db(move |conn| views::visible_section(conn, id)).await?;
+        let detail = SectionDetail {
+            breadcrumb: found
+                .breadcrumb
+                .iter()
+                .map(|s| SectionRef {
+                    id: s.id,
+                    slug: s.slug.clone(),
+                    name: lang.pick(&s.name_vi, s.name_en.as_deref()).to_string(),
                 })
-            })
-            .await?;
+                .collect(),
+            subsections: found
+                .subsections
+                .into_iter()
+                .map(|v| section_dto(v, lang))
+                .collect(),
+            section: section_dto(found.section, lang),
+        };
         Ok((detail, None))
     })
     .await

@@ -146,6 +146,50 @@ fn seeding_is_idempotent_and_atomic(db: TestDb) {
     let err = seed::load(&mut conn, &broken).unwrap_err();
     assert!(err.to_string().contains("khong-co"), "{err}");
     assert_eq!(counts(&mut conn), after_first, "nothing half-written");
+
+    // The seed goes through the admin commands' rules (Điều 6.6): a bad site address and a NUL
+    // byte in a section's name are refused, each named by its place in the file.
+    let unclean = seed::parse(
+        r#"{"agencies": [{"code": "so-sach", "name_vi": "Sở Sạch", "name_en": null, "kind": "department", "parent": null}],
+            "sites": [{"key": "site-sach", "name_vi": "Trang sạch", "name_en": null, "base_url": "ftp://x.gov.vn",
+                       "languages": ["vi"], "owner": "so-sach"}]}"#,
+    )
+    .unwrap();
+    let portal_core::Error::Validation(errors) = seed::load(&mut conn, &unclean).unwrap_err()
+    else {
+        panic!("a validation error")
+    };
+    assert_eq!(
+        errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
+        ["sites[0].base_url"]
+    );
+    let unclean = unclean_section_only();
+    let portal_core::Error::Validation(errors) = seed::load(&mut conn, &unclean).unwrap_err()
+    else {
+        panic!("a validation error")
+    };
+    assert_eq!(
+        errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect::<Vec<_>>(),
+        [(
+            "sites[0].sections[0].children[0].name_vi",
+            "control_character"
+        )]
+    );
+    assert_eq!(counts(&mut conn), after_first, "nothing half-written");
+}
+
+fn unclean_section_only() -> seed::SeedFile {
+    seed::parse(
+        r#"{"agencies": [{"code": "so-sach", "name_vi": "Sở Sạch", "name_en": null, "kind": "department", "parent": null}],
+            "sites": [{"key": "site-sach", "name_vi": "Trang sạch", "name_en": null, "base_url": "https://x.gov.vn",
+                       "languages": ["vi"], "owner": "so-sach",
+                       "sections": [{"slug": "a", "name_vi": "A", "name_en": null, "description": null, "owner": "so-sach",
+                                     "children": [{"slug": "b", "name_vi": "B\u0000", "name_en": null, "description": null, "owner": "so-sach"}]}]}]}"#,
+    )
+    .unwrap()
 }
 
 #[test]

@@ -5,12 +5,15 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
-use portal_core::text::{is_slug, nfc};
-use portal_core::Error;
+use portal_core::{Error, FieldError};
 use portal_db::schema::{agencies, sections, sites};
-use portal_db::{now, DbConn};
+use portal_db::DbConn;
 use serde::Deserialize;
 
+use crate::admin::{
+    check_new_agency, check_new_section, check_new_site, free_slug, insert_agency, insert_section,
+    insert_site, NewAgency, NewSection, NewSite, Placement,
+};
 use crate::model::AgencyKind;
 
 /// Quảng Nam as the 2021 regulation describes it (Quyết định 3069/QĐ-UBND).
@@ -83,6 +86,10 @@ pub fn is_empty(conn: &mut DbConn) -> Result<bool, Error> {
     Ok(count == 0)
 }
 
+/// Every row goes through the same rules as the admin commands (`check_new_*`, the text rules of
+/// Điều 6.6) and the same inserts; a broken rule names its place in the file, e.g.
+/// `sites[0].sections[3].children[1].name_vi`. The seed writes no audit event per row: it is the
+/// installation's starting data, not a person's change.
 fn load_in_transaction(conn: &mut DbConn, file: &SeedFile) -> Result<SeedReport, Error> {
     let mut report = SeedReport::default();
     let mut agency_ids: HashMap<String, i64> = agencies::table
@@ -90,29 +97,25 @@ fn load_in_transaction(conn: &mut DbConn, file: &SeedFile) -> Result<SeedReport,
         .load::<(String, i64)>(conn)?
         .into_iter()
         .collect();
-    let at = now();
 
-    for agency in &file.agencies {
+    for (i, agency) in file.agencies.iter().enumerate() {
         if agency_ids.contains_key(&agency.code) {
             continue;
         }
+        let path = format!("agencies[{i}]");
+        let new = NewAgency {
+            code: agency.code.clone(),
+            name_vi: agency.name_vi.clone(),
+            name_en: agency.name_en.clone(),
+            kind: agency.kind,
+            parent: agency.parent.clone(),
+        };
+        let checked = check_new_agency(&new).map_err(|e| within(&path, e))?;
         let parent_id = match &agency.parent {
-            Some(code) => Some(lookup(&agency_ids, code, &agency.code)?),
+            Some(code) => Some(lookup(&agency_ids, code, &format!("{path}.parent"))?),
             None => None,
         };
-        let id: i64 = diesel::insert_into(agencies::table)
-            .values((
-                agencies::code.eq(&agency.code),
-                agencies::name_vi.eq(nfc(&agency.name_vi)),
-                agencies::name_en.eq(agency.name_en.as_deref().map(nfc)),
-                agencies::kind.eq(agency.kind.as_str()),
-                agencies::parent_id.eq(parent_id),
-                agencies::active.eq(true),
-                agencies::created_at.eq(at),
-                agencies::updated_at.eq(at),
-            ))
-            .returning(agencies::id)
-            .get_result(conn)?;
+        let id = insert_agency(conn, &checked, parent_id)?;
         agency_ids.insert(agency.code.clone(), id);
         report.agencies_added += 1;
     }
@@ -122,45 +125,33 @@ fn load_in_transaction(conn: &mut DbConn, file: &SeedFile) -> Result<SeedReport,
         .load::<(String, i64)>(conn)?
         .into_iter()
         .collect();
-    for site in &file.sites {
+    for (i, site) in file.sites.iter().enumerate() {
+        let path = format!("sites[{i}]");
         let site_id = match site_ids.get(&site.key) {
             Some(id) => *id,
             None => {
-                if !is_slug(&site.key) {
-                    return Err(Error::field(
-                        "sites.key",
-                        "invalid_slug",
-                        format!("'{}' is not a slug", site.key),
-                    ));
-                }
-                let owner = lookup(&agency_ids, &site.owner, &site.key)?;
+                let new = NewSite {
+                    key: site.key.clone(),
+                    name_vi: site.name_vi.clone(),
+                    name_en: site.name_en.clone(),
+                    base_url: site.base_url.clone(),
+                    languages: site.languages.clone(),
+                    owner: site.owner.clone(),
+                    parent: site.parent.clone(),
+                };
+                let checked = check_new_site(&new).map_err(|e| within(&path, e))?;
+                let owner = lookup(&agency_ids, &site.owner, &format!("{path}.owner"))?;
                 let parent_site_id = match &site.parent {
                     Some(key) => Some(*site_ids.get(key).ok_or_else(|| {
                         Error::field(
-                            "sites.parent",
+                            format!("{path}.parent"),
                             "unknown_site",
-                            format!("site '{}' names unknown parent '{key}'", site.key),
+                            format!("names site '{key}', which the seed does not define before it"),
                         )
                     })?),
                     None => None,
                 };
-                let id: i64 = diesel::insert_into(sites::table)
-                    .values((
-                        sites::key.eq(&site.key),
-                        sites::name_vi.eq(nfc(&site.name_vi)),
-                        sites::name_en.eq(site.name_en.as_deref().map(nfc)),
-                        sites::base_url.eq(&site.base_url),
-                        sites::languages.eq(site.languages.join(",")),
-                        sites::owner_agency_id.eq(owner),
-                        sites::parent_site_id.eq(parent_site_id),
-                        // Điều 10: the main portal's chief editor approves what others edited.
-                        sites::require_two_person_approval.eq(true),
-                        sites::active.eq(true),
-                        sites::created_at.eq(at),
-                        sites::updated_at.eq(at),
-                    ))
-                    .returning(sites::id)
-                    .get_result(conn)?;
+                let id = insert_site(conn, &checked, owner, parent_site_id)?;
                 site_ids.insert(site.key.clone(), id);
                 report.sites_added += 1;
                 id
@@ -172,81 +163,100 @@ fn load_in_transaction(conn: &mut DbConn, file: &SeedFile) -> Result<SeedReport,
             .load::<(String, i64)>(conn)?
             .into_iter()
             .collect();
-        load_sections(
-            conn,
+        let mut place = SeedPlace {
             site_id,
-            None,
-            &site.sections,
-            &agency_ids,
-            &mut existing,
-            &mut report,
-        )?;
+            site_key: &site.key,
+            agency_ids: &agency_ids,
+            existing: &mut existing,
+            report: &mut report,
+        };
+        load_sections(conn, &mut place, None, &site.sections, &path)?;
     }
     Ok(report)
 }
 
+/// What loading one site's sections needs to know and counts.
+struct SeedPlace<'a> {
+    site_id: i64,
+    site_key: &'a str,
+    agency_ids: &'a HashMap<String, i64>,
+    /// The site's sections by slug: those already there are kept, not added again.
+    existing: &'a mut HashMap<String, i64>,
+    report: &'a mut SeedReport,
+}
+
 fn load_sections(
     conn: &mut DbConn,
-    site_id: i64,
+    place: &mut SeedPlace,
     parent_id: Option<i64>,
     list: &[SeedSection],
-    agency_ids: &HashMap<String, i64>,
-    existing: &mut HashMap<String, i64>,
-    report: &mut SeedReport,
+    parent_path: &str,
 ) -> Result<(), Error> {
-    let at = now();
+    let field = if parent_id.is_none() {
+        "sections"
+    } else {
+        "children"
+    };
     for (position, section) in list.iter().enumerate() {
-        let id = match existing.get(&section.slug) {
+        let path = format!("{parent_path}.{field}[{position}]");
+        let id = match place.existing.get(&section.slug) {
             Some(id) => *id,
             None => {
-                if !is_slug(&section.slug) {
-                    return Err(Error::field(
-                        "sections.slug",
-                        "invalid_slug",
-                        format!("'{}' is not a slug", section.slug),
-                    ));
-                }
-                let owner = lookup(agency_ids, &section.owner, &section.slug)?;
-                let id: i64 = diesel::insert_into(sections::table)
-                    .values((
-                        sections::site_id.eq(site_id),
-                        sections::parent_id.eq(parent_id),
-                        sections::position.eq(position as i32),
-                        sections::slug.eq(&section.slug),
-                        sections::name_vi.eq(nfc(&section.name_vi)),
-                        sections::name_en.eq(section.name_en.as_deref().map(nfc)),
-                        sections::description.eq(section.description.as_deref().map(nfc)),
-                        sections::owner_agency_id.eq(owner),
-                        sections::visible.eq(true),
-                        sections::created_at.eq(at),
-                        sections::updated_at.eq(at),
-                    ))
-                    .returning(sections::id)
-                    .get_result(conn)?;
-                existing.insert(section.slug.clone(), id);
-                report.sections_added += 1;
+                let new = NewSection {
+                    // The seed names every slug: the public addresses it promises stay as written.
+                    slug: Some(section.slug.clone()),
+                    name_vi: section.name_vi.clone(),
+                    name_en: section.name_en.clone(),
+                    description: section.description.clone(),
+                    parent_id,
+                    position: None,
+                    owner: section.owner.clone(),
+                    visible: true,
+                };
+                let checked = check_new_section(&new).map_err(|e| within(&path, e))?;
+                let owner_id = lookup(place.agency_ids, &section.owner, &format!("{path}.owner"))?;
+                let slug = free_slug(conn, place.site_id, place.site_key, &checked)
+                    .map_err(|e| within(&path, e))?;
+                let placement = Placement {
+                    site_id: place.site_id,
+                    parent_id,
+                    position: i32::try_from(position).unwrap_or(i32::MAX),
+                    owner_id,
+                    slug: &slug,
+                };
+                let id = insert_section(conn, &checked, &placement)?;
+                place.existing.insert(section.slug.clone(), id);
+                place.report.sections_added += 1;
                 id
             }
         };
-        load_sections(
-            conn,
-            site_id,
-            Some(id),
-            &section.children,
-            agency_ids,
-            existing,
-            report,
-        )?;
+        load_sections(conn, place, Some(id), &section.children, &path)?;
     }
     Ok(())
 }
 
-fn lookup(ids: &HashMap<String, i64>, code: &str, referrer: &str) -> Result<i64, Error> {
+/// A domain error of one seed row, its fields named by where the row sits in the file.
+fn within(path: &str, error: Error) -> Error {
+    match error {
+        Error::Validation(errors) => Error::Validation(
+            errors
+                .into_iter()
+                .map(|e| FieldError {
+                    field: format!("{path}.{}", e.field),
+                    ..e
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+fn lookup(ids: &HashMap<String, i64>, code: &str, field: &str) -> Result<i64, Error> {
     ids.get(code).copied().ok_or_else(|| {
         Error::field(
-            "agency",
+            field,
             "unknown_agency",
-            format!("'{referrer}' names agency '{code}', which the seed does not define before it"),
+            format!("names agency '{code}', which the seed does not define before it"),
         )
     })
 }

@@ -304,6 +304,17 @@ pub struct UserPatch {
     pub agency: Option<String>,
 }
 
+/// The columns an account patch may change, written in one UPDATE: `None` keeps a value,
+/// `email: Some(None)` clears the address.
+#[derive(AsChangeset)]
+#[diesel(table_name = users)]
+struct UserChangeset<'a> {
+    display_name: Option<&'a str>,
+    email: Option<Option<&'a str>>,
+    agency_id: Option<i64>,
+    updated_at: chrono::NaiveDateTime,
+}
+
 pub fn update(
     conn: &mut DbConn,
     actor: &Actor,
@@ -328,29 +339,25 @@ pub fn update(
     write_transaction(conn, |conn| {
         let before_user = user_by_id(conn, id)?;
         let before = snapshot(conn, &before_user)?;
-        if let Some(name) = &display_name {
-            diesel::update(users::table.filter(users::id.eq(id)))
-                .set(users::display_name.eq(name))
-                .execute(conn)?;
-        }
-        if let Some(email) = &email {
-            diesel::update(users::table.filter(users::id.eq(id)))
-                .set(users::email.eq(email.as_deref()))
-                .execute(conn)?;
-        }
+        let mut agency_id = None;
         if let Some(code) = &patch.agency {
-            let agency_id = active_agency_id(conn, "agency", code)?;
-            if agency_id != before_user.agency_id {
-                diesel::update(users::table.filter(users::id.eq(id)))
-                    .set(users::agency_id.eq(agency_id))
-                    .execute(conn)?;
-                // The agency decides which sections the user may write to.
-                bump_version(conn, id)?;
+            let chosen = active_agency_id(conn, "agency", code)?;
+            if chosen != before_user.agency_id {
+                agency_id = Some(chosen);
             }
         }
         diesel::update(users::table.filter(users::id.eq(id)))
-            .set(users::updated_at.eq(now()))
+            .set(UserChangeset {
+                display_name: display_name.as_deref(),
+                email: email.as_ref().map(|e| e.as_deref()),
+                agency_id,
+                updated_at: now(),
+            })
             .execute(conn)?;
+        if agency_id.is_some() {
+            // The agency decides which sections the user may write to.
+            bump_version(conn, id)?;
+        }
         let user = user_by_id(conn, id)?;
         let after = snapshot(conn, &user)?;
         portal_audit::append(

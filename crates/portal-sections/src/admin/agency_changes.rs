@@ -30,7 +30,16 @@ pub struct NewAgency {
     pub parent: Option<String>,
 }
 
-pub fn create_agency(conn: &mut DbConn, actor: &Actor, new: &NewAgency) -> Result<Agency, Error> {
+/// A new agency's fields with the text rules applied, ready to insert.
+pub(crate) struct CheckedAgency<'a> {
+    code: &'a str,
+    name_vi: String,
+    name_en: Option<String>,
+    kind: AgencyKind,
+}
+
+/// The rules of a new agency that need no database: its code and names (Điều 6.6).
+pub(crate) fn check_new_agency(new: &NewAgency) -> Result<CheckedAgency<'_>, Error> {
     let name_vi = clean(&new.name_vi);
     let name_en = clean_optional(new.name_en.as_deref());
     let mut errors = Vec::new();
@@ -49,6 +58,39 @@ pub fn create_agency(conn: &mut DbConn, actor: &Actor, new: &NewAgency) -> Resul
         false,
     );
     finish(errors)?;
+    Ok(CheckedAgency {
+        code: &new.code,
+        name_vi,
+        name_en,
+        kind: new.kind,
+    })
+}
+
+/// Inserts a checked agency, active, under `parent_id`; the caller checked the parent and that
+/// the code is free.
+pub(crate) fn insert_agency(
+    conn: &mut DbConn,
+    agency: &CheckedAgency,
+    parent_id: Option<i64>,
+) -> Result<i64, Error> {
+    let at = now();
+    Ok(diesel::insert_into(agencies::table)
+        .values((
+            agencies::code.eq(agency.code),
+            agencies::name_vi.eq(&agency.name_vi),
+            agencies::name_en.eq(agency.name_en.as_deref()),
+            agencies::kind.eq(agency.kind.as_str()),
+            agencies::parent_id.eq(parent_id),
+            agencies::active.eq(true),
+            agencies::created_at.eq(at),
+            agencies::updated_at.eq(at),
+        ))
+        .returning(agencies::id)
+        .get_result(conn)?)
+}
+
+pub fn create_agency(conn: &mut DbConn, actor: &Actor, new: &NewAgency) -> Result<Agency, Error> {
+    let checked = check_new_agency(new)?;
     write_transaction(conn, |conn| {
         if agency_queries::by_code(conn, &new.code).is_ok() {
             return Err(Error::field(
@@ -62,20 +104,7 @@ pub fn create_agency(conn: &mut DbConn, actor: &Actor, new: &NewAgency) -> Resul
             .as_deref()
             .map(|p| active_agency(conn, "parent", p))
             .transpose()?;
-        let at = now();
-        let id: i64 = diesel::insert_into(agencies::table)
-            .values((
-                agencies::code.eq(&new.code),
-                agencies::name_vi.eq(&name_vi),
-                agencies::name_en.eq(name_en.as_deref()),
-                agencies::kind.eq(new.kind.as_str()),
-                agencies::parent_id.eq(parent.as_ref().map(|p| p.id)),
-                agencies::active.eq(true),
-                agencies::created_at.eq(at),
-                agencies::updated_at.eq(at),
-            ))
-            .returning(agencies::id)
-            .get_result(conn)?;
+        let id = insert_agency(conn, &checked, parent.as_ref().map(|p| p.id))?;
         let agency = agency_queries::by_code(conn, &new.code)?;
         let after = agency_json(&agency, new.parent.as_deref());
         portal_audit::append(
@@ -92,6 +121,15 @@ pub fn create_agency(conn: &mut DbConn, actor: &Actor, new: &NewAgency) -> Resul
 }
 
 /// Renames an agency in one or both languages; its code, and so its history, stay.
+/// An agency's names, written in one UPDATE: `None` keeps a name, `name_en: Some(None)` clears it.
+#[derive(AsChangeset)]
+#[diesel(table_name = agencies)]
+struct AgencyNames<'a> {
+    name_vi: Option<&'a str>,
+    name_en: Option<Option<&'a str>>,
+    updated_at: chrono::NaiveDateTime,
+}
+
 pub fn rename_agency(
     conn: &mut DbConn,
     actor: &Actor,
@@ -118,19 +156,12 @@ pub fn rename_agency(
     finish(errors)?;
     write_transaction(conn, |conn| {
         let before = agency_queries::by_code(conn, code)?;
-        let target = agencies::table.filter(agencies::id.eq(before.id));
-        if let Some(vi) = &name_vi {
-            diesel::update(target)
-                .set(agencies::name_vi.eq(vi))
-                .execute(conn)?;
-        }
-        if let Some(en) = &name_en {
-            diesel::update(target)
-                .set(agencies::name_en.eq(en.as_deref()))
-                .execute(conn)?;
-        }
-        diesel::update(target)
-            .set(agencies::updated_at.eq(now()))
+        diesel::update(agencies::table.filter(agencies::id.eq(before.id)))
+            .set(AgencyNames {
+                name_vi: name_vi.as_deref(),
+                name_en: name_en.as_ref().map(|e| e.as_deref()),
+                updated_at: now(),
+            })
             .execute(conn)?;
         let after = agency_queries::by_code(conn, code)?;
         portal_audit::append(

@@ -154,12 +154,17 @@ pub(super) fn check_description(errors: &mut Vec<FieldError>, description: Optio
     }
 }
 
-pub fn create_section(
-    conn: &mut DbConn,
-    actor: &Actor,
-    site_key: &str,
-    new: &NewSection,
-) -> Result<Section, Error> {
+/// A new section's fields with the text rules applied, ready to insert.
+pub(crate) struct CheckedSection<'a> {
+    slug: Option<&'a str>,
+    name_vi: String,
+    name_en: Option<String>,
+    description: Option<String>,
+    visible: bool,
+}
+
+/// The rules of a new section that need no database: names, description and slug (Điều 6.6).
+pub(crate) fn check_new_section(new: &NewSection) -> Result<CheckedSection<'_>, Error> {
     let name_vi = clean(&new.name_vi);
     let name_en = clean_optional(new.name_en.as_deref());
     let description = clean_optional(new.description.as_deref());
@@ -188,51 +193,100 @@ pub fn create_section(
         ));
     }
     finish(errors)?;
+    Ok(CheckedSection {
+        slug: new.slug.as_deref(),
+        name_vi,
+        name_en,
+        description,
+        visible: new.visible,
+    })
+}
+
+/// The slug a new section gets on a site: the one given, refused when taken, or one made from
+/// its Vietnamese name, numbered until free.
+pub(crate) fn free_slug(
+    conn: &mut DbConn,
+    site_id: i64,
+    site_key: &str,
+    section: &CheckedSection,
+) -> Result<String, Error> {
+    if let Some(slug) = section.slug {
+        if slug_taken(conn, site_id, slug, None)? {
+            return Err(Error::field(
+                "slug",
+                "taken",
+                format!("'{slug}' is already used on site '{site_key}'"),
+            ));
+        }
+        return Ok(slug.to_string());
+    }
+    let base = slugify(&section.name_vi);
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while slug_taken(conn, site_id, &candidate, None)? {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    Ok(candidate)
+}
+
+/// Where a new section goes: its site, parent, position among its siblings, owner and slug.
+pub(crate) struct Placement<'a> {
+    pub site_id: i64,
+    pub parent_id: Option<i64>,
+    pub position: i32,
+    pub owner_id: i64,
+    pub slug: &'a str,
+}
+
+/// Inserts a checked section at its placement; the caller checked the parent, owner and slug.
+pub(crate) fn insert_section(
+    conn: &mut DbConn,
+    section: &CheckedSection,
+    at_place: &Placement,
+) -> Result<i64, Error> {
+    let at = now();
+    Ok(diesel::insert_into(sections::table)
+        .values((
+            sections::site_id.eq(at_place.site_id),
+            sections::parent_id.eq(at_place.parent_id),
+            sections::position.eq(at_place.position),
+            sections::slug.eq(at_place.slug),
+            sections::name_vi.eq(&section.name_vi),
+            sections::name_en.eq(section.name_en.as_deref()),
+            sections::description.eq(section.description.as_deref()),
+            sections::owner_agency_id.eq(at_place.owner_id),
+            sections::visible.eq(section.visible),
+            sections::created_at.eq(at),
+            sections::updated_at.eq(at),
+        ))
+        .returning(sections::id)
+        .get_result(conn)?)
+}
+
+pub fn create_section(
+    conn: &mut DbConn,
+    actor: &Actor,
+    site_key: &str,
+    new: &NewSection,
+) -> Result<Section, Error> {
+    let checked = check_new_section(new)?;
     write_transaction(conn, |conn| {
         let site = site_queries::active_by_key(conn, site_key)?;
         let owner = active_agency(conn, "owner", &new.owner)?;
         if let Some(parent) = new.parent_id {
             check_parent(conn, site.id, parent, None)?;
         }
-        let slug = match &new.slug {
-            Some(slug) => {
-                if slug_taken(conn, site.id, slug, None)? {
-                    return Err(Error::field(
-                        "slug",
-                        "taken",
-                        format!("'{slug}' is already used on site '{site_key}'"),
-                    ));
-                }
-                slug.clone()
-            }
-            None => {
-                let base = slugify(&name_vi);
-                let mut candidate = base.clone();
-                let mut n = 2;
-                while slug_taken(conn, site.id, &candidate, None)? {
-                    candidate = format!("{base}-{n}");
-                    n += 1;
-                }
-                candidate
-            }
+        let slug = free_slug(conn, site.id, site_key, &checked)?;
+        let placement = Placement {
+            site_id: site.id,
+            parent_id: new.parent_id,
+            // Last for now; `place` then puts it where it was asked and renumbers.
+            position: i32::MAX,
+            owner_id: owner.id,
+            slug: &slug,
         };
-        let at = now();
-        let id: i64 = diesel::insert_into(sections::table)
-            .values((
-                sections::site_id.eq(site.id),
-                sections::parent_id.eq(new.parent_id),
-                sections::position.eq(i32::MAX),
-                sections::slug.eq(&slug),
-                sections::name_vi.eq(&name_vi),
-                sections::name_en.eq(name_en.as_deref()),
-                sections::description.eq(description.as_deref()),
-                sections::owner_agency_id.eq(owner.id),
-                sections::visible.eq(new.visible),
-                sections::created_at.eq(at),
-                sections::updated_at.eq(at),
-            ))
-            .returning(sections::id)
-            .get_result(conn)?;
+        let id = insert_section(conn, &checked, &placement)?;
         place(conn, site.id, new.parent_id, id, new.position)?;
         let section = section_by_id(conn, id)?;
         portal_audit::append(
@@ -257,6 +311,19 @@ pub struct SectionPatch {
 }
 
 /// Renames (in each language), re-slugs, describes, hides or shows a section.
+/// The columns a section patch may change, written in one UPDATE: `None` keeps a value,
+/// `Some(None)` clears an optional one.
+#[derive(AsChangeset)]
+#[diesel(table_name = sections)]
+struct SectionChangeset<'a> {
+    slug: Option<&'a str>,
+    name_vi: Option<&'a str>,
+    name_en: Option<Option<&'a str>>,
+    description: Option<Option<&'a str>>,
+    visible: Option<bool>,
+    updated_at: chrono::NaiveDateTime,
+}
+
 pub fn update_section(
     conn: &mut DbConn,
     actor: &Actor,
@@ -291,7 +358,6 @@ pub fn update_section(
     finish(errors)?;
     write_transaction(conn, |conn| {
         let before = section_by_id(conn, id)?;
-        let target = sections::table.filter(sections::id.eq(id));
         if let Some(slug) = &patch.slug {
             if slug_taken(conn, before.site_id, slug, Some(id))? {
                 return Err(Error::field(
@@ -300,32 +366,16 @@ pub fn update_section(
                     format!("'{slug}' is already used on this site"),
                 ));
             }
-            diesel::update(target)
-                .set(sections::slug.eq(slug))
-                .execute(conn)?;
         }
-        if let Some(vi) = &name_vi {
-            diesel::update(target)
-                .set(sections::name_vi.eq(vi))
-                .execute(conn)?;
-        }
-        if let Some(en) = &name_en {
-            diesel::update(target)
-                .set(sections::name_en.eq(en.as_deref()))
-                .execute(conn)?;
-        }
-        if let Some(d) = &description {
-            diesel::update(target)
-                .set(sections::description.eq(d.as_deref()))
-                .execute(conn)?;
-        }
-        if let Some(visible) = patch.visible {
-            diesel::update(target)
-                .set(sections::visible.eq(visible))
-                .execute(conn)?;
-        }
-        diesel::update(target)
-            .set(sections::updated_at.eq(now()))
+        diesel::update(sections::table.filter(sections::id.eq(id)))
+            .set(SectionChangeset {
+                slug: patch.slug.as_deref(),
+                name_vi: name_vi.as_deref(),
+                name_en: name_en.as_ref().map(|e| e.as_deref()),
+                description: description.as_ref().map(|d| d.as_deref()),
+                visible: patch.visible,
+                updated_at: now(),
+            })
             .execute(conn)?;
         let after = section_by_id(conn, id)?;
         portal_audit::append(

@@ -56,7 +56,17 @@ pub(super) fn check_site_fields(
     }
 }
 
-pub fn create_site(conn: &mut DbConn, actor: &Actor, new: &NewSite) -> Result<Site, Error> {
+/// A new site's fields with the text and URL rules applied, ready to insert.
+pub(crate) struct CheckedSite<'a> {
+    key: &'a str,
+    name_vi: String,
+    name_en: Option<String>,
+    base_url: &'a str,
+    languages: String,
+}
+
+/// The rules of a new site that need no database: key, names, address and languages.
+pub(crate) fn check_new_site(new: &NewSite) -> Result<CheckedSite<'_>, Error> {
     let name_vi = clean(&new.name_vi);
     let name_en = clean_optional(new.name_en.as_deref());
     let mut errors = Vec::new();
@@ -76,6 +86,45 @@ pub fn create_site(conn: &mut DbConn, actor: &Actor, new: &NewSite) -> Result<Si
     );
     check_site_fields(&mut errors, Some(&new.base_url), Some(&new.languages));
     finish(errors)?;
+    Ok(CheckedSite {
+        key: &new.key,
+        name_vi,
+        name_en,
+        base_url: &new.base_url,
+        languages: new.languages.join(","),
+    })
+}
+
+/// Inserts a checked site, active, owned by `owner_id` under `parent_site_id`; the caller
+/// checked both and that the key is free.
+pub(crate) fn insert_site(
+    conn: &mut DbConn,
+    site: &CheckedSite,
+    owner_id: i64,
+    parent_site_id: Option<i64>,
+) -> Result<i64, Error> {
+    let at = now();
+    Ok(diesel::insert_into(sites::table)
+        .values((
+            sites::key.eq(site.key),
+            sites::name_vi.eq(&site.name_vi),
+            sites::name_en.eq(site.name_en.as_deref()),
+            sites::base_url.eq(site.base_url),
+            sites::languages.eq(&site.languages),
+            sites::owner_agency_id.eq(owner_id),
+            sites::parent_site_id.eq(parent_site_id),
+            sites::active.eq(true),
+            // On for every site from its creation (Điều 10.2; docs/workflow.md).
+            sites::require_two_person_approval.eq(true),
+            sites::created_at.eq(at),
+            sites::updated_at.eq(at),
+        ))
+        .returning(sites::id)
+        .get_result(conn)?)
+}
+
+pub fn create_site(conn: &mut DbConn, actor: &Actor, new: &NewSite) -> Result<Site, Error> {
+    let checked = check_new_site(new)?;
     write_transaction(conn, |conn| {
         let taken: i64 = sites::table
             .filter(sites::key.eq(&new.key))
@@ -103,23 +152,7 @@ pub fn create_site(conn: &mut DbConn, actor: &Actor, new: &NewSite) -> Result<Si
             ),
             None => None,
         };
-        let at = now();
-        diesel::insert_into(sites::table)
-            .values((
-                sites::key.eq(&new.key),
-                sites::name_vi.eq(&name_vi),
-                sites::name_en.eq(name_en.as_deref()),
-                sites::base_url.eq(&new.base_url),
-                sites::languages.eq(new.languages.join(",")),
-                sites::owner_agency_id.eq(owner.id),
-                sites::parent_site_id.eq(parent),
-                sites::active.eq(true),
-                // On for every site from its creation (Điều 10.2; docs/workflow.md).
-                sites::require_two_person_approval.eq(true),
-                sites::created_at.eq(at),
-                sites::updated_at.eq(at),
-            ))
-            .execute(conn)?;
+        insert_site(conn, &checked, owner.id, parent)?;
         let site = site_queries::active_by_key(conn, &new.key)?;
         portal_audit::append(
             conn,
@@ -151,6 +184,22 @@ pub struct SitePatch {
 /// Whether the patch weakens the board's separation of duties, which needs a stated reason.
 pub(super) fn weakens_review(patch: &SitePatch) -> bool {
     patch.require_two_person_approval == Some(false) || patch.forwarder_may_approve == Some(true)
+}
+
+/// The columns a site patch may change, written in one UPDATE: a field left out of the patch is
+/// `None` and keeps its value; `name_en: Some(None)` clears the English name.
+#[derive(AsChangeset)]
+#[diesel(table_name = sites)]
+struct SiteChangeset<'a> {
+    name_vi: Option<&'a str>,
+    name_en: Option<Option<&'a str>>,
+    base_url: Option<&'a str>,
+    languages: Option<&'a str>,
+    owner_agency_id: Option<i64>,
+    require_two_person_approval: Option<bool>,
+    forwarder_may_approve: Option<bool>,
+    review_threshold_hours: Option<i32>,
+    updated_at: chrono::NaiveDateTime,
 }
 
 pub fn update_site(
@@ -197,50 +246,23 @@ pub fn update_site(
     finish(errors)?;
     write_transaction(conn, |conn| {
         let before = site_queries::active_by_key(conn, key)?;
-        let target = sites::table.filter(sites::id.eq(before.id));
-        if let Some(may) = patch.forwarder_may_approve {
-            diesel::update(target)
-                .set(sites::forwarder_may_approve.eq(may))
-                .execute(conn)?;
-        }
-        if let Some(vi) = &name_vi {
-            diesel::update(target)
-                .set(sites::name_vi.eq(vi))
-                .execute(conn)?;
-        }
-        if let Some(en) = &name_en {
-            diesel::update(target)
-                .set(sites::name_en.eq(en.as_deref()))
-                .execute(conn)?;
-        }
-        if let Some(url) = &patch.base_url {
-            diesel::update(target)
-                .set(sites::base_url.eq(url))
-                .execute(conn)?;
-        }
-        if let Some(languages) = &patch.languages {
-            diesel::update(target)
-                .set(sites::languages.eq(languages.join(",")))
-                .execute(conn)?;
-        }
-        if let Some(owner) = &patch.owner {
-            let owner = active_agency(conn, "owner", owner)?;
-            diesel::update(target)
-                .set(sites::owner_agency_id.eq(owner.id))
-                .execute(conn)?;
-        }
-        if let Some(two_people) = patch.require_two_person_approval {
-            diesel::update(target)
-                .set(sites::require_two_person_approval.eq(two_people))
-                .execute(conn)?;
-        }
-        if let Some(hours) = patch.review_threshold_hours {
-            diesel::update(target)
-                .set(sites::review_threshold_hours.eq(hours))
-                .execute(conn)?;
-        }
-        diesel::update(target)
-            .set(sites::updated_at.eq(now()))
+        let owner_agency_id = match &patch.owner {
+            Some(owner) => Some(active_agency(conn, "owner", owner)?.id),
+            None => None,
+        };
+        let languages = patch.languages.as_ref().map(|l| l.join(","));
+        diesel::update(sites::table.filter(sites::id.eq(before.id)))
+            .set(SiteChangeset {
+                name_vi: name_vi.as_deref(),
+                name_en: name_en.as_ref().map(|e| e.as_deref()),
+                base_url: patch.base_url.as_deref(),
+                languages: languages.as_deref(),
+                owner_agency_id,
+                require_two_person_approval: patch.require_two_person_approval,
+                forwarder_may_approve: patch.forwarder_may_approve,
+                review_threshold_hours: patch.review_threshold_hours,
+                updated_at: now(),
+            })
             .execute(conn)?;
         let after = site_queries::active_by_key(conn, key)?;
         let mut after_json = site_json(&after);

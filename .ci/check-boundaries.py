@@ -20,7 +20,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
 DOMAIN_CRATES = [
     "portal-core", "portal-db", "portal-audit", "portal-sections", "portal-auth",
-    "portal-content", "portal-moderation", "portal-delivery",
+    "portal-content", "portal-moderation", "portal-delivery", "portal-feedback",
 ]
 
 

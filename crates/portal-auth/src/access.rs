@@ -142,6 +142,33 @@ impl Principal {
         self.require(Scope::ManageSections(site_key.to_string()))
     }
 
+    /// Triage of citizens' cases and the working-day calendar (Điều 11.2): the IT centre.
+    pub fn require_feedback_triage(&self) -> Result<(), Error> {
+        self.require(Scope::FeedbackTriage)
+    }
+
+    /// Working on the cases forwarded to one agency (Điều 11.3): its staff. Signing the answer
+    /// also needs the agency's head or a named deputy, which `portal-feedback` records.
+    pub fn require_answer_for(&self, agency_code: &str) -> Result<(), Error> {
+        self.require(Scope::AnswerFeedback(agency_code.to_string()))
+    }
+
+    /// The agencies whose forwarded cases the principal may work on.
+    pub fn feedback_agencies(&self) -> Vec<String> {
+        self.scopes
+            .iter()
+            .filter_map(|scope| match scope {
+                Scope::AnswerFeedback(code) => Some(code.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Naming who heads an agency for signing its answers: whoever manages accounts.
+    pub fn require_accounts_manage(&self) -> Result<(), Error> {
+        self.require(Scope::AccountsManage)
+    }
+
     pub fn content_reach(&self) -> ContentReach {
         let mut reach = ContentReach::default();
         for scope in self.scopes.iter() {

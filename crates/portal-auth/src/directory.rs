@@ -41,3 +41,19 @@ pub fn reviewers(conn: &mut DbConn, site_id: i64, section_id: i64) -> Result<Vec
     }
     Ok(out)
 }
+
+/// The id of an active account of an agency, by username: whom an agency may name to sign its
+/// answers to citizens (`portal-feedback`).
+pub fn member_of_agency(
+    conn: &mut DbConn,
+    username: &str,
+    agency_id: i64,
+) -> Result<Option<i64>, Error> {
+    Ok(users::table
+        .filter(users::username.eq(username))
+        .filter(users::agency_id.eq(agency_id))
+        .filter(users::status.eq(UserStatus::Active))
+        .select(users::id)
+        .first(conn)
+        .optional()?)
+}

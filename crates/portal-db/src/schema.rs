@@ -343,6 +343,115 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    holiday_rules (id) {
+        id -> BigInt,
+        name -> Text,
+        calendar -> Text,
+        month -> Integer,
+        day -> Integer,
+        offset_days -> Integer,
+        length_days -> Integer,
+        compensate_weekend -> Bool,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        legal_basis -> Text,
+    }
+}
+
+diesel::table! {
+    calendar_overrides (day) {
+        day -> Date,
+        working -> Bool,
+        reason -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deadline_rules (id) {
+        id -> BigInt,
+        case_kind -> Text,
+        working_days -> Integer,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        legal_basis -> Text,
+    }
+}
+
+diesel::table! {
+    feedback_cases (id) {
+        id -> BigInt,
+        code -> Text,
+        secret_hash -> Text,
+        site_id -> BigInt,
+        section_id -> Nullable<BigInt>,
+        item_id -> Nullable<BigInt>,
+        kind -> Text,
+        field -> Nullable<Text>,
+        status -> Text,
+        subject -> Text,
+        body -> Text,
+        personal_data -> Nullable<Text>,
+        contact_masked -> Text,
+        consent_processing -> Bool,
+        consent_publication -> Bool,
+        consent_email -> Bool,
+        privacy_notice_version -> Text,
+        fingerprint -> Text,
+        received_on -> Date,
+        deadline_rule_id -> BigInt,
+        due_on -> Date,
+        answered_on -> Nullable<Date>,
+        reply -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    feedback_forwardings (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        agency_id -> BigInt,
+        letter -> Text,
+        forwarded_on -> Date,
+        due_on -> Date,
+        forwarded_by -> Text,
+        status -> Text,
+        answer -> Nullable<Text>,
+        drafted_by -> Nullable<Text>,
+        drafted_at -> Nullable<Timestamp>,
+        signed_by_user_id -> Nullable<BigInt>,
+        signed_by -> Nullable<Text>,
+        signed_capacity -> Nullable<Text>,
+        signed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    feedback_signatories (agency_id, user_id) {
+        agency_id -> BigInt,
+        user_id -> BigInt,
+        capacity -> Text,
+        named_by -> Text,
+        named_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    feedback_events (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        at -> Timestamp,
+        actor -> Text,
+        action -> Text,
+        note -> Nullable<Text>,
+        public -> Bool,
+    }
+}
+
 diesel::joinable!(sites -> agencies (owner_agency_id));
 diesel::joinable!(published_items -> sections (section_id));
 diesel::joinable!(content_items -> sites (site_id));
@@ -358,6 +467,10 @@ diesel::joinable!(editor_sections -> sections (section_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(sections -> sites (site_id));
 diesel::joinable!(sections -> agencies (owner_agency_id));
+diesel::joinable!(feedback_forwardings -> feedback_cases (case_id));
+diesel::joinable!(feedback_forwardings -> agencies (agency_id));
+diesel::joinable!(feedback_events -> feedback_cases (case_id));
+diesel::joinable!(feedback_cases -> deadline_rules (deadline_rule_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -383,4 +496,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     delivery_attempts,
     published_items,
+    holiday_rules,
+    calendar_overrides,
+    deadline_rules,
+    feedback_cases,
+    feedback_forwardings,
+    feedback_signatories,
+    feedback_events,
 );

@@ -1,0 +1,22 @@
+//! Citizens' questions and feedback (Điều 11 of the regulation): a citizen sends a case and gets a
+//! tracking code and a private status link; the operator forwards it in writing to the agencies
+//! whose remit it falls in (11.2); each agency's head signs its answer (11.3). Deadlines are in
+//! working days from dated rule packs, over a calendar of weekends and public holidays, solar and
+//! lunar, computed for Vietnam's time zone. Personal data is encrypted at rest and every view of
+//! it audited. docs/feedback.md says it for the people who use it.
+//!
+//! The front doors: `intake` (citizens), `triage` (the operator), `answers` (agencies),
+//! `views::status` (the status link), `workdays` (the calendar and its announced changes).
+
+pub mod answers;
+mod events;
+pub mod intake;
+pub mod model;
+pub mod personal;
+pub mod queries;
+pub mod rules;
+pub mod triage;
+pub mod views;
+pub mod workdays;
+
+pub use personal::DataKey;

@@ -1,0 +1,146 @@
+//! Rows of the feedback tables and the typed values stored in them as TEXT.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use portal_db::schema::{feedback_cases, feedback_events, feedback_forwardings};
+
+/// A closed list stored by its spelling: the enum, `as_str`, `parse`, `ALL` and the diesel
+/// mapping (a `CHECK` constraint keeps other spellings out of the column).
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash,
+                 diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+
+            /// The spellings, for an error message that lists them.
+            pub fn spellings() -> String {
+                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+
+        portal_db::stored_as_text!($name);
+    };
+}
+
+text_enum! {
+    /// What a citizen sends (Điều 11.1): a question, feedback or a petition, or a report that
+    /// published information is wrong.
+    CaseKind {
+        Question => "question",
+        Feedback => "feedback",
+        Inaccuracy => "inaccuracy",
+    }
+}
+
+text_enum! {
+    /// Where a case stands: received, turned down by the operator, forwarded in writing to one or
+    /// more agencies (Điều 11.2), answered once every agency's head signed (Điều 11.3).
+    CaseStatus {
+        Received => "received",
+        Rejected => "rejected",
+        Forwarded => "forwarded",
+        Answered => "answered",
+    }
+}
+
+text_enum! {
+    /// One agency's part: open, an answer drafted by its staff, the answer signed by its head.
+    ForwardingStatus {
+        Open => "open",
+        Drafted => "drafted",
+        Signed => "signed",
+    }
+}
+
+text_enum! {
+    /// In what capacity someone signs an agency's answers (Điều 11.3): its head, or a deputy the
+    /// head named.
+    Capacity {
+        Head => "head",
+        Deputy => "deputy",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = feedback_cases)]
+pub struct Case {
+    pub id: i64,
+    pub code: String,
+    pub secret_hash: String,
+    pub site_id: i64,
+    pub section_id: Option<i64>,
+    pub item_id: Option<i64>,
+    pub kind: CaseKind,
+    pub field: Option<String>,
+    pub status: CaseStatus,
+    pub subject: String,
+    pub body: String,
+    pub personal_data: Option<String>,
+    pub contact_masked: String,
+    pub consent_processing: bool,
+    pub consent_publication: bool,
+    pub consent_email: bool,
+    pub privacy_notice_version: String,
+    pub fingerprint: String,
+    pub received_on: NaiveDate,
+    pub deadline_rule_id: i64,
+    pub due_on: NaiveDate,
+    pub answered_on: Option<NaiveDate>,
+    pub reply: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = feedback_forwardings)]
+pub struct Forwarding {
+    pub id: i64,
+    pub case_id: i64,
+    pub agency_id: i64,
+    pub letter: String,
+    pub forwarded_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub forwarded_by: String,
+    pub status: ForwardingStatus,
+    pub answer: Option<String>,
+    pub drafted_by: Option<String>,
+    pub drafted_at: Option<NaiveDateTime>,
+    pub signed_by_user_id: Option<i64>,
+    pub signed_by: Option<String>,
+    pub signed_capacity: Option<Capacity>,
+    pub signed_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = feedback_events)]
+pub struct Event {
+    pub id: i64,
+    pub case_id: i64,
+    pub at: NaiveDateTime,
+    pub actor: String,
+    pub action: String,
+    pub note: Option<String>,
+    pub public: bool,
+}
+
+/// What a citizen tells about themselves: encrypted at rest (`crate::personal`), never in a list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PersonalData {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}

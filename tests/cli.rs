@@ -14,6 +14,7 @@ fn portal(args: &[&str], env: &[(&str, &str)]) -> Output {
         .env_remove("PORTAL_DATABASE_URL")
         .env_remove("PORTAL_BIND")
         .env_remove("PORTAL_DATA_DIR")
+        .env_remove("PORTAL_DATA_KEY")
         .env("RUST_LOG", "warn");
     for (k, v) in env {
         cmd.env(k, v);
@@ -388,6 +389,42 @@ fn production_refuses_to_start_without_a_signing_key() {
     );
     assert!(
         stderr(&short).contains("at least 32 bytes"),
+        "{}",
+        stderr(&short)
+    );
+}
+
+#[test]
+fn production_refuses_to_start_without_a_data_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = |key: &'static str| {
+        vec![
+            ("PORTAL_ENV", "production"),
+            (
+                "PORTAL_JWT_SECRET",
+                "a-production-secret-of-at-least-32-bytes",
+            ),
+            ("PORTAL_DATA_DIR", dir.path().to_str().unwrap()),
+            ("PORTAL_DATA_KEY", key),
+        ]
+    };
+    let mut missing = env("");
+    missing.pop();
+    let out = portal(&["serve"], &missing);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).starts_with("portal: PORTAL_DATA_KEY: required in production"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !dir.path().join("data-key").exists(),
+        "no key is generated in production"
+    );
+    let short = portal(&["serve"], &env("abcd"));
+    assert!(!short.status.success());
+    assert!(
+        stderr(&short).contains("64 hexadecimal digits"),
         "{}",
         stderr(&short)
     );

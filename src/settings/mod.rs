@@ -93,6 +93,11 @@ pub struct Settings {
         global = true
     )]
     pub audit_checkpoints: Option<PathBuf>,
+    /// AES-256-GCM key for citizens' personal data at rest: 64 hex digits (`openssl rand -hex
+    /// 32`). Required in production; in development one is generated in <data-dir>/data-key.
+    #[arg(long = "data-key", env = "PORTAL_DATA_KEY", hide_env_values = true, global = true,
+          value_parser = Setting(parse::data_key))]
+    pub data_key: Option<portal_feedback::DataKey>,
 }
 
 /// Settings of `portal serve`: the listener, the pool, the jobs, the public answers.
@@ -208,6 +213,46 @@ impl Settings {
         }
     }
 
+    /// The key of personal data: the configured one, or in development one kept in the data folder.
+    pub fn data_key(&self) -> Result<portal_feedback::DataKey, ConfigError> {
+        if let Some(key) = &self.data_key {
+            return Ok(key.clone());
+        }
+        if self.production() {
+            return Err(ConfigError(
+                "PORTAL_DATA_KEY: required in production (64 hex digits: openssl rand -hex 32)"
+                    .into(),
+            ));
+        }
+        let path = self.data_dir.join("data-key");
+        let folder = |e: String| ConfigError(format!("--data-dir/PORTAL_DATA_DIR: {e}"));
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(_) => {
+                log::warn!(
+                    "no PORTAL_DATA_KEY set: using a development key kept in {} (never do this in production)",
+                    path.display()
+                );
+                let fresh =
+                    portal_feedback::DataKey::generate_hex().map_err(|e| folder(e.to_string()))?;
+                std::fs::create_dir_all(&self.data_dir).map_err(|e| {
+                    folder(format!("cannot create {}: {e}", self.data_dir.display()))
+                })?;
+                std::fs::write(&path, &fresh)
+                    .map_err(|e| folder(format!("cannot write {}: {e}", path.display())))?;
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    // Readable by the server's user only, like the development JWT secret.
+                    let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+                }
+                fresh
+            }
+        };
+        portal_feedback::DataKey::from_hex(&text)
+            .map_err(|e| folder(format!("{} {e}", path.display())))
+    }
+
     /// The signing keys: configured ones, or in development a secret kept in the data folder.
     pub fn jwt_keys(&self) -> Result<JwtKeys, ConfigError> {
         match self.jwt_algorithm.as_str() {
@@ -312,6 +357,7 @@ impl ServeSettings {
             webhook_policy: self.webhook_policy(),
             trusted_proxies: self.trusted_proxies.clone(),
             audit_anchor: settings.audit_anchor()?,
+            data_key: settings.data_key()?,
         })
     }
 }

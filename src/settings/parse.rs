@@ -166,6 +166,10 @@ pub fn audit_key(value: &str) -> Result<Secret, String> {
     Ok(Secret(value.to_string()))
 }
 
+pub fn data_key(value: &str) -> Result<portal_feedback::DataKey, String> {
+    portal_feedback::DataKey::from_hex(value)
+}
+
 pub fn secret(value: &str) -> Result<Secret, String> {
     Ok(Secret(value.to_string()))
 }

@@ -5,7 +5,9 @@
 mod agencies;
 mod audit_chain;
 mod auth;
+mod calendar;
 mod content;
+mod feedback;
 mod http_behaviour;
 mod input_hardening;
 mod openapi;

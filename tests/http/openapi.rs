@@ -119,6 +119,27 @@ async fn every_documented_get_route_is_served(app: TestApp) {
         )
         .await;
     assert_eq!(hook.status, 201, "{}", hook.text());
+    // A citizen's case forwarded to so-tp, whose staff read it.
+    let case = app
+        .post_json(
+            "/api/v1/feedback",
+            &serde_json::json!({"site": "quang-nam", "kind": "question", "subject": "Hỏi", "body": "Xin hỏi",
+                "consent": {"processing": true, "publication": false, "email": false}, "privacy_notice_version": "2026-01"}),
+        )
+        .await
+        .json();
+    let tracking = case["code"].as_str().unwrap().to_string();
+    let case_secret = case["status_secret"].as_str().unwrap().to_string();
+    let forwarded = app
+        .call(
+            "POST",
+            &format!("/api/v1/admin/feedback/{tracking}/forward"),
+            Some(&operator),
+            Some(&serde_json::json!({"agencies": ["so-tp"], "letter": "Kính chuyển"})),
+        )
+        .await;
+    assert_eq!(forwarded.status, 200, "{}", forwarded.text());
+    let agency_staff = app.contributor_of("so-tp", "quang-nam").await;
     let samples = [
         ("{site}", "quang-nam"),
         ("{code}", "so-tp"),
@@ -131,7 +152,11 @@ async fn every_documented_get_route_is_served(app: TestApp) {
         if item.get("get").is_none() {
             continue;
         }
-        let mut concrete = path.clone();
+        let feedback_path = path.contains("/feedback");
+        let mut concrete = path.replace("{agency}", "so-tp").replace("{year}", "2026");
+        if feedback_path {
+            concrete = concrete.replace("{code}", &tracking);
+        }
         for (param, value) in samples {
             concrete = concrete.replace(param, value);
         }
@@ -148,7 +173,18 @@ async fn every_documented_get_route_is_served(app: TestApp) {
         if concrete.ends_with("/workflow/stats") {
             concrete.push_str("?site=quang-nam");
         }
-        let holder = if path.starts_with("/api/v1/admin/content")
+        if path == "/api/v1/feedback/{code}" {
+            let res = app
+                .get_with(&concrete, &[("Portal-Case-Secret", &case_secret)])
+                .await;
+            assert_eq!(res.status, 200, "GET {concrete}: {}", res.text());
+            continue;
+        }
+        let holder = if path.starts_with("/api/v1/admin/agencies/{agency}/feedback")
+            || path == "/api/v1/admin/feedback-inbox"
+        {
+            agency_staff.as_str()
+        } else if path.starts_with("/api/v1/admin/content")
             || path.starts_with("/api/v1/admin/workflow")
         {
             chief.as_str()

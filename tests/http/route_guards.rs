@@ -28,7 +28,14 @@ const PUBLIC: &[&str] = &[
     "post /api/v1/auth/login",
     "post /api/v1/auth/refresh",
     "post /api/v1/auth/logout",
+    // Citizens' cases (Điều 11.1): sent anonymously, followed with the status link's secret.
+    "post /api/v1/feedback",
+    "get /api/v1/feedback/{code}",
+    "get /api/v1/calendar/{year}",
 ];
+
+/// What an agency's staff hold through their contributor role (Điều 11.3): their own inbox.
+const AGENCY_WORK: &[&str] = &["get /api/v1/admin/feedback-inbox"];
 
 /// Operations every signed-in user may call on their own account.
 const SELF_SERVICE: &[&str] = &[
@@ -65,6 +72,11 @@ fn concrete(path: &str) -> String {
         .replace("{code}", "so-tp")
         .replace("{id}", "1")
         .replace("{delivery}", "1")
+        // Another agency than the walkers' own (so-tp), whose cases they may not touch.
+        .replace("{agency}", "so-xd")
+        .replace("{username}", "son.stp")
+        .replace("{year}", "2026")
+        .replace("{date}", "2026-02-07")
         + query
 }
 
@@ -253,6 +265,7 @@ async fn admin_routes_answer_403_to_a_contributor(app: TestApp) {
         // Authoring is scoped per section, not administrative: see the content walk below.
         if !secured
             || SELF_SERVICE.contains(&name.as_str())
+            || AGENCY_WORK.contains(&name.as_str())
             || path.starts_with("/api/v1/admin/content")
         {
             continue;
@@ -285,6 +298,21 @@ async fn admin_routes_answer_403_to_a_contributor(app: TestApp) {
             ),
             "post /api/v1/admin/api-keys" => {
                 Some(json!({"name": "k", "scopes": ["webhooks:manage"]}))
+            }
+            "post /api/v1/admin/feedback/{code}/reject" => {
+                Some(json!({"reply": "Không thuộc phạm vi", "reason": "spam"}))
+            }
+            "post /api/v1/admin/feedback/{code}/forward" => {
+                Some(json!({"agencies": ["so-tp"], "letter": "Kính chuyển"}))
+            }
+            "put /api/v1/admin/agencies/{agency}/feedback/{code}/answer" => {
+                Some(json!({"text": "Trả lời"}))
+            }
+            "put /api/v1/admin/agencies/{agency}/signatories/{username}" => {
+                Some(json!({"capacity": "head"}))
+            }
+            "put /api/v1/admin/calendar/{date}" => {
+                Some(json!({"working": true, "reason": "Làm bù"}))
             }
             "put /api/v1/admin/security-settings" => {
                 Some(json!({"require_totp_for_privileged": false}))

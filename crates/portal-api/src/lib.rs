@@ -9,6 +9,7 @@ pub mod app;
 pub mod cache;
 pub mod content;
 pub mod enums;
+pub mod feedback;
 pub mod http;
 pub mod metrics;
 pub mod openapi;

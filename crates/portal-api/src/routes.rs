@@ -16,6 +16,7 @@ fn v1(cfg: &mut ServiceConfig) {
     crate::organisation::configure_public(cfg);
     crate::operations::configure_tools(cfg);
     crate::public::configure(cfg);
+    crate::feedback::configure_public(cfg);
     crate::accounts::configure(cfg);
     crate::organisation::configure_admin(cfg);
     crate::operations::configure_admin(cfg);
@@ -23,5 +24,6 @@ fn v1(cfg: &mut ServiceConfig) {
     // `/admin/content/{id}/submit` and the like with 404 (a scope does not fall through).
     crate::workflow::configure(cfg);
     crate::webhooks::configure(cfg);
+    crate::feedback::configure_admin(cfg);
     crate::content::configure(cfg);
 }

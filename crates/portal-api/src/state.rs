@@ -85,6 +85,8 @@ pub struct AppState {
     /// Searches rendered at once: one per core.
     pub search_permits: Arc<tokio::sync::Semaphore>,
     pub metrics: Arc<Metrics>,
+    /// Encrypts citizens' personal data at rest (`PORTAL_DATA_KEY`, portal-feedback).
+    pub data_key: Arc<portal_feedback::DataKey>,
 }
 
 /// What the state is built from (`portal::settings` makes it from the configuration).
@@ -96,6 +98,7 @@ pub struct StateConfig {
     pub webhook_policy: portal_moderation::webhooks::Policy,
     pub trusted_proxies: TrustedProxies,
     pub audit_anchor: Option<AuditAnchor>,
+    pub data_key: portal_feedback::DataKey,
 }
 
 impl AppState {
@@ -120,6 +123,7 @@ impl AppState {
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
             metrics: Arc::new(Metrics::new()),
+            data_key: Arc::new(config.data_key),
         }
     }
 

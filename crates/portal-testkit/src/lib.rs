@@ -117,6 +117,8 @@ pub fn test_state_config() -> StateConfig {
         webhook_policy,
         trusted_proxies: serve.trusted_proxies.clone(),
         audit_anchor: None,
+        // A fixed key: tests that read stored ciphertext know what it was sealed with.
+        data_key: portal_feedback::DataKey::from_hex(&"7e".repeat(32)).expect("a 32-byte key"),
     }
 }
 

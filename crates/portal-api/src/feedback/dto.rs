@@ -1,0 +1,369 @@
+//! Wire types of citizens' cases (portal-feedback), and the closed sets they use as OpenAPI
+//! enumerations. Each enumeration converts from the domain's with an exhaustive match, so a new
+//! state in the domain does not compile until it has its wire name.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use portal_feedback::model::{
+    Capacity, CaseKind, CaseStatus, Event, ForwardingStatus, PersonalData,
+};
+use portal_feedback::views::{CaseDetail, CaseSummary, Deadline, ForwardingView, StatusView};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// What a citizen sends (Điều 11.1).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedbackKind {
+    /// A question (hỏi đáp).
+    Question,
+    /// Feedback or a petition (phản ánh, kiến nghị).
+    Feedback,
+    /// A report that published information is wrong.
+    Inaccuracy,
+}
+
+impl From<CaseKind> for FeedbackKind {
+    fn from(k: CaseKind) -> Self {
+        match k {
+            CaseKind::Question => Self::Question,
+            CaseKind::Feedback => Self::Feedback,
+            CaseKind::Inaccuracy => Self::Inaccuracy,
+        }
+    }
+}
+
+/// Where a case stands (docs/feedback.md).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedbackStatus {
+    Received,
+    Rejected,
+    Forwarded,
+    Answered,
+}
+
+impl From<CaseStatus> for FeedbackStatus {
+    fn from(s: CaseStatus) -> Self {
+        match s {
+            CaseStatus::Received => Self::Received,
+            CaseStatus::Rejected => Self::Rejected,
+            CaseStatus::Forwarded => Self::Forwarded,
+            CaseStatus::Answered => Self::Answered,
+        }
+    }
+}
+
+/// One agency's part of a case.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ForwardingState {
+    Open,
+    Drafted,
+    Signed,
+}
+
+impl From<ForwardingStatus> for ForwardingState {
+    fn from(s: ForwardingStatus) -> Self {
+        match s {
+            ForwardingStatus::Open => Self::Open,
+            ForwardingStatus::Drafted => Self::Drafted,
+            ForwardingStatus::Signed => Self::Signed,
+        }
+    }
+}
+
+/// In what capacity an answer was signed (Điều 11.3).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SigningCapacity {
+    Head,
+    Deputy,
+}
+
+impl From<Capacity> for SigningCapacity {
+    fn from(c: Capacity) -> Self {
+        match c {
+            Capacity::Head => Self::Head,
+            Capacity::Deputy => Self::Deputy,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonDto {
+    #[schema(example = "Nguyễn Văn An", max_length = 200)]
+    pub name: Option<String>,
+    #[schema(example = "an.nguyen@example.vn")]
+    pub email: Option<String>,
+    #[schema(example = "0905 123 456")]
+    pub phone: Option<String>,
+    #[schema(max_length = 500)]
+    pub address: Option<String>,
+}
+
+impl From<PersonDto> for PersonalData {
+    fn from(p: PersonDto) -> Self {
+        Self {
+            name: p.name,
+            email: p.email,
+            phone: p.phone,
+            address: p.address,
+        }
+    }
+}
+
+impl From<PersonalData> for PersonDto {
+    fn from(p: PersonalData) -> Self {
+        Self {
+            name: p.name,
+            email: p.email,
+            phone: p.phone,
+            address: p.address,
+        }
+    }
+}
+
+/// Consent per purpose, each asked separately (Nghị định 13/2023, Điều 11): none is assumed.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentDto {
+    /// Handling the case: required.
+    pub processing: bool,
+    /// Publishing the question and answer without personal data.
+    pub publication: bool,
+    /// Being written to by e-mail about the case.
+    pub email: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeadlineDto {
+    pub received_on: NaiveDate,
+    /// The last working day of the time limit in force on the day of receipt.
+    pub due_on: NaiveDate,
+    pub answered_on: Option<NaiveDate>,
+    pub working_days_used: u32,
+    pub overdue: bool,
+}
+
+impl From<Deadline> for DeadlineDto {
+    fn from(d: Deadline) -> Self {
+        Self {
+            received_on: d.received_on,
+            due_on: d.due_on,
+            answered_on: d.answered_on,
+            working_days_used: d.working_days_used,
+            overdue: d.overdue,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventDto {
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub note: Option<String>,
+}
+
+impl From<Event> for EventDto {
+    fn from(e: Event) -> Self {
+        Self {
+            at: e.at.and_utc(),
+            action: e.action,
+            note: e.note,
+        }
+    }
+}
+
+/// A step of a case in the back office, with who took it and whether the citizen sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffEventDto {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub note: Option<String>,
+    /// Shown on the citizen's status link; internal notes are not.
+    pub public: bool,
+}
+
+impl From<Event> for StaffEventDto {
+    fn from(e: Event) -> Self {
+        Self {
+            at: e.at.and_utc(),
+            actor: e.actor,
+            action: e.action,
+            note: e.note,
+            public: e.public,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignedAnswerDto {
+    pub agency_name: String,
+    pub text: String,
+    pub signed_capacity: SigningCapacity,
+    pub signed_at: DateTime<Utc>,
+}
+
+/// The citizen's own case, through the status link.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseStatusDto {
+    #[schema(example = "QNA-7K3M-X9P2")]
+    pub code: String,
+    pub kind: FeedbackKind,
+    pub status: FeedbackStatus,
+    pub subject: String,
+    pub body: String,
+    pub deadline: DeadlineDto,
+    /// The operator's reply when the case was turned down.
+    pub reply: Option<String>,
+    pub answers: Vec<SignedAnswerDto>,
+    pub events: Vec<EventDto>,
+    /// What is stored about you; null once erased.
+    pub your_data: Option<PersonDto>,
+}
+
+impl From<StatusView> for CaseStatusDto {
+    fn from(v: StatusView) -> Self {
+        Self {
+            code: v.code,
+            kind: v.kind.into(),
+            status: v.status.into(),
+            subject: v.subject,
+            body: v.body,
+            deadline: v.deadline.into(),
+            reply: v.reply,
+            answers: v
+                .answers
+                .into_iter()
+                .map(|a| SignedAnswerDto {
+                    agency_name: a.agency_name,
+                    text: a.text,
+                    signed_capacity: a.signed_capacity.into(),
+                    signed_at: a.signed_at.and_utc(),
+                })
+                .collect(),
+            events: v.events.into_iter().map(Into::into).collect(),
+            your_data: v.your_data.map(Into::into),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseSummaryDto {
+    pub code: String,
+    pub site: String,
+    pub kind: FeedbackKind,
+    pub status: FeedbackStatus,
+    pub subject: String,
+    /// Initials and the e-mail's domain only: lists never open personal data.
+    #[schema(example = "N. V. A. · a***@example.vn")]
+    pub contact_masked: String,
+    pub deadline: DeadlineDto,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<CaseSummary> for CaseSummaryDto {
+    fn from(s: CaseSummary) -> Self {
+        Self {
+            code: s.code,
+            site: s.site,
+            kind: s.kind.into(),
+            status: s.status.into(),
+            subject: s.subject,
+            contact_masked: s.contact_masked,
+            deadline: s.deadline.into(),
+            created_at: s.created_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ForwardingDto {
+    pub agency: String,
+    pub agency_name: String,
+    /// The letter the operator forwarded the case with (Điều 11.2).
+    pub letter: String,
+    pub forwarded_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub forwarded_by: String,
+    pub status: ForwardingState,
+    pub answer: Option<String>,
+    pub drafted_by: Option<String>,
+    pub signed_by: Option<String>,
+    pub signed_capacity: Option<SigningCapacity>,
+    pub signed_at: Option<DateTime<Utc>>,
+}
+
+impl From<ForwardingView> for ForwardingDto {
+    fn from(f: ForwardingView) -> Self {
+        Self {
+            agency: f.agency,
+            agency_name: f.agency_name,
+            letter: f.letter,
+            forwarded_on: f.forwarded_on,
+            due_on: f.due_on,
+            forwarded_by: f.forwarded_by,
+            status: f.status.into(),
+            answer: f.answer,
+            drafted_by: f.drafted_by,
+            signed_by: f.signed_by,
+            signed_capacity: f.signed_capacity.map(Into::into),
+            signed_at: f.signed_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeadlineRuleDto {
+    pub working_days: i32,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    #[schema(example = "Nghị định 224/2026/NĐ-CP")]
+    pub legal_basis: String,
+}
+
+/// A whole case, for the operator and the agencies it was forwarded to. Reading it opens the
+/// person's data, and the audit log records who did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseDetailDto {
+    #[serde(flatten)]
+    pub summary: CaseSummaryDto,
+    pub body: String,
+    /// The field (lĩnh vực) the operator classified it under.
+    pub field: Option<String>,
+    pub consent: ConsentDto,
+    pub privacy_notice_version: String,
+    pub deadline_rule: DeadlineRuleDto,
+    pub person: Option<PersonDto>,
+    pub reply: Option<String>,
+    pub forwardings: Vec<ForwardingDto>,
+    pub events: Vec<StaffEventDto>,
+}
+
+impl From<CaseDetail> for CaseDetailDto {
+    fn from(d: CaseDetail) -> Self {
+        Self {
+            summary: d.summary.into(),
+            body: d.body,
+            field: d.field,
+            consent: ConsentDto {
+                processing: d.consent.processing,
+                publication: d.consent.publication,
+                email: d.consent.email,
+            },
+            privacy_notice_version: d.privacy_notice_version,
+            deadline_rule: DeadlineRuleDto {
+                working_days: d.rule.working_days,
+                valid_from: d.rule.valid_from,
+                valid_to: d.rule.valid_to,
+                legal_basis: d.rule.legal_basis,
+            },
+            person: d.person.map(Into::into),
+            reply: d.reply,
+            forwardings: d.forwardings.into_iter().map(Into::into).collect(),
+            events: d.events.into_iter().map(Into::into).collect(),
+        }
+    }
+}

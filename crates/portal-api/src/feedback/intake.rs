@@ -1,0 +1,156 @@
+//! The citizen's side: send a case, follow it through the status link.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use portal_feedback::intake::{self, Consent, NewCase};
+use portal_feedback::views;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::dto::{CaseStatusDto, ConsentDto, DeadlineDto, PersonDto};
+use super::private_json;
+use crate::http::caller::Client;
+use crate::http::problem::{ApiError, Problem};
+use crate::state::AppState;
+
+/// The header that carries the status link's secret (never the URL, which logs keep).
+pub const SECRET_HEADER: &str = "Portal-Case-Secret";
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitCaseRequest {
+    /// The site it is sent on: the main portal or a sub-site.
+    #[schema(example = "quang-nam")]
+    pub site: String,
+    /// The section it is about, if any.
+    pub section_id: Option<i64>,
+    /// question, feedback or inaccuracy.
+    #[schema(value_type = super::dto::FeedbackKind)]
+    pub kind: String,
+    #[schema(example = "Thủ tục cấp giấy phép xây dựng", max_length = 200)]
+    pub subject: String,
+    #[schema(max_length = 10000)]
+    pub body: String,
+    #[serde(default)]
+    pub person: PersonDto,
+    pub consent: ConsentDto,
+    /// The version of the privacy notice the form showed.
+    #[schema(example = "2026-01")]
+    pub privacy_notice_version: String,
+    /// Hidden on the form and left empty by people.
+    #[serde(default)]
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReceiptDto {
+    /// Quote it in any contact; a mistyped code is told apart from an unknown one.
+    #[schema(example = "QNA-7K3M-X9P2")]
+    pub code: String,
+    /// The status link's secret, shown this once (send it in `Portal-Case-Secret`); null when
+    /// the same case was already received within a day (the first receipt's secret stands).
+    pub status_secret: Option<String>,
+    /// True when this is a resubmission of a case received within the last 24 hours.
+    pub duplicate: bool,
+    pub deadline: DeadlineDto,
+}
+
+/// Sends a question, feedback or a report of wrong information (Điều 11.1).
+///
+/// Anonymous. Answers with a tracking code and the secret of a private status link; nothing of
+/// the case is public. Sending the same text with the same contact again within 24 hours
+/// answers 200 with the first case's code instead of opening a second one.
+#[utoipa::path(
+    tag = "feedback",
+    request_body = SubmitCaseRequest,
+    responses(
+        (status = 201, description = "Received", body = ReceiptDto),
+        (status = 200, description = "Already received within 24 hours: the first case's code", body = ReceiptDto),
+        (status = 422, description = "A field breaks a rule (text rules of Điều 6.6, consent, an unknown site or section)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/feedback")]
+pub async fn submit_case(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: crate::http::body::Json<SubmitCaseRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let actor = Client::of(&req).anonymous_actor();
+    let key = state.data_key.clone();
+    let new = NewCase {
+        site: body.site,
+        section_id: body.section_id,
+        kind: body.kind,
+        subject: body.subject,
+        body: body.body,
+        person: body.person.into(),
+        consent: Consent {
+            processing: body.consent.processing,
+            publication: body.consent.publication,
+            email: body.consent.email,
+        },
+        privacy_notice_version: body.privacy_notice_version,
+        honeypot: body.website,
+    };
+    let receipt = state
+        .db(move |conn| {
+            let receipt = intake::submit(conn, &actor, &key, &new)?;
+            let deadline = views::deadline_of(conn, &receipt.case)?;
+            Ok((receipt, deadline))
+        })
+        .await?;
+    let (receipt, deadline) = receipt;
+    let status = if receipt.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok(private_json(
+        status,
+        &ReceiptDto {
+            code: receipt.code,
+            status_secret: receipt.secret,
+            duplicate: receipt.duplicate,
+            deadline: deadline.into(),
+        },
+    ))
+}
+
+/// The citizen's case through the status link: its steps, the signed answers and what is stored
+/// about them (NĐ 13/2023, Điều 14).
+///
+/// Needs the secret given at submission in the `Portal-Case-Secret` header. A mistyped code
+/// (its check character does not match) is a 400 with a hint; an unknown code and a wrong secret
+/// are the same 404.
+#[utoipa::path(
+    tag = "feedback",
+    params(
+        ("code" = String, Path, description = "Tracking code, as typed", example = "QNA-7K3M-X9P2"),
+        ("Portal-Case-Secret" = String, Header, description = "The status link's secret"),
+    ),
+    responses(
+        (status = 200, description = "The case as its sender sees it", body = CaseStatusDto),
+        (status = 404, description = "No case has this code and secret", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/feedback/{code}")]
+pub async fn case_status(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    code: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let secret = req
+        .headers()
+        .get(SECRET_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .unwrap_or_default();
+    let actor = Client::of(&req).anonymous_actor();
+    let key = state.data_key.clone();
+    let code = code.into_inner();
+    let view = state
+        .db(move |conn| views::status(conn, &actor, &key, &code, &secret))
+        .await?;
+    Ok(private_json(StatusCode::OK, &CaseStatusDto::from(view)))
+}

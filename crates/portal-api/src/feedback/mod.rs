@@ -1,0 +1,41 @@
+//! Citizens' questions and feedback (Điều 11, portal-feedback): the public intake and status
+//! link, the operator's triage, the agencies' answers, and the working-day calendar.
+
+pub mod answers;
+pub mod calendar;
+pub mod dto;
+pub mod intake;
+pub mod triage;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// What citizens use, anonymous: send a case, follow it, read the calendar its deadline uses.
+pub fn configure_public(cfg: &mut ServiceConfig) {
+    cfg.service(intake::submit_case)
+        .service(intake::case_status)
+        .service(calendar::calendar_year);
+}
+
+/// The back office: triage, agencies' answers, signatories, calendar changes.
+pub fn configure_admin(cfg: &mut ServiceConfig) {
+    cfg.service(triage::list_cases)
+        .service(triage::get_case)
+        .service(triage::reject_case)
+        .service(triage::forward_case)
+        .service(answers::inbox)
+        .service(answers::agency_case)
+        .service(answers::draft_answer)
+        .service(answers::sign_answer)
+        .service(answers::name_signatory)
+        .service(calendar::set_calendar_day);
+}
+
+/// Personal data is in these answers: no cache, shared or private, keeps them.
+pub(crate) fn private_json<T: serde::Serialize>(
+    status: actix_web::http::StatusCode,
+    body: &T,
+) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::build(status)
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(body)
+}

@@ -31,6 +31,8 @@ const PUBLIC: &[&str] = &[
     // Citizens' cases (Điều 11.1): sent anonymously, followed with the status link's secret.
     "post /api/v1/feedback",
     "get /api/v1/feedback/{code}",
+    "post /api/v1/feedback/{code}/erase",
+    "post /api/v1/feedback/{code}/reply",
     "get /api/v1/calendar/{year}",
 ];
 
@@ -307,6 +309,9 @@ async fn admin_routes_answer_403_to_a_contributor(app: TestApp) {
             }
             "put /api/v1/admin/agencies/{agency}/feedback/{code}/answer" => {
                 Some(json!({"text": "Trả lời"}))
+            }
+            "post /api/v1/admin/agencies/{agency}/feedback/{code}/request-information" => {
+                Some(json!({"question": "Xin bổ sung địa chỉ thửa đất"}))
             }
             "put /api/v1/admin/agencies/{agency}/signatories/{username}" => {
                 Some(json!({"capacity": "head"}))

@@ -404,6 +404,8 @@ diesel::table! {
         deadline_rule_id -> BigInt,
         due_on -> Date,
         answered_on -> Nullable<Date>,
+        paused_since -> Nullable<Date>,
+        paused_working_days -> Integer,
         reply -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,

@@ -325,3 +325,66 @@ pub fn name_signatory(
         Ok(())
     })
 }
+
+/// The agency asks the citizen for more information (the question is shown on the status link):
+/// the clock stands from today until they answer (`intake::reply`).
+pub fn request_information(
+    conn: &mut DbConn,
+    who: &Acting,
+    key: &DataKey,
+    agency_code: &str,
+    code: &str,
+    question: &str,
+) -> Result<CaseDetail, Error> {
+    let mut errors = Vec::new();
+    let question = written(
+        &mut errors,
+        "question",
+        question,
+        crate::triage::MAX_LETTER_CHARS,
+    );
+    write_transaction(conn, |conn| {
+        let (agency, case, forwarding) = forwarded_case(conn, who, agency_code, code)?;
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        if case.status != CaseStatus::Forwarded || forwarding.status == ForwardingStatus::Signed {
+            return Err(Error::Conflict(format!(
+                "case {} is {} and the answer of '{agency_code}' is {}: there is nothing to ask",
+                case.code,
+                case.status.as_str(),
+                forwarding.status.as_str()
+            )));
+        }
+        if let Some(since) = case.paused_since {
+            return Err(Error::Conflict(format!(
+                "case {} already waits for the citizen since {since}",
+                case.code
+            )));
+        }
+        diesel::update(feedback_cases::table.filter(feedback_cases::id.eq(case.id)))
+            .set((
+                feedback_cases::paused_since.eq(workdays::today_in_vietnam()),
+                feedback_cases::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        events::record(
+            conn,
+            case.id,
+            &who.actor.label,
+            "information_requested",
+            Some(&format!("{} đề nghị bổ sung: {question}", agency.name_vi)),
+            true,
+        )?;
+        portal_audit::append(
+            conn,
+            &who.actor,
+            "feedback.request_information",
+            Some(&format!("feedback:{}", case.code)),
+            None,
+            Some(&json!({"agency": agency_code, "question": question})),
+        )?;
+        let case = queries::case_by_id(conn, case.id)?;
+        views::detail(conn, &who.actor, key, case)
+    })
+}

@@ -6,12 +6,12 @@ use diesel::prelude::*;
 use portal_audit::Actor;
 use portal_core::text::{human_text_problem, nfc};
 use portal_core::{Error, FieldError};
-use portal_db::schema::feedback_cases;
+use portal_db::schema::{feedback_cases, feedback_forwardings};
 use portal_db::{now, write_transaction, DbConn};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::model::{Case, CaseKind, CaseStatus, PersonalData};
+use crate::model::{Case, CaseKind, CaseStatus, ForwardingStatus, PersonalData};
 use crate::personal::{mask, DataKey};
 use crate::rules::tracking::{CodeError, TrackingCode};
 use crate::{events, queries, workdays};
@@ -339,4 +339,111 @@ pub fn case_for_link(conn: &mut DbConn, code: &str, secret: &str) -> Result<Case
         return Err(not_found());
     }
     Ok(case)
+}
+
+/// What the case shows of its sender once they asked for erasure.
+pub const ERASED_MASK: &str = "(đã xoá theo yêu cầu)";
+
+/// The sender asks, through the status link, for their personal data to be destroyed
+/// (NĐ 13/2023, Điều 16): the case stays, anonymous, and the erasure is a public step and an audit
+/// event. Asking again changes nothing.
+pub fn erase(conn: &mut DbConn, actor: &Actor, code: &str, secret: &str) -> Result<(), Error> {
+    write_transaction(conn, |conn| {
+        let case = case_for_link(conn, code, secret)?;
+        if case.personal_data.is_none() {
+            return Ok(());
+        }
+        diesel::update(feedback_cases::table.filter(feedback_cases::id.eq(case.id)))
+            .set((
+                feedback_cases::personal_data.eq(None::<String>),
+                feedback_cases::contact_masked.eq(ERASED_MASK),
+                // No address is left to write to.
+                feedback_cases::consent_email.eq(false),
+                feedback_cases::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        events::record(
+            conn,
+            case.id,
+            "citizen",
+            "personal_data_erased",
+            Some("Thông tin cá nhân đã được xoá theo yêu cầu"),
+            true,
+        )?;
+        portal_audit::append(
+            conn,
+            actor,
+            "feedback.erase",
+            Some(&format!("feedback:{}", case.code)),
+            None,
+            Some(&json!({"fields": ["name", "email", "phone", "address"]})),
+        )?;
+        Ok(())
+    })
+}
+
+/// The citizen answers a request for more information through the status link: the clock runs
+/// again, and the case's due date (and that of every unsigned forwarding) moves on by the
+/// working days it stood (`rules::deadline::after_pause`).
+pub fn reply(
+    conn: &mut DbConn,
+    actor: &Actor,
+    code: &str,
+    secret: &str,
+    text: &str,
+) -> Result<(), Error> {
+    let text = nfc(text.trim());
+    let mut errors = Vec::new();
+    check_text(&mut errors, "text", &text, MAX_BODY_CHARS, true, true);
+    write_transaction(conn, |conn| {
+        let case = case_for_link(conn, code, secret)?;
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        let Some(since) = case.paused_since else {
+            return Err(Error::Conflict(format!(
+                "case {} is not waiting for more information",
+                case.code
+            )));
+        };
+        let today = workdays::today_in_vietnam();
+        let calendar = workdays::calendar_around(conn, since)?;
+        let (due_on, paused) =
+            crate::rules::deadline::after_pause(&calendar, case.due_on, since, today);
+        let paused_total = case
+            .paused_working_days
+            .saturating_add(i32::try_from(paused).unwrap_or(i32::MAX));
+        diesel::update(feedback_cases::table.filter(feedback_cases::id.eq(case.id)))
+            .set((
+                feedback_cases::paused_since.eq(None::<chrono::NaiveDate>),
+                feedback_cases::paused_working_days.eq(paused_total),
+                feedback_cases::due_on.eq(due_on),
+                feedback_cases::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        diesel::update(
+            feedback_forwardings::table
+                .filter(feedback_forwardings::case_id.eq(case.id))
+                .filter(feedback_forwardings::status.ne(ForwardingStatus::Signed)),
+        )
+        .set(feedback_forwardings::due_on.eq(due_on))
+        .execute(conn)?;
+        events::record(
+            conn,
+            case.id,
+            "citizen",
+            "information_given",
+            Some(&text),
+            true,
+        )?;
+        portal_audit::append(
+            conn,
+            actor,
+            "feedback.reply",
+            Some(&format!("feedback:{}", case.code)),
+            Some(&json!({"due_on": case.due_on, "paused_since": since})),
+            Some(&json!({"due_on": due_on, "paused_working_days": paused})),
+        )?;
+        Ok(())
+    })
 }

@@ -99,6 +99,8 @@ pub struct Case {
     pub deadline_rule_id: i64,
     pub due_on: NaiveDate,
     pub answered_on: Option<NaiveDate>,
+    pub paused_since: Option<NaiveDate>,
+    pub paused_working_days: i32,
     pub reply: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

@@ -23,9 +23,13 @@ pub struct Deadline {
     pub received_on: NaiveDate,
     pub due_on: NaiveDate,
     pub answered_on: Option<NaiveDate>,
-    /// Working days from receipt to the answer, or to today while it is open.
+    /// Working days from receipt to the answer, or to today while it is open, less the days the
+    /// clock stood waiting for the citizen.
     pub working_days_used: u32,
     pub overdue: bool,
+    /// Since when the case waits for the citizen's answer (the clock stands; the due date moves
+    /// on by the working days it waited once they answer).
+    pub waiting_since: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,12 +104,20 @@ pub struct StatusView {
 pub(crate) fn deadline(case: &Case, calendar: &WorkingCalendar, today: NaiveDate) -> Deadline {
     let open = matches!(case.status, CaseStatus::Received | CaseStatus::Forwarded);
     let until = case.answered_on.unwrap_or(today);
+    let paused_before = case.paused_working_days.unsigned_abs();
     Deadline {
         received_on: case.received_on,
         due_on: case.due_on,
         answered_on: case.answered_on,
-        working_days_used: calendar.working_days_between(case.received_on, until),
-        overdue: open && today > case.due_on,
+        working_days_used: crate::rules::deadline::days_used(
+            calendar,
+            case.received_on,
+            until,
+            paused_before,
+            case.paused_since,
+        ),
+        overdue: open && case.paused_since.is_none() && today > case.due_on,
+        waiting_since: case.paused_since,
     }
 }
 

@@ -64,6 +64,10 @@ CREATE TABLE feedback_cases (
     deadline_rule_id BIGINT NOT NULL REFERENCES deadline_rules (id),
     due_on DATE NOT NULL,
     answered_on DATE,
+    -- Since when the case waits for the citizen's answer to a request for more information: the
+    -- clock stops, and the due date moves on by the working days it waited.
+    paused_since DATE,
+    paused_working_days INTEGER NOT NULL DEFAULT 0,
     reply TEXT,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL

@@ -215,3 +215,44 @@ pub async fn name_signatory(
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestInformationRequest {
+    /// What the citizen is asked, shown on their status link.
+    #[schema(max_length = 5000)]
+    pub question: String,
+}
+
+/// Asks the citizen for more information: the clock stands until they answer through the status
+/// link, and the due date then moves on by the working days it waited.
+#[utoipa::path(
+    tag = "feedback",
+    security(("bearer" = [])),
+    params(
+        ("agency" = String, Path, description = "Agency code"),
+        ("code" = String, Path, description = "Tracking code"),
+    ),
+    request_body = RequestInformationRequest,
+    responses(
+        (status = 200, description = "Asked; the clock stands", body = CaseDetailDto),
+        (status = 403, description = "Not this agency's staff, or not forwarded to it", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already waiting, answered, or this agency's answer is signed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/agencies/{agency}/feedback/{code}/request-information")]
+pub async fn request_information(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    body: crate::http::body::Json<RequestInformationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (agency, code) = path.into_inner();
+    let question = body.into_inner().question;
+    let who = caller.acting();
+    let key = state.data_key.clone();
+    let view = state
+        .db(move |conn| answers::request_information(conn, &who, &key, &agency, &code, &question))
+        .await?;
+    Ok(private_json(StatusCode::OK, &CaseDetailDto::from(view)))
+}

@@ -139,11 +139,16 @@ pub struct ConsentDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DeadlineDto {
     pub received_on: NaiveDate,
-    /// The last working day of the time limit in force on the day of receipt.
+    /// The last working day of the time limit in force on the day of receipt, moved on by the
+    /// working days spent waiting for the citizen.
     pub due_on: NaiveDate,
     pub answered_on: Option<NaiveDate>,
+    /// Working days used so far, less those spent waiting for the citizen.
     pub working_days_used: u32,
     pub overdue: bool,
+    /// Since when the case waits for the citizen's answer to a request for more information:
+    /// the clock stands until they answer through the status link.
+    pub waiting_since: Option<NaiveDate>,
 }
 
 impl From<Deadline> for DeadlineDto {
@@ -154,6 +159,7 @@ impl From<Deadline> for DeadlineDto {
             answered_on: d.answered_on,
             working_days_used: d.working_days_used,
             overdue: d.overdue,
+            waiting_since: d.waiting_since,
         }
     }
 }

@@ -140,12 +140,7 @@ pub async fn case_status(
     req: HttpRequest,
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let secret = req
-        .headers()
-        .get(SECRET_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .unwrap_or_default();
+    let secret = case_secret(&req);
     let actor = Client::of(&req).anonymous_actor();
     let key = state.data_key.clone();
     let code = code.into_inner();
@@ -153,4 +148,84 @@ pub async fn case_status(
         .db(move |conn| views::status(conn, &actor, &key, &code, &secret))
         .await?;
     Ok(private_json(StatusCode::OK, &CaseStatusDto::from(view)))
+}
+
+/// Destroys what is stored about the sender (NĐ 13/2023, Điều 16); the case stays, anonymous.
+///
+/// Needs the status link's secret in `Portal-Case-Secret`. Asking again is answered the same.
+#[utoipa::path(
+    tag = "feedback",
+    params(
+        ("code" = String, Path, description = "Tracking code, as typed", example = "QNA-7K3M-X9P2"),
+        ("Portal-Case-Secret" = String, Header, description = "The status link's secret"),
+    ),
+    responses(
+        (status = 204, description = "Erased"),
+        (status = 404, description = "No case has this code and secret", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/feedback/{code}/erase")]
+pub async fn erase_personal_data(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    code: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let secret = case_secret(&req);
+    let actor = Client::of(&req).anonymous_actor();
+    let code = code.into_inner();
+    state
+        .db(move |conn| intake::erase(conn, &actor, &code, &secret))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The status link's secret from its header; empty (and so refused) when absent.
+fn case_secret(req: &HttpRequest) -> String {
+    req.headers()
+        .get(SECRET_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .unwrap_or_default()
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyRequest {
+    /// The information the agency asked for.
+    #[schema(max_length = 10000)]
+    pub text: String,
+}
+
+/// Answers the agency's request for more information; the clock runs again and the due date moves
+/// on by the working days it stood.
+///
+/// Needs the status link's secret in `Portal-Case-Secret`.
+#[utoipa::path(
+    tag = "feedback",
+    params(
+        ("code" = String, Path, description = "Tracking code, as typed", example = "QNA-7K3M-X9P2"),
+        ("Portal-Case-Secret" = String, Header, description = "The status link's secret"),
+    ),
+    request_body = ReplyRequest,
+    responses(
+        (status = 204, description = "Received; the clock runs again"),
+        (status = 404, description = "No case has this code and secret", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Nothing was asked", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/feedback/{code}/reply")]
+pub async fn reply_to_request(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    code: web::Path<String>,
+    body: crate::http::body::Json<ReplyRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let secret = case_secret(&req);
+    let actor = Client::of(&req).anonymous_actor();
+    let code = code.into_inner();
+    let text = body.into_inner().text;
+    state
+        .db(move |conn| intake::reply(conn, &actor, &code, &secret, &text))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -13,6 +13,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure_public(cfg: &mut ServiceConfig) {
     cfg.service(intake::submit_case)
         .service(intake::case_status)
+        .service(intake::erase_personal_data)
+        .service(intake::reply_to_request)
         .service(calendar::calendar_year);
 }
 
@@ -26,6 +28,7 @@ pub fn configure_admin(cfg: &mut ServiceConfig) {
         .service(answers::agency_case)
         .service(answers::draft_answer)
         .service(answers::sign_answer)
+        .service(answers::request_information)
         .service(answers::name_signatory)
         .service(calendar::set_calendar_day);
 }

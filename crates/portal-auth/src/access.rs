@@ -164,6 +164,11 @@ impl Principal {
             .collect()
     }
 
+    /// The activity reports of Điều 21.6 and 25.2 (operators).
+    pub fn require_reports(&self) -> Result<(), Error> {
+        self.require(Scope::ReportsRead)
+    }
+
     /// Naming who heads an agency for signing its answers: whoever manages accounts.
     pub fn require_accounts_manage(&self) -> Result<(), Error> {
         self.require(Scope::AccountsManage)

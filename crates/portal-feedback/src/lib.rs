@@ -14,6 +14,7 @@ pub mod intake;
 pub mod model;
 pub mod personal;
 pub mod queries;
+pub mod reports;
 pub mod rules;
 pub mod triage;
 pub mod views;

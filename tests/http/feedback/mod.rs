@@ -6,6 +6,7 @@ use portal_testkit::{on_every_backend, TestApp};
 use serde_json::{json, Value};
 
 mod clock;
+mod reports;
 mod rights;
 
 on_every_backend!(

@@ -5,6 +5,7 @@ pub mod answers;
 pub mod calendar;
 pub mod dto;
 pub mod intake;
+pub mod reports;
 pub mod triage;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -25,6 +26,8 @@ pub fn configure_admin(cfg: &mut ServiceConfig) {
         .service(triage::reject_case)
         .service(triage::forward_case)
         .service(answers::inbox)
+        .service(reports::feedback_report)
+        .service(reports::feedback_report_csv)
         .service(answers::agency_case)
         .service(answers::draft_answer)
         .service(answers::sign_answer)

@@ -140,8 +140,11 @@ pub fn draft(
                 case.code
             )));
         }
-        diesel::update(
-            feedback_forwardings::table.filter(feedback_forwardings::id.eq(forwarding.id)),
+        // Not over an answer signed meanwhile: what was signed is what was sent.
+        let drafted = diesel::update(
+            feedback_forwardings::table
+                .filter(feedback_forwardings::id.eq(forwarding.id))
+                .filter(feedback_forwardings::status.ne(ForwardingStatus::Signed)),
         )
         .set((
             feedback_forwardings::status.eq(ForwardingStatus::Drafted),
@@ -150,6 +153,12 @@ pub fn draft(
             feedback_forwardings::drafted_at.eq(now()),
         ))
         .execute(conn)?;
+        if drafted == 0 {
+            return Err(Error::Conflict(format!(
+                "the answer of '{agency_code}' to case {} was signed meanwhile",
+                case.code
+            )));
+        }
         events::record(
             conn,
             case.id,
@@ -201,8 +210,18 @@ pub fn sign(
             )));
         }
         let at = now();
-        diesel::update(
-            feedback_forwardings::table.filter(feedback_forwardings::id.eq(forwarding.id)),
+        // Two agencies' heads signing at once: each must see the other's signature when it counts
+        // what is still unsigned, or the case would stay open for ever. Writing the case row first
+        // takes its lock (PostgreSQL; SQLite's write transaction is already one at a time), so the
+        // second signer counts after the first committed.
+        diesel::update(feedback_cases::table.filter(feedback_cases::id.eq(case.id)))
+            .set(feedback_cases::updated_at.eq(at))
+            .execute(conn)?;
+        // Only while still drafted: a head and a deputy signing at once sign it once.
+        let signed = diesel::update(
+            feedback_forwardings::table
+                .filter(feedback_forwardings::id.eq(forwarding.id))
+                .filter(feedback_forwardings::status.eq(ForwardingStatus::Drafted)),
         )
         .set((
             feedback_forwardings::status.eq(ForwardingStatus::Signed),
@@ -212,6 +231,12 @@ pub fn sign(
             feedback_forwardings::signed_at.eq(at),
         ))
         .execute(conn)?;
+        if signed == 0 {
+            return Err(Error::Conflict(format!(
+                "the answer of '{agency_code}' to case {} was signed meanwhile",
+                case.code
+            )));
+        }
         events::record(
             conn,
             case.id,

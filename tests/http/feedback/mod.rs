@@ -6,6 +6,7 @@ use portal_testkit::{on_every_backend, TestApp};
 use serde_json::{json, Value};
 
 mod clock;
+mod races;
 mod reports;
 mod rights;
 

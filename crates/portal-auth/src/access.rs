@@ -129,6 +129,22 @@ impl Principal {
         ))
     }
 
+    /// Whether the caller is the chief editor of some site: the first check of a step whose site
+    /// is known only once its target is read, so that others are refused before any lookup.
+    pub fn require_publish_somewhere(&self) -> Result<(), Error> {
+        let publishes = self
+            .scopes
+            .iter()
+            .any(|scope| matches!(scope, Scope::ContentOnSite(ContentAction::Publish, _)));
+        if publishes {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(
+                "only a site's chief editor publishes (Điều 10.2.b)".into(),
+            ))
+        }
+    }
+
     /// The whole board of a site: its site-wide reviewers and its chief editor.
     pub fn require_board_of(&self, site_key: &str) -> Result<(), Error> {
         let key = site_key.to_string();

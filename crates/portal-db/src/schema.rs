@@ -409,6 +409,10 @@ diesel::table! {
         reply -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        merged_into_id -> Nullable<BigInt>,
+        escalated_on -> Nullable<Date>,
+        escalation_reason -> Nullable<Text>,
+        closed_on -> Nullable<Date>,
     }
 }
 
@@ -429,6 +433,11 @@ diesel::table! {
         signed_by -> Nullable<Text>,
         signed_capacity -> Nullable<Text>,
         signed_at -> Nullable<Timestamp>,
+        interim_reply -> Nullable<Text>,
+        interim_promised_on -> Nullable<Date>,
+        interim_at -> Nullable<Timestamp>,
+        returned_reason -> Nullable<Text>,
+        returned_at -> Nullable<Timestamp>,
     }
 }
 
@@ -474,6 +483,53 @@ diesel::joinable!(feedback_forwardings -> agencies (agency_id));
 diesel::joinable!(feedback_events -> feedback_cases (case_id));
 diesel::joinable!(feedback_cases -> deadline_rules (deadline_rule_id));
 
+diesel::table! {
+    feedback_policies (id) {
+        id -> BigInt,
+        supervising_agency -> Text,
+        escalation_grace_days -> Integer,
+        retention_days -> Integer,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        legal_basis -> Text,
+    }
+}
+
+diesel::table! {
+    feedback_publications (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        site_id -> BigInt,
+        title -> Text,
+        question -> Text,
+        answer -> Text,
+        answered_by -> Text,
+        search_text -> Text,
+        published_at -> Timestamp,
+        published_by -> Text,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    feedback_mail (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        subject -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+        next_attempt_at -> Timestamp,
+        attempts -> Integer,
+        claimed_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        dropped_reason -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(feedback_publications -> feedback_cases (case_id));
+diesel::joinable!(feedback_mail -> feedback_cases (case_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     sites,
@@ -505,4 +561,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     feedback_forwardings,
     feedback_signatories,
     feedback_events,
+    feedback_policies,
+    feedback_publications,
+    feedback_mail,
 );

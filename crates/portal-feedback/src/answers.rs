@@ -84,7 +84,7 @@ pub fn inbox(
 
 /// The case and this agency's forwarding, refused (403) to an agency it was not forwarded to:
 /// the same answer whether or not the case exists, so no agency learns of others' cases.
-fn forwarded_case(
+pub(crate) fn forwarded_case(
     conn: &mut DbConn,
     who: &Acting,
     agency_code: &str,
@@ -101,6 +101,12 @@ fn forwarded_case(
     };
     let case = queries::case_by_code(conn, code.as_str())?.ok_or_else(not_forwarded)?;
     let forwarding = queries::forwarding(conn, case.id, agency.id)?.ok_or_else(not_forwarded)?;
+    if !forwarding.active() {
+        return Err(Error::Forbidden(format!(
+            "'{agency_code}' returned case {} to the operator as not in its remit",
+            code.as_str()
+        )));
+    }
     Ok((agency, case, forwarding))
 }
 
@@ -237,23 +243,23 @@ pub fn sign(
                 case.code
             )));
         }
-        events::record(
+        events::told(
             conn,
-            case.id,
+            &case,
             &who.actor.label,
             "answered",
             Some(&format!("{} đã trả lời", agency.name_vi)),
-            true,
         )?;
         let unsigned = queries::forwardings_of(conn, case.id)?
             .iter()
-            .filter(|f| f.status != ForwardingStatus::Signed)
+            .filter(|f| f.active() && f.status != ForwardingStatus::Signed)
             .count();
         if unsigned == 0 {
             diesel::update(feedback_cases::table.filter(feedback_cases::id.eq(case.id)))
                 .set((
                     feedback_cases::status.eq(CaseStatus::Answered),
                     feedback_cases::answered_on.eq(workdays::today_in_vietnam()),
+                    feedback_cases::closed_on.eq(workdays::today_in_vietnam()),
                     feedback_cases::updated_at.eq(at),
                 ))
                 .execute(conn)?;
@@ -393,13 +399,12 @@ pub fn request_information(
                 feedback_cases::updated_at.eq(now()),
             ))
             .execute(conn)?;
-        events::record(
+        events::told(
             conn,
-            case.id,
+            &case,
             &who.actor.label,
             "information_requested",
             Some(&format!("{} đề nghị bổ sung: {question}", agency.name_vi)),
-            true,
         )?;
         portal_audit::append(
             conn,

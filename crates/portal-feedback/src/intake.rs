@@ -287,13 +287,13 @@ pub fn submit(
             ))
             .returning(feedback_cases::id)
             .get_result(conn)?;
-        events::record(
+        let case = queries::case_by_id(conn, id)?;
+        events::told(
             conn,
-            id,
+            &case,
             "citizen",
             "received",
             Some(&format!("Hạn trả lời: {}", due_on.format("%d/%m/%Y"))),
-            true,
         )?;
         // The audit names the case, never the person.
         portal_audit::append(

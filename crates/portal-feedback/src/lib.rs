@@ -6,15 +6,23 @@
 //! it audited. docs/feedback.md says it for the people who use it.
 //!
 //! The front doors: `intake` (citizens), `triage` (the operator), `answers` (agencies),
-//! `views::status` (the status link), `workdays` (the calendar and its announced changes).
+//! `views::status` (the status link), `workdays` (the calendar and its announced changes),
+//! `agency_steps` (interim replies, returns), `escalation` (Sở TT&TT, Điều 11.4), `publication`
+//! (public Q&A), and the jobs: `mail` (the e-mail outbox), `retention` (the purge of personal data).
 
+pub mod agency_steps;
 pub mod answers;
+pub mod escalation;
 mod events;
 pub mod intake;
+pub mod mail;
 pub mod model;
 pub mod personal;
+pub mod policy;
+pub mod publication;
 pub mod queries;
 pub mod reports;
+pub mod retention;
 pub mod rules;
 pub mod triage;
 pub mod views;

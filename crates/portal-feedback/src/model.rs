@@ -104,6 +104,13 @@ pub struct Case {
     pub reply: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// A duplicate closed in favour of the case kept.
+    pub merged_into_id: Option<i64>,
+    /// When and why the case went up to the supervising agency (Điều 11.4).
+    pub escalated_on: Option<NaiveDate>,
+    pub escalation_reason: Option<String>,
+    /// Turned down, merged or answered: the retention period of its personal data runs from here.
+    pub closed_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -124,6 +131,20 @@ pub struct Forwarding {
     pub signed_by: Option<String>,
     pub signed_capacity: Option<Capacity>,
     pub signed_at: Option<NaiveDateTime>,
+    /// An interim reply with the date the agency promises its answer by.
+    pub interim_reply: Option<String>,
+    pub interim_promised_on: Option<NaiveDate>,
+    pub interim_at: Option<NaiveDateTime>,
+    /// Returned to the operator as not in the agency's remit: no longer in its inbox.
+    pub returned_reason: Option<String>,
+    pub returned_at: Option<NaiveDateTime>,
+}
+
+impl Forwarding {
+    /// Still the agency's to answer (or answered): not returned to the operator.
+    pub fn active(&self) -> bool {
+        self.returned_at.is_none()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]

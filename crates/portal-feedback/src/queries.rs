@@ -92,6 +92,7 @@ pub fn inbox(
 ) -> Result<Page<Forwarding>, Error> {
     let mut query = feedback_forwardings::table
         .filter(feedback_forwardings::agency_id.eq_any(agency_ids))
+        .filter(feedback_forwardings::returned_at.is_null())
         .into_boxed();
     if let Some(status) = status {
         query = query.filter(feedback_forwardings::status.eq(status));

@@ -48,6 +48,25 @@ pub fn current_half_year(today: NaiveDate) -> NaiveDate {
     NaiveDate::from_ymd_opt(today.year(), month, 1).unwrap_or(today)
 }
 
+/// The period a report asks for: up to today, from the start of its half-year, at most two years.
+pub(crate) fn period(
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<(NaiveDate, NaiveDate), Error> {
+    let to = to.unwrap_or_else(workdays::today_in_vietnam);
+    let from = from.unwrap_or_else(|| current_half_year(to));
+    if from > to {
+        return Err(Error::invalid_parameter("from", "must not be after 'to'"));
+    }
+    if (to - from).num_days() >= MAX_PERIOD_DAYS {
+        return Err(Error::invalid_parameter(
+            "to",
+            "a report covers at most two years",
+        ));
+    }
+    Ok((from, to))
+}
+
 fn median(mut values: Vec<u32>) -> Option<f64> {
     if values.is_empty() {
         return None;
@@ -82,17 +101,7 @@ pub fn by_agency(
 ) -> Result<Report, Error> {
     who.principal.require_reports()?;
     let today = workdays::today_in_vietnam();
-    let to = to.unwrap_or(today);
-    let from = from.unwrap_or_else(|| current_half_year(to));
-    if from > to {
-        return Err(Error::invalid_parameter("from", "must not be after 'to'"));
-    }
-    if (to - from).num_days() >= MAX_PERIOD_DAYS {
-        return Err(Error::invalid_parameter(
-            "to",
-            "a report covers at most two years",
-        ));
-    }
+    let (from, to) = period(from, to)?;
     let rows: Vec<Row> = feedback_forwardings::table
         .inner_join(feedback_cases::table)
         .filter(feedback_forwardings::forwarded_on.between(from, to))
@@ -193,6 +202,77 @@ pub fn to_csv(report: &Report) -> String {
         ));
     }
     out
+}
+
+/// The report as an Excel workbook: a title row with the period, Vietnamese column headings,
+/// one row per agency, numbers as numbers (so the office can sum them) and a totals row.
+pub fn to_xlsx(report: &Report) -> Result<Vec<u8>, Error> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let xlsx = |e: rust_xlsxwriter::XlsxError| Error::Internal(format!("the workbook: {e}"));
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Phản ánh, kiến nghị").map_err(xlsx)?;
+    let bold = Format::new().set_bold();
+    sheet
+        .write_string_with_format(
+            0,
+            0,
+            format!(
+                "Tình hình trả lời câu hỏi, phản ánh từ {} đến {}",
+                report.from.format("%d/%m/%Y"),
+                report.to.format("%d/%m/%Y")
+            ),
+            &bold,
+        )
+        .map_err(xlsx)?;
+    let headings = [
+        "Mã cơ quan",
+        "Cơ quan",
+        "Đã chuyển",
+        "Trả lời đúng hạn",
+        "Trả lời quá hạn",
+        "Đang xử lý",
+        "Đang xử lý, quá hạn",
+        "Số ngày làm việc (trung vị)",
+    ];
+    for (col, heading) in (0u16..).zip(headings) {
+        sheet
+            .write_string_with_format(2, col, heading, &bold)
+            .map_err(xlsx)?;
+    }
+    let mut row = 3u32;
+    let mut totals = [0u32; 5];
+    for a in &report.agencies {
+        sheet.write_string(row, 0, &a.agency).map_err(xlsx)?;
+        sheet.write_string(row, 1, &a.agency_name).map_err(xlsx)?;
+        let counts = [
+            a.forwarded,
+            a.answered_on_time,
+            a.answered_late,
+            a.open,
+            a.open_overdue,
+        ];
+        for (i, (col, value)) in (2u16..).zip(counts).enumerate() {
+            sheet
+                .write_number(row, col, f64::from(value))
+                .map_err(xlsx)?;
+            totals[i] += value;
+        }
+        if let Some(median) = a.median_working_days {
+            sheet.write_number(row, 7, median).map_err(xlsx)?;
+        }
+        row += 1;
+    }
+    sheet
+        .write_string_with_format(row, 1, "Tổng cộng", &bold)
+        .map_err(xlsx)?;
+    for (col, value) in (2u16..).zip(totals) {
+        sheet
+            .write_number_with_format(row, col, f64::from(value), &bold)
+            .map_err(xlsx)?;
+    }
+    sheet.set_column_width(1, 40).map_err(xlsx)?;
+    book.save_to_buffer().map_err(xlsx)
 }
 
 #[cfg(test)]

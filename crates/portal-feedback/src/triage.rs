@@ -117,17 +117,11 @@ pub fn reject(
             .set((
                 feedback_cases::status.eq(CaseStatus::Rejected),
                 feedback_cases::reply.eq(&reply),
+                feedback_cases::closed_on.eq(workdays::today_in_vietnam()),
                 feedback_cases::updated_at.eq(now()),
             ))
             .execute(conn)?;
-        events::record(
-            conn,
-            case.id,
-            &who.actor.label,
-            "rejected",
-            Some(&reply),
-            true,
-        )?;
+        events::told(conn, &case, &who.actor.label, "rejected", Some(&reply))?;
         events::record(
             conn,
             case.id,
@@ -167,6 +161,18 @@ pub fn forward(
     input: &Forward,
 ) -> Result<CaseDetail, Error> {
     who.principal.require_feedback_triage()?;
+    forward_authorized(conn, who, key, code, input)
+}
+
+/// The forwarding itself, for the operator and for the supervising agency that re-forwards an
+/// escalated case (`escalation::reforward`), each authorized by its caller.
+pub(crate) fn forward_authorized(
+    conn: &mut DbConn,
+    who: &Acting,
+    key: &DataKey,
+    code: &str,
+    input: &Forward,
+) -> Result<CaseDetail, Error> {
     let code = crate::intake::read_code(code)?;
     let mut errors = Vec::new();
     let letter = written(&mut errors, "letter", &input.letter, MAX_LETTER_CHARS);
@@ -208,12 +214,34 @@ pub fn forward(
                         format!("no active agency has the code '{agency_code}'"),
                     )
                 })?;
-            if queries::forwarding(conn, case.id, agency.id)?.is_some() {
-                return Err(Error::field(
-                    format!("agencies[{i}]"),
-                    "already_forwarded",
-                    format!("case {} is already with '{agency_code}'", case.code),
-                ));
+            match queries::forwarding(conn, case.id, agency.id)? {
+                Some(earlier) if earlier.active() => {
+                    return Err(Error::field(
+                        format!("agencies[{i}]"),
+                        "already_forwarded",
+                        format!("case {} is already with '{agency_code}'", case.code),
+                    ));
+                }
+                // Returned earlier and sent again (with what was missing): the same record,
+                // opened anew, so an agency has one part per case.
+                Some(earlier) => {
+                    diesel::update(
+                        feedback_forwardings::table.filter(feedback_forwardings::id.eq(earlier.id)),
+                    )
+                    .set((
+                        feedback_forwardings::letter.eq(&letter),
+                        feedback_forwardings::forwarded_on.eq(today),
+                        feedback_forwardings::due_on.eq(case.due_on),
+                        feedback_forwardings::forwarded_by.eq(&who.actor.label),
+                        feedback_forwardings::status.eq(ForwardingStatus::Open),
+                        feedback_forwardings::returned_at.eq(None::<chrono::NaiveDateTime>),
+                        feedback_forwardings::returned_reason.eq(None::<String>),
+                    ))
+                    .execute(conn)?;
+                    names.push(agency.name_vi);
+                    continue;
+                }
+                None => {}
             }
             diesel::insert_into(feedback_forwardings::table)
                 .values((
@@ -236,13 +264,12 @@ pub fn forward(
             ))
             .execute(conn)?;
         let public_note = format!("Đã chuyển đến: {}", names.join("; "));
-        events::record(
+        events::told(
             conn,
-            case.id,
+            &case,
             &who.actor.label,
             "forwarded",
             Some(&public_note),
-            true,
         )?;
         if let Some(note) = &note {
             events::record(conn, case.id, &who.actor.label, "note", Some(note), false)?;
@@ -256,6 +283,85 @@ pub fn forward(
             Some(
                 &json!({"status": "forwarded", "agencies": input.agencies, "due_on": case.due_on}),
             ),
+        )?;
+        let case = queries::case_by_id(conn, case.id)?;
+        views::detail(conn, &who.actor, key, case)
+    })
+}
+
+/// Closes a duplicate in favour of the case kept (the citizen is told which, and their status
+/// link shows the kept case's answers once it is answered).
+pub fn merge(
+    conn: &mut DbConn,
+    who: &Acting,
+    key: &DataKey,
+    code: &str,
+    into: &str,
+) -> Result<CaseDetail, Error> {
+    who.principal.require_feedback_triage()?;
+    let code = crate::intake::read_code(code)?;
+    let into = crate::intake::read_code(into).map_err(|_| {
+        Error::field(
+            "into",
+            "invalid_code",
+            "not a tracking code (check its last symbol)",
+        )
+    })?;
+    if code.as_str() == into.as_str() {
+        return Err(Error::field(
+            "into",
+            "same_case",
+            "a case cannot be merged into itself",
+        ));
+    }
+    write_transaction(conn, |conn| {
+        let case = queries::case_by_code(conn, code.as_str())?
+            .ok_or_else(|| Error::not_found("case", code.as_str()))?;
+        let kept = queries::case_by_code(conn, into.as_str())?.ok_or_else(|| {
+            Error::field(
+                "into",
+                "unknown_case",
+                format!("no case has the code {}", into.as_str()),
+            )
+        })?;
+        if case.status != CaseStatus::Received {
+            return Err(Error::Conflict(format!(
+                "case {} is {}: only a received case is merged into another",
+                case.code,
+                case.status.as_str()
+            )));
+        }
+        if kept.merged_into_id.is_some() || kept.status == CaseStatus::Rejected {
+            return Err(Error::field(
+                "into",
+                "closed_case",
+                format!(
+                    "case {} is closed: merge into the case that was kept",
+                    kept.code
+                ),
+            ));
+        }
+        let reply = format!(
+            "Nội dung trùng với hồ sơ {}; câu trả lời của hồ sơ đó được hiển thị tại đây.",
+            kept.code
+        );
+        diesel::update(feedback_cases::table.filter(feedback_cases::id.eq(case.id)))
+            .set((
+                feedback_cases::status.eq(CaseStatus::Rejected),
+                feedback_cases::merged_into_id.eq(kept.id),
+                feedback_cases::reply.eq(&reply),
+                feedback_cases::closed_on.eq(workdays::today_in_vietnam()),
+                feedback_cases::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        events::told(conn, &case, &who.actor.label, "merged", Some(&reply))?;
+        portal_audit::append(
+            conn,
+            &who.actor,
+            "feedback.merge",
+            Some(&format!("feedback:{}", case.code)),
+            Some(&json!({"status": case.status.as_str()})),
+            Some(&json!({"status": "rejected", "merged_into": kept.code})),
         )?;
         let case = queries::case_by_id(conn, case.id)?;
         views::detail(conn, &who.actor, key, case)

@@ -59,6 +59,21 @@ pub struct ForwardingView {
     pub signed_by: Option<String>,
     pub signed_capacity: Option<Capacity>,
     pub signed_at: Option<NaiveDateTime>,
+    pub interim_reply: Option<String>,
+    pub interim_promised_on: Option<NaiveDate>,
+    /// Why the agency returned the case as not in its remit, when it did.
+    pub returned_reason: Option<String>,
+    pub returned_at: Option<NaiveDateTime>,
+}
+
+/// Where the case went beyond the agencies: its escalation (Điều 11.4) or the case it was merged
+/// into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Closure {
+    pub merged_into: Option<String>,
+    pub escalated_on: Option<NaiveDate>,
+    pub escalation_reason: Option<String>,
+    pub closed_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +89,7 @@ pub struct CaseDetail {
     pub reply: Option<String>,
     pub forwardings: Vec<ForwardingView>,
     pub events: Vec<Event>,
+    pub closure: Closure,
 }
 
 /// A signed answer as the citizen reads it (Điều 11.3: the head answers in writing).
@@ -83,6 +99,13 @@ pub struct SignedAnswer {
     pub text: String,
     pub signed_capacity: Capacity,
     pub signed_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterimReply {
+    pub agency_name: String,
+    pub text: String,
+    pub promised_on: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +119,10 @@ pub struct StatusView {
     /// The operator's reply when the case was turned down.
     pub reply: Option<String>,
     pub answers: Vec<SignedAnswer>,
+    /// The case this one was merged into as a duplicate; `answers` are that case's.
+    pub merged_into: Option<String>,
+    /// Interim replies of the agencies still working on it, with the dates they promise.
+    pub interim_replies: Vec<InterimReply>,
     pub events: Vec<Event>,
     /// What is stored about the person, shown to them (NĐ 13/2023, Điều 14); `None` once erased.
     pub your_data: Option<PersonalData>,
@@ -172,6 +199,10 @@ pub(crate) fn forwarding_views(
                 signed_by: f.signed_by,
                 signed_capacity: f.signed_capacity,
                 signed_at: f.signed_at,
+                interim_reply: f.interim_reply,
+                interim_promised_on: f.interim_promised_on,
+                returned_reason: f.returned_reason,
+                returned_at: f.returned_at,
             }
         })
         .collect())
@@ -221,6 +252,15 @@ pub(crate) fn detail(
     let field = case.field.clone();
     let reply = case.reply.clone();
     let privacy_notice_version = case.privacy_notice_version.clone();
+    let closure = Closure {
+        merged_into: case
+            .merged_into_id
+            .map(|id| queries::case_by_id(conn, id).map(|c| c.code))
+            .transpose()?,
+        escalated_on: case.escalated_on,
+        escalation_reason: case.escalation_reason.clone(),
+        closed_on: case.closed_on,
+    };
     let summary = summaries(conn, vec![case])?
         .pop()
         .ok_or_else(|| Error::Internal("a case without a summary".into()))?;
@@ -235,7 +275,27 @@ pub(crate) fn detail(
         reply,
         forwardings,
         events,
+        closure,
     })
+}
+
+/// The signed answers of a case, as the citizen and the board read them.
+pub(crate) fn signed_answers(conn: &mut DbConn, case_id: i64) -> Result<Vec<SignedAnswer>, Error> {
+    let rows = queries::forwardings_of(conn, case_id)?
+        .into_iter()
+        .filter(|f| f.active() && f.status == ForwardingStatus::Signed)
+        .collect();
+    Ok(forwarding_views(conn, rows)?
+        .into_iter()
+        .filter_map(|f| {
+            Some(SignedAnswer {
+                agency_name: f.agency_name,
+                text: f.answer?,
+                signed_capacity: f.signed_capacity?,
+                signed_at: f.signed_at?,
+            })
+        })
+        .collect())
 }
 
 /// The citizen's own case through the status link.
@@ -251,17 +311,23 @@ pub fn status(
         let your_data = open_personal(conn, actor, key, &case)?;
         let today = workdays::today_in_vietnam();
         let calendar = workdays::calendar_around(conn, today)?;
-        let rows = queries::forwardings_of(conn, case.id)?;
-        let forwardings = forwarding_views(conn, rows)?;
-        let answers = forwardings
+        let merged_into = case
+            .merged_into_id
+            .map(|id| queries::case_by_id(conn, id))
+            .transpose()?;
+        // A duplicate's sender reads the answers of the case that was kept.
+        let answers = signed_answers(conn, merged_into.as_ref().map_or(case.id, |c| c.id))?;
+        let rows = queries::forwardings_of(conn, case.id)?
             .into_iter()
-            .filter(|f| f.status == ForwardingStatus::Signed)
+            .filter(|f| f.active() && f.status != ForwardingStatus::Signed)
+            .collect();
+        let interim_replies = forwarding_views(conn, rows)?
+            .into_iter()
             .filter_map(|f| {
-                Some(SignedAnswer {
+                Some(InterimReply {
                     agency_name: f.agency_name,
-                    text: f.answer?,
-                    signed_capacity: f.signed_capacity?,
-                    signed_at: f.signed_at?,
+                    text: f.interim_reply?,
+                    promised_on: f.interim_promised_on?,
                 })
             })
             .collect();
@@ -275,6 +341,8 @@ pub fn status(
             body: case.body,
             reply: case.reply,
             answers,
+            merged_into: merged_into.map(|c| c.code),
+            interim_replies,
             your_data,
         })
     })

@@ -1,0 +1,14 @@
+DROP TABLE feedback_mail;
+DROP TABLE feedback_publications;
+DROP TABLE feedback_policies;
+DROP INDEX feedback_cases_closed;
+DROP INDEX feedback_cases_escalated;
+ALTER TABLE feedback_forwardings DROP COLUMN returned_at;
+ALTER TABLE feedback_forwardings DROP COLUMN returned_reason;
+ALTER TABLE feedback_forwardings DROP COLUMN interim_at;
+ALTER TABLE feedback_forwardings DROP COLUMN interim_promised_on;
+ALTER TABLE feedback_forwardings DROP COLUMN interim_reply;
+ALTER TABLE feedback_cases DROP COLUMN closed_on;
+ALTER TABLE feedback_cases DROP COLUMN escalation_reason;
+ALTER TABLE feedback_cases DROP COLUMN escalated_on;
+ALTER TABLE feedback_cases DROP COLUMN merged_into_id;

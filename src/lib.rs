@@ -5,6 +5,7 @@
 
 pub mod bootstrap;
 pub mod cli;
+mod mailer;
 pub mod settings;
 pub mod worker;
 

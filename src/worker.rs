@@ -1,5 +1,6 @@
-//! Background work of every server replica: publishing what is scheduled, and delivering
-//! webhooks. Both claim their work in the database, so replicas can all run it.
+//! Background work of every server replica: publishing what is scheduled, delivering webhooks,
+//! the feedback jobs (escalation of overdue cases, the retention purge, e-mail to citizens).
+//! Each claims its work in the database, so replicas can all run it.
 
 use std::time::{Duration, Instant};
 
@@ -9,6 +10,8 @@ use portal_moderation::webhooks::{self, Due, Outcome};
 
 use portal_api::state::{AppState, WebhookRuntime};
 use portal_api::ApiError;
+
+pub use crate::mailer::{run_mail_once, Mailer};
 
 /// Publishes and takes down what is due; returns how many items changed.
 pub async fn run_schedule_once(state: &AppState) -> Result<usize, ApiError> {
@@ -142,8 +145,21 @@ pub async fn write_audit_checkpoint(state: &AppState) -> Result<(), String> {
         .map_err(|e| e.0.detail)
 }
 
-/// Runs the jobs every `interval` until the server stops.
-pub fn spawn(state: AppState, interval: Duration) {
+/// Sends up overdue cases (Điều 11.4) and purges the personal data of cases closed longer ago
+/// than the retention period; returns how many of each.
+pub async fn run_feedback_jobs_once(state: &AppState) -> Result<(usize, usize), ApiError> {
+    let escalated = state
+        .db(portal_feedback::escalation::escalate_overdue)
+        .await?;
+    let purged = state.db(portal_feedback::retention::purge_expired).await?;
+    if escalated + purged > 0 {
+        state.public_cache.invalidate();
+    }
+    Ok((escalated, purged))
+}
+
+/// Runs the jobs every `interval` until the server stops; e-mail only with a mailer.
+pub fn spawn(state: AppState, interval: Duration, mailer: Option<Mailer>) {
     actix_web::rt::spawn(async move {
         let mut ticker = actix_web::rt::time::interval(interval);
         loop {
@@ -156,6 +172,14 @@ pub fn spawn(state: AppState, interval: Duration) {
             }
             if let Err(e) = write_audit_checkpoint(&state).await {
                 log::warn!("audit checkpoint failed: {e}");
+            }
+            if let Err(e) = run_feedback_jobs_once(&state).await {
+                log::warn!("feedback jobs failed: {e}");
+            }
+            if let Some(mailer) = &mailer {
+                if let Err(e) = run_mail_once(&state, mailer).await {
+                    log::warn!("e-mail to citizens failed: {e}");
+                }
             }
         }
     });

@@ -33,11 +33,15 @@ pub fn run(settings: &Settings, serve: &ServeSettings) -> Result<(), ConfigError
     println!("Database: {}", portal_db::describe(&url));
     let state = prepared.state;
     let interval = serve.job_interval();
+    let mailer = serve.mailer()?;
+    if mailer.is_none() {
+        log::info!("no --smtp-url/PORTAL_SMTP_URL: e-mail to citizens waits in the outbox");
+    }
     let workers = serve.workers;
     actix_web::rt::System::new()
         .block_on(async move {
             if let Some(interval) = interval {
-                crate::worker::spawn(state.clone(), interval);
+                crate::worker::spawn(state.clone(), interval, mailer);
             }
             portal_api::serve(listener, state, workers)?.await
         })

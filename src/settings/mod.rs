@@ -148,6 +148,17 @@ pub struct ServeSettings {
     #[arg(long = "trusted-proxies", env = "PORTAL_TRUSTED_PROXIES", default_value = "",
           value_parser = Setting(parse::trusted_proxies))]
     pub trusted_proxies: TrustedProxies,
+    /// SMTP server for e-mail to citizens, e.g. `smtp://mail.example.vn:587?tls=required`,
+    /// `smtps://user:password@mail.example.vn` (empty: messages wait in the outbox).
+    #[arg(long = "smtp-url", env = "PORTAL_SMTP_URL", default_value = "")]
+    pub smtp_url: String,
+    /// Sender of e-mail to citizens, `Name <address>`.
+    #[arg(
+        long = "mail-from",
+        env = "PORTAL_MAIL_FROM",
+        default_value = "Cổng thông tin điện tử <no-reply@localhost>"
+    )]
+    pub mail_from: String,
     /// Request headers browsers may send cross-origin, besides the standard ones.
     #[arg(long = "cors-allow-headers", env = "PORTAL_CORS_ALLOW_HEADERS", default_value = "",
           value_parser = Setting(parse::header_names))]
@@ -345,6 +356,16 @@ impl ServeSettings {
     /// Scheduled publication and webhook delivery run this often; None turns them off.
     pub fn job_interval(&self) -> Option<Duration> {
         (!self.job_interval.is_zero()).then_some(self.job_interval)
+    }
+
+    /// The mailer of the job runner, when an SMTP server is configured.
+    pub fn mailer(&self) -> Result<Option<crate::worker::Mailer>, ConfigError> {
+        if self.smtp_url.trim().is_empty() {
+            return Ok(None);
+        }
+        crate::worker::Mailer::new(&self.smtp_url, &self.mail_from)
+            .map(Some)
+            .map_err(ConfigError)
     }
 
     /// Everything the app's state needs, from both groups of settings.

@@ -21,6 +21,7 @@ pub use portal_db::Backend;
 use portal_db::{establish, DatabaseUrl, PoolOptions};
 use serde_json::{json, Value};
 
+pub mod smtp;
 pub mod tls;
 
 pub const TEST_DATABASE_ENV: &str = "PORTAL_TEST_DATABASE_URL";

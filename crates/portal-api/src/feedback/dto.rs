@@ -6,7 +6,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use portal_feedback::model::{
     Capacity, CaseKind, CaseStatus, Event, ForwardingStatus, PersonalData,
 };
-use portal_feedback::views::{CaseDetail, CaseSummary, Deadline, ForwardingView, StatusView};
+use portal_feedback::views::{
+    CaseDetail, CaseSummary, Deadline, ForwardingView, SignedAnswer, StatusView,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -212,6 +214,25 @@ pub struct SignedAnswerDto {
     pub signed_at: DateTime<Utc>,
 }
 
+impl From<SignedAnswer> for SignedAnswerDto {
+    fn from(a: SignedAnswer) -> Self {
+        Self {
+            agency_name: a.agency_name,
+            text: a.text,
+            signed_capacity: a.signed_capacity.into(),
+            signed_at: a.signed_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InterimReplyDto {
+    pub agency_name: String,
+    pub text: String,
+    /// The date the agency promises its answer by.
+    pub promised_on: NaiveDate,
+}
+
 /// The citizen's own case, through the status link.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseStatusDto {
@@ -225,6 +246,10 @@ pub struct CaseStatusDto {
     /// The operator's reply when the case was turned down.
     pub reply: Option<String>,
     pub answers: Vec<SignedAnswerDto>,
+    /// The case this one was merged into as a duplicate; `answers` are that case's.
+    pub merged_into: Option<String>,
+    /// Interim replies of agencies still working on it, with the date each promises.
+    pub interim_replies: Vec<InterimReplyDto>,
     pub events: Vec<EventDto>,
     /// What is stored about you; null once erased.
     pub your_data: Option<PersonDto>,
@@ -240,14 +265,15 @@ impl From<StatusView> for CaseStatusDto {
             body: v.body,
             deadline: v.deadline.into(),
             reply: v.reply,
-            answers: v
-                .answers
+            answers: v.answers.into_iter().map(Into::into).collect(),
+            merged_into: v.merged_into,
+            interim_replies: v
+                .interim_replies
                 .into_iter()
-                .map(|a| SignedAnswerDto {
-                    agency_name: a.agency_name,
-                    text: a.text,
-                    signed_capacity: a.signed_capacity.into(),
-                    signed_at: a.signed_at.and_utc(),
+                .map(|r| InterimReplyDto {
+                    agency_name: r.agency_name,
+                    text: r.text,
+                    promised_on: r.promised_on,
                 })
                 .collect(),
             events: v.events.into_iter().map(Into::into).collect(),
@@ -300,6 +326,11 @@ pub struct ForwardingDto {
     pub signed_by: Option<String>,
     pub signed_capacity: Option<SigningCapacity>,
     pub signed_at: Option<DateTime<Utc>>,
+    pub interim_reply: Option<String>,
+    pub interim_promised_on: Option<NaiveDate>,
+    /// Why the agency returned the case as not in its remit; it is no longer in its inbox.
+    pub returned_reason: Option<String>,
+    pub returned_at: Option<DateTime<Utc>>,
 }
 
 impl From<ForwardingView> for ForwardingDto {
@@ -317,6 +348,10 @@ impl From<ForwardingView> for ForwardingDto {
             signed_by: f.signed_by,
             signed_capacity: f.signed_capacity.map(Into::into),
             signed_at: f.signed_at.map(|t| t.and_utc()),
+            interim_reply: f.interim_reply,
+            interim_promised_on: f.interim_promised_on,
+            returned_reason: f.returned_reason,
+            returned_at: f.returned_at.map(|t| t.and_utc()),
         }
     }
 }
@@ -346,6 +381,13 @@ pub struct CaseDetailDto {
     pub reply: Option<String>,
     pub forwardings: Vec<ForwardingDto>,
     pub events: Vec<StaffEventDto>,
+    /// The case it was merged into as a duplicate.
+    pub merged_into: Option<String>,
+    /// When and why it went up to the supervising agency (Điều 11.4).
+    pub escalated_on: Option<NaiveDate>,
+    pub escalation_reason: Option<String>,
+    /// Turned down, merged or answered on this day; personal data is purged a retention period later.
+    pub closed_on: Option<NaiveDate>,
 }
 
 impl From<CaseDetail> for CaseDetailDto {
@@ -370,6 +412,10 @@ impl From<CaseDetail> for CaseDetailDto {
             reply: d.reply,
             forwardings: d.forwardings.into_iter().map(Into::into).collect(),
             events: d.events.into_iter().map(Into::into).collect(),
+            merged_into: d.closure.merged_into,
+            escalated_on: d.closure.escalated_on,
+            escalation_reason: d.closure.escalation_reason,
+            closed_on: d.closure.closed_on,
         }
     }
 }

@@ -4,8 +4,11 @@
 pub mod answers;
 pub mod calendar;
 pub mod dto;
+pub mod escalations;
 pub mod intake;
+pub mod published;
 pub mod reports;
+pub mod steps;
 pub mod triage;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -16,7 +19,10 @@ pub fn configure_public(cfg: &mut ServiceConfig) {
         .service(intake::case_status)
         .service(intake::erase_personal_data)
         .service(intake::reply_to_request)
-        .service(calendar::calendar_year);
+        .service(calendar::calendar_year)
+        .service(published::questions_rss)
+        .service(published::list_questions)
+        .service(published::get_question);
 }
 
 /// The back office: triage, agencies' answers, signatories, calendar changes.
@@ -28,11 +34,23 @@ pub fn configure_admin(cfg: &mut ServiceConfig) {
         .service(answers::inbox)
         .service(reports::feedback_report)
         .service(reports::feedback_report_csv)
+        .service(reports::feedback_report_xlsx)
         .service(answers::agency_case)
         .service(answers::draft_answer)
         .service(answers::sign_answer)
         .service(answers::request_information)
         .service(answers::name_signatory)
+        .service(steps::interim_reply)
+        .service(steps::return_case)
+        .service(steps::merge_case)
+        .service(steps::escalate_case)
+        .service(escalations::queue)
+        .service(escalations::report)
+        .service(escalations::escalated_case)
+        .service(escalations::reforward)
+        .service(published::candidates)
+        .service(published::publish)
+        .service(published::withdraw)
         .service(calendar::set_calendar_day);
 }
 

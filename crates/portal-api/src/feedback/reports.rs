@@ -124,3 +124,41 @@ pub async fn feedback_report_csv(
         .insert_header((CACHE_CONTROL, "no-store"))
         .body(reports::to_csv(&report)))
 }
+
+/// The same figures as an Excel workbook, with Vietnamese headings and a totals row.
+#[utoipa::path(
+    tag = "feedback",
+    security(("bearer" = [])),
+    params(ReportQuery),
+    responses(
+        (status = 200, description = "One sheet, one row per agency", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, description = "Needs `reports:read`", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/feedback-report.xlsx")]
+pub async fn feedback_report_xlsx(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let who = caller.acting();
+    let (name, workbook) = state
+        .db(move |conn| {
+            let report = reports::by_agency(conn, &who, query.from, query.to)?;
+            let name = format!("phan-anh-{}-{}.xlsx", report.from, report.to);
+            Ok((name, reports::to_xlsx(&report)?))
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            CONTENT_TYPE,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ))
+        .insert_header((
+            CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .body(workbook))
+}

@@ -140,6 +140,34 @@ async fn every_documented_get_route_is_served(app: TestApp) {
         .await;
     assert_eq!(forwarded.status, 200, "{}", forwarded.text());
     let agency_staff = app.contributor_of("so-tp", "quang-nam").await;
+    // The same case sent up to Sở TT&TT (Điều 11.4), whose staff read the escalation routes.
+    let escalated = app
+        .call(
+            "POST",
+            &format!("/api/v1/admin/feedback/{tracking}/escalate"),
+            Some(&operator),
+            Some(&serde_json::json!({"reason": "Ngoài thẩm quyền"})),
+        )
+        .await;
+    assert_eq!(escalated.status, 200, "{}", escalated.text());
+    let supervisor = app.contributor_of("so-tttt", "quang-nam").await;
+    // An answer the board published: published question 1.
+    let (answered, _) = crate::feedback::publication::answered_case(
+        &app,
+        &crate::feedback::case_body("Hỏi để đăng"),
+    )
+    .await;
+    let published = app
+        .call(
+            "PUT",
+            &format!("/api/v1/admin/feedback/{answered}/publication"),
+            Some(&chief),
+            Some(&crate::feedback::publication::publication(
+                "Xin hỏi thủ tục?",
+            )),
+        )
+        .await;
+    assert_eq!(published.json()["id"], 1, "{}", published.text());
     let samples = [
         ("{site}", "quang-nam"),
         ("{code}", "so-tp"),
@@ -184,8 +212,11 @@ async fn every_documented_get_route_is_served(app: TestApp) {
             || path == "/api/v1/admin/feedback-inbox"
         {
             agency_staff.as_str()
+        } else if path.starts_with("/api/v1/admin/feedback-escalations") {
+            supervisor.as_str()
         } else if path.starts_with("/api/v1/admin/content")
             || path.starts_with("/api/v1/admin/workflow")
+            || path.ends_with("/question-candidates")
         {
             chief.as_str()
         } else {

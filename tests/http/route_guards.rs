@@ -34,6 +34,10 @@ const PUBLIC: &[&str] = &[
     "post /api/v1/feedback/{code}/erase",
     "post /api/v1/feedback/{code}/reply",
     "get /api/v1/calendar/{year}",
+    // Answers the board published as public Q&A, without personal data.
+    "get /api/v1/sites/{site}/questions",
+    "get /api/v1/sites/{site}/questions/{id}",
+    "get /api/v1/sites/{site}/questions.rss",
 ];
 
 /// What an agency's staff hold through their contributor role (Điều 11.3): their own inbox.
@@ -315,6 +319,20 @@ async fn admin_routes_answer_403_to_a_contributor(app: TestApp) {
             }
             "put /api/v1/admin/agencies/{agency}/signatories/{username}" => {
                 Some(json!({"capacity": "head"}))
+            }
+            "post /api/v1/admin/agencies/{agency}/feedback/{code}/interim-reply" => {
+                Some(json!({"text": "Đang xác minh", "promised_on": "2030-01-02"}))
+            }
+            "post /api/v1/admin/agencies/{agency}/feedback/{code}/return"
+            | "post /api/v1/admin/feedback/{code}/escalate" => {
+                Some(json!({"reason": "Không thuộc thẩm quyền"}))
+            }
+            "post /api/v1/admin/feedback/{code}/merge" => Some(json!({"into": "QNA-0000-0000"})),
+            "post /api/v1/admin/feedback-escalations/{code}/forward" => {
+                Some(json!({"agencies": ["so-tp"], "letter": "Kính chuyển"}))
+            }
+            "put /api/v1/admin/feedback/{code}/publication" => {
+                Some(json!({"title": "Hỏi", "question": "Hỏi gì", "answer": "Trả lời"}))
             }
             "put /api/v1/admin/calendar/{date}" => {
                 Some(json!({"working": true, "reason": "Làm bù"}))

@@ -6,9 +6,11 @@ use portal_testkit::{on_every_backend, TestApp};
 use serde_json::{json, Value};
 
 mod clock;
+pub(crate) mod publication;
 mod races;
 mod reports;
 mod rights;
+mod steps;
 
 on_every_backend!(
     a_case_goes_from_intake_to_two_signed_answers,
@@ -19,7 +21,7 @@ on_every_backend!(
 
 pub(super) const NAME: &str = "Nguyễn Thị Hoà";
 
-pub(super) fn case_body(subject: &str) -> Value {
+pub(crate) fn case_body(subject: &str) -> Value {
     json!({
         "site": "quang-nam",
         "kind": "question",
@@ -54,7 +56,7 @@ pub(super) async fn status(
     .await
 }
 
-pub(super) async fn operator(app: &TestApp) -> String {
+pub(crate) async fn operator(app: &TestApp) -> String {
     app.token_for("op.ttcntt", "ttcntt", &[("quang-nam", "operator")])
         .await
 }
@@ -80,7 +82,7 @@ pub(crate) async fn call_ok(
     }
 }
 
-pub(super) async fn forward(app: &TestApp, op: &str, code: &str, agencies: &[&str]) -> Value {
+pub(crate) async fn forward(app: &TestApp, op: &str, code: &str, agencies: &[&str]) -> Value {
     call_ok(
         app,
         "POST",

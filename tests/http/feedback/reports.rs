@@ -112,6 +112,35 @@ async fn the_report_counts_each_agencys_answers_and_overdue_cases(app: TestApp) 
             .any(|l| l.starts_with("so-xd,") && l.ends_with(",2,1,0,1,0,0")),
         "{lines:?}"
     );
+    let xlsx = app
+        .request_with(
+            "GET",
+            "/api/v1/admin/feedback-report.xlsx",
+            &[("Authorization", &format!("Bearer {op}"))],
+        )
+        .await;
+    assert_eq!(xlsx.status, 200, "{}", xlsx.text());
+    assert_eq!(
+        xlsx.header("content-type").as_deref(),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
+    assert!(xlsx
+        .header("content-disposition")
+        .unwrap()
+        .ends_with(".xlsx\""));
+    // An Office Open XML package: a ZIP holding the workbook and its one sheet.
+    assert!(xlsx.body.starts_with(b"PK\x03\x04"));
+    let names = String::from_utf8_lossy(&xlsx.body);
+    assert!(names.contains("xl/worksheets/sheet1.xml") && names.contains("xl/workbook.xml"));
+    let staff = app.contributor_of("so-xd", "quang-nam").await;
+    app.call(
+        "GET",
+        "/api/v1/admin/feedback-report.xlsx",
+        Some(&staff),
+        None,
+    )
+    .await
+    .problem(403);
     // A period that ends before these cases were forwarded counts none of them.
     let before = call_ok(
         &app,

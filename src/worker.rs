@@ -152,6 +152,11 @@ pub async fn run_feedback_jobs_once(state: &AppState) -> Result<(usize, usize), 
         .db(portal_feedback::escalation::escalate_overdue)
         .await?;
     let purged = state.db(portal_feedback::retention::purge_expired).await?;
+    // Allowances whose hour is over: the table keeps only clients seen in the last window.
+    let limits = state.intake;
+    state
+        .db(move |conn| portal_feedback::guard::forget_expired(conn, &limits))
+        .await?;
     if escalated + purged > 0 {
         state.public_cache.invalidate();
     }

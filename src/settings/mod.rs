@@ -159,6 +159,15 @@ pub struct ServeSettings {
         default_value = "Cổng thông tin điện tử <no-reply@localhost>"
     )]
     pub mail_from: String,
+    /// Submissions of public forms (citizens' cases, comments on drafts) one client address may
+    /// make per hour; behind a reverse proxy the address `--trusted-proxies` gives.
+    #[arg(long = "intake-max-per-hour", env = "PORTAL_INTAKE_MAX_PER_HOUR", default_value = "20",
+          value_parser = Setting(parse::at_least_one_u32))]
+    pub intake_max_per_hour: u32,
+    /// Seconds between showing a public form and accepting it (robots fill forms at once).
+    #[arg(long = "intake-min-fill-secs", env = "PORTAL_INTAKE_MIN_FILL_SECS", default_value = "3",
+          value_parser = Setting(parse::whole_seconds_u32))]
+    pub intake_min_fill_secs: u32,
     /// Request headers browsers may send cross-origin, besides the standard ones.
     #[arg(long = "cors-allow-headers", env = "PORTAL_CORS_ALLOW_HEADERS", default_value = "",
           value_parser = Setting(parse::header_names))]
@@ -368,6 +377,15 @@ impl ServeSettings {
             .map_err(ConfigError)
     }
 
+    /// The limits of the public forms.
+    pub fn intake_limits(&self) -> portal_feedback::guard::IntakeLimits {
+        portal_feedback::guard::IntakeLimits {
+            max_per_window: self.intake_max_per_hour,
+            window: chrono::Duration::hours(1),
+            min_fill_secs: i64::from(self.intake_min_fill_secs),
+        }
+    }
+
     /// Everything the app's state needs, from both groups of settings.
     pub fn state_config(&self, settings: &Settings) -> Result<StateConfig, ConfigError> {
         Ok(StateConfig {
@@ -379,6 +397,7 @@ impl ServeSettings {
             trusted_proxies: self.trusted_proxies.clone(),
             audit_anchor: settings.audit_anchor()?,
             data_key: settings.data_key()?,
+            intake: self.intake_limits(),
         })
     }
 }

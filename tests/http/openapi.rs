@@ -124,7 +124,8 @@ async fn every_documented_get_route_is_served(app: TestApp) {
         .post_json(
             "/api/v1/feedback",
             &serde_json::json!({"site": "quang-nam", "kind": "question", "subject": "Hỏi", "body": "Xin hỏi",
-                "consent": {"processing": true, "publication": false, "email": false}, "privacy_notice_version": "2026-01"}),
+                "consent": {"processing": true, "publication": false, "email": false}, "privacy_notice_version": "2026-01",
+                "form_token": portal_testkit::form_token("feedback:quang-nam")}),
         )
         .await
         .json();

@@ -87,6 +87,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Encrypts citizens' personal data at rest (`PORTAL_DATA_KEY`, portal-feedback).
     pub data_key: Arc<portal_feedback::DataKey>,
+    /// The allowance and fill time of the public forms (`portal_feedback::guard`).
+    pub intake: portal_feedback::guard::IntakeLimits,
 }
 
 /// What the state is built from (`portal::settings` makes it from the configuration).
@@ -99,6 +101,7 @@ pub struct StateConfig {
     pub trusted_proxies: TrustedProxies,
     pub audit_anchor: Option<AuditAnchor>,
     pub data_key: portal_feedback::DataKey,
+    pub intake: portal_feedback::guard::IntakeLimits,
 }
 
 impl AppState {
@@ -124,6 +127,7 @@ impl AppState {
             )),
             metrics: Arc::new(Metrics::new()),
             data_key: Arc::new(config.data_key),
+            intake: config.intake,
         }
     }
 

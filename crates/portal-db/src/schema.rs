@@ -463,6 +463,74 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    consultations (id) {
+        id -> BigInt,
+        site_id -> BigInt,
+        agency_id -> BigInt,
+        slug -> Text,
+        kind -> Text,
+        title -> Text,
+        summary -> Text,
+        receiving_unit -> Text,
+        contact -> Text,
+        attachments -> Text,
+        opens_on -> Date,
+        closes_on -> Date,
+        revision -> Integer,
+        published_at -> Nullable<Timestamp>,
+        result_summary -> Nullable<Text>,
+        result_published_at -> Nullable<Timestamp>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consultation_parts (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        revision -> Integer,
+        position -> Integer,
+        part_key -> Text,
+        label -> Text,
+        heading -> Text,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    consultation_comments (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        revision -> Integer,
+        part_key -> Nullable<Text>,
+        body -> Text,
+        organisation -> Nullable<Text>,
+        personal -> Nullable<Text>,
+        masked -> Text,
+        consent_publication -> Bool,
+        privacy_notice_version -> Text,
+        fingerprint -> Text,
+        status -> Text,
+        moderation_reason -> Nullable<Text>,
+        moderated_by -> Nullable<Text>,
+        moderated_at -> Nullable<Timestamp>,
+        disposition -> Nullable<Text>,
+        disposition_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    intake_throttle (client_key) {
+        client_key -> Text,
+        window_started_at -> Timestamp,
+        submissions -> Integer,
+    }
+}
+
 diesel::joinable!(sites -> agencies (owner_agency_id));
 diesel::joinable!(published_items -> sections (section_id));
 diesel::joinable!(content_items -> sites (site_id));
@@ -529,6 +597,10 @@ diesel::table! {
 
 diesel::joinable!(feedback_publications -> feedback_cases (case_id));
 diesel::joinable!(feedback_mail -> feedback_cases (case_id));
+diesel::joinable!(consultations -> sites (site_id));
+diesel::joinable!(consultations -> agencies (agency_id));
+diesel::joinable!(consultation_parts -> consultations (consultation_id));
+diesel::joinable!(consultation_comments -> consultations (consultation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -564,4 +636,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     feedback_policies,
     feedback_publications,
     feedback_mail,
+    consultations,
+    consultation_parts,
+    consultation_comments,
+    intake_throttle,
 );

@@ -11,6 +11,7 @@ use portal_db::{now, write_transaction, DbConn};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use crate::guard::{self, IntakeLimits};
 use crate::model::{Case, CaseKind, CaseStatus, ForwardingStatus, PersonalData};
 use crate::personal::{mask, DataKey};
 use crate::rules::tracking::{CodeError, TrackingCode};
@@ -44,6 +45,13 @@ pub struct NewCase {
     pub privacy_notice_version: String,
     /// The form's hidden field: people leave it empty, form-filling robots do not.
     pub honeypot: Option<String>,
+    /// The token the form was shown with (`guard::form_token`), for the minimum fill time.
+    pub form_token: String,
+}
+
+/// The name a site's case form signs its tokens with.
+pub fn form_name(site: &str) -> String {
+    format!("feedback:{site}")
 }
 
 /// What the citizen gets back: the code to quote and, for a new case, the secret of the status
@@ -160,9 +168,19 @@ pub fn submit(
     conn: &mut DbConn,
     actor: &Actor,
     key: &DataKey,
+    limits: &IntakeLimits,
     new: &NewCase,
 ) -> Result<Receipt, Error> {
     let mut errors = Vec::new();
+    if let Err(e) = guard::check_form_token(
+        key,
+        &form_name(&new.site),
+        &new.form_token,
+        limits,
+        chrono::Utc::now(),
+    ) {
+        errors.push(e);
+    }
     if new.honeypot.as_deref().is_some_and(|h| !h.is_empty()) {
         // Said plainly: a person never sees the field, so this only ever tells a robot.
         errors.push(FieldError::new(

@@ -7,13 +7,14 @@
 //!
 //! The front doors: `intake` (citizens), `triage` (the operator), `answers` (agencies),
 //! `views::status` (the status link), `workdays` (the calendar and its announced changes),
-//! `agency_steps` (interim replies, returns), `escalation` (Sở TT&TT, Điều 11.4), `publication`
+//! `guard` (the allowance and fill time of every public form), `agency_steps` (interim replies, returns), `escalation` (Sở TT&TT, Điều 11.4), `publication`
 //! (public Q&A), and the jobs: `mail` (the e-mail outbox), `retention` (the purge of personal data).
 
 pub mod agency_steps;
 pub mod answers;
 pub mod escalation;
 mod events;
+pub mod guard;
 pub mod intake;
 pub mod mail;
 pub mod model;

@@ -38,6 +38,20 @@ impl DataKey {
         Ok(hex::encode(key))
     }
 
+    /// HMAC-SHA-256 of `message` under a key derived from this one for `purpose`, so a digest
+    /// made for one use (a form token, a client's throttle key) is worthless for another.
+    pub fn mac(&self, purpose: &str, message: &[u8]) -> [u8; 32] {
+        use hmac::{Hmac, KeyInit as _, Mac};
+        type HmacSha256 = Hmac<sha2::Sha256>;
+        let derive = |key: &[u8], data: &[u8]| {
+            let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
+            mac.update(data);
+            let out: [u8; 32] = mac.finalize().into_bytes().into();
+            out
+        };
+        derive(&derive(&self.0, purpose.as_bytes()), message)
+    }
+
     fn cipher(&self) -> Aes256Gcm {
         Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&self.0))
     }

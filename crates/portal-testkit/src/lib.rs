@@ -32,6 +32,13 @@ pub const TEST_JWT_SECRET: &[u8] = b"portal-tests-only-secret-0123456789abcdef";
 /// The password of users made with `TestApp::user`.
 pub const TEST_PASSWORD: &str = "Hội An mùa lụt 2026";
 
+/// A token for a public form (`portal_feedback::guard`), signed with the test data key as the
+/// server signs it when the form is shown (tests/http/feedback/guard.rs fetches real ones).
+pub fn form_token(form: &str) -> String {
+    let key = portal_feedback::DataKey::from_hex(&"7e".repeat(32)).expect("a 32-byte key");
+    portal_feedback::guard::form_token(&key, form, chrono::Utc::now())
+}
+
 pub fn test_keys() -> JwtKeys {
     JwtKeys::hs256(TEST_JWT_SECRET).expect("test secret is long enough")
 }
@@ -120,6 +127,13 @@ pub fn test_state_config() -> StateConfig {
         audit_anchor: None,
         // A fixed key: tests that read stored ciphertext know what it was sealed with.
         data_key: portal_feedback::DataKey::from_hex(&"7e".repeat(32)).expect("a 32-byte key"),
+        // Tests send many forms at once from one address, at once after fetching them;
+        // tests/http/feedback/guard.rs sets the production limits.
+        intake: portal_feedback::guard::IntakeLimits {
+            max_per_window: 100_000,
+            window: chrono::Duration::hours(1),
+            min_fill_secs: 0,
+        },
     }
 }
 

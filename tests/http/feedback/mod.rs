@@ -6,6 +6,7 @@ use portal_testkit::{on_every_backend, TestApp};
 use serde_json::{json, Value};
 
 mod clock;
+mod guard;
 pub(crate) mod publication;
 mod races;
 mod reports;
@@ -29,7 +30,8 @@ pub(crate) fn case_body(subject: &str) -> Value {
         "body": "Xin hỏi thủ tục cấp giấy phép xây dựng nhà ở riêng lẻ tại Tam Kỳ gồm những giấy tờ gì?",
         "person": {"name": NAME, "email": "hoa.nguyen@example.vn", "phone": "0905 123 456"},
         "consent": {"processing": true, "publication": true, "email": false},
-        "privacy_notice_version": "2026-01"
+        "privacy_notice_version": "2026-01",
+        "form_token": portal_testkit::form_token("feedback:quang-nam")
     })
 }
 
@@ -389,6 +391,7 @@ async fn intake_refuses_bad_text_missing_consent_and_robots(app: TestApp) {
     );
     let mut unknown = case_body("Câu hỏi");
     unknown["site"] = json!("khong-co");
+    unknown["form_token"] = json!(portal_testkit::form_token("feedback:khong-co"));
     assert_eq!(
         app.post_json("/api/v1/feedback", &unknown)
             .await

@@ -419,3 +419,14 @@ impl From<CaseDetail> for CaseDetailDto {
         }
     }
 }
+
+/// What a public form is shown with: a token to send back with it, signed by the server.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FormTokenDto {
+    /// Send it back as `form_token`; accepted from `min_fill_seconds` after it was given until
+    /// `valid_for_seconds` after.
+    #[schema(example = "1796342400.5b0e9c1f2a7d4e8b9c0a1b2c3d4e5f60")]
+    pub form_token: String,
+    pub min_fill_seconds: i64,
+    pub valid_for_seconds: i64,
+}

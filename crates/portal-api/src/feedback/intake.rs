@@ -40,6 +40,8 @@ pub struct SubmitCaseRequest {
     /// Hidden on the form and left empty by people.
     #[serde(default)]
     pub website: Option<String>,
+    /// The token `GET /sites/{site}/feedback-form` gave when the form was shown.
+    pub form_token: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -66,7 +68,8 @@ pub struct ReceiptDto {
     responses(
         (status = 201, description = "Received", body = ReceiptDto),
         (status = 200, description = "Already received within 24 hours: the first case's code", body = ReceiptDto),
-        (status = 422, description = "A field breaks a rule (text rules of Điều 6.6, consent, an unknown site or section)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field breaks a rule (text rules of Điều 6.6, consent, an unknown site or section, a form token that is forged, expired or sent sooner than the minimum fill time)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "This address sent its allowance of public forms for the hour; `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/feedback")]
@@ -75,9 +78,11 @@ pub async fn submit_case(
     req: HttpRequest,
     body: crate::http::body::Json<SubmitCaseRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    super::admit_public_form(&state, &req).await?;
     let body = body.into_inner();
     let actor = Client::of(&req).anonymous_actor();
     let key = state.data_key.clone();
+    let limits = state.intake;
     let new = NewCase {
         site: body.site,
         section_id: body.section_id,
@@ -92,10 +97,11 @@ pub async fn submit_case(
         },
         privacy_notice_version: body.privacy_notice_version,
         honeypot: body.website,
+        form_token: body.form_token,
     };
     let receipt = state
         .db(move |conn| {
-            let receipt = intake::submit(conn, &actor, &key, &new)?;
+            let receipt = intake::submit(conn, &actor, &key, &limits, &new)?;
             let deadline = views::deadline_of(conn, &receipt.case)?;
             Ok((receipt, deadline))
         })
@@ -115,6 +121,32 @@ pub async fn submit_case(
             deadline: deadline.into(),
         },
     ))
+}
+
+/// The token a site's case form is shown with (the minimum fill time of Điều 11's intake).
+///
+/// Anonymous. The form sends it back as `form_token`; a submission sooner than
+/// `min_fill_seconds` after it was given, or a day later, is refused.
+#[utoipa::path(
+    tag = "feedback",
+    params(("site" = String, Path, description = "Site key", example = "quang-nam")),
+    responses(
+        (status = 200, description = "A fresh token", body = super::dto::FormTokenDto),
+        (status = 404, description = "No active site has this key", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/sites/{site}/feedback-form")]
+pub async fn case_form(
+    state: web::Data<AppState>,
+    site: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let site = site.into_inner();
+    let key = site.clone();
+    state
+        .db(move |conn| portal_sections::sites::active_by_key(conn, &key).map(|_| ()))
+        .await?;
+    let form = super::form_token_dto(&state, &intake::form_name(&site));
+    Ok(private_json(StatusCode::OK, &form))
 }
 
 /// The citizen's case through the status link: its steps, the signed answers and what is stored

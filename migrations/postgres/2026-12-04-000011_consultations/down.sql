@@ -1,0 +1,4 @@
+DROP TABLE intake_throttle;
+DROP TABLE consultation_comments;
+DROP TABLE consultation_parts;
+DROP TABLE consultations;

@@ -169,6 +169,12 @@ impl Principal {
         self.require(Scope::AnswerFeedback(agency_code.to_string()))
     }
 
+    /// Opening, revising and concluding one agency's public consultations, and moderating their
+    /// comments (Điều 7.2.n): its staff.
+    pub fn require_consultations_for(&self, agency_code: &str) -> Result<(), Error> {
+        self.require(Scope::ManageConsultations(agency_code.to_string()))
+    }
+
     /// The agencies whose forwarded cases the principal may work on.
     pub fn feedback_agencies(&self) -> Vec<String> {
         self.scopes

@@ -11,6 +11,8 @@
 //!            | "sections:manage:site:" site-key      manage the section tree (chief editor, operators)
 //!            | "content:read:site:" site-key         read a site's published content (API keys)
 //!            | "feedback:answer:agency:" agency-code answer feedback in the agency's remit (Điều 11.3)
+//!            | "consultations:manage:agency:" code   the agency's drafts put out for comment and
+//!                                                    their comments (contributors, Điều 7.2.n)
 //!            | "accounts:manage" | "agencies:manage" | "sites:manage" | "apikeys:manage"
 //!            | "feedback:triage" | "royalties:manage" | "reports:read" | "webhooks:manage"
 //!            | "audit:read"                          the province-wide audit log: operators (Điều 21)
@@ -68,6 +70,8 @@ pub enum Scope {
     ContentOnSite(ContentAction, String),
     ManageSections(String),
     AnswerFeedback(String),
+    /// `consultations:manage:agency:<code>`: the agency's drafts put out for comment (Điều 7.2.n).
+    ManageConsultations(String),
     AuditReadSite(String),
     AccountsManage,
     AgenciesManage,
@@ -138,6 +142,9 @@ impl Scope {
         if let Some(code) = s.strip_prefix("feedback:answer:agency:") {
             return nonempty(code).map(Scope::AnswerFeedback);
         }
+        if let Some(code) = s.strip_prefix("consultations:manage:agency:") {
+            return nonempty(code).map(Scope::ManageConsultations);
+        }
         if let Some(key) = s.strip_prefix("audit:read:site:") {
             return nonempty(key).map(Scope::AuditReadSite);
         }
@@ -156,6 +163,7 @@ impl fmt::Display for Scope {
             }
             Scope::ManageSections(key) => write!(f, "sections:manage:site:{key}"),
             Scope::AnswerFeedback(code) => write!(f, "feedback:answer:agency:{code}"),
+            Scope::ManageConsultations(code) => write!(f, "consultations:manage:agency:{code}"),
             Scope::AuditReadSite(key) => write!(f, "audit:read:site:{key}"),
             plain => {
                 let name = PLAIN
@@ -268,6 +276,9 @@ pub fn for_user(conn: &mut DbConn, user: &User) -> Result<ScopeSet, Error> {
                     scopes.insert(Scope::ContentInSection(Write, *id));
                 }
                 scopes.insert(Scope::AnswerFeedback(agency_code.clone()));
+                // Every agency puts its own drafts out for comment (Điều 7.2.n), whoever owns
+                // the consultation section.
+                scopes.insert(Scope::ManageConsultations(agency_code.clone()));
             }
             Role::Editor if !grant.sections.is_empty() => {
                 for id in &grant.sections {
@@ -337,6 +348,7 @@ mod tests {
             "content:read:site:quang-nam",
             "sections:manage:site:quang-nam",
             "feedback:answer:agency:so-tttt",
+            "consultations:manage:agency:so-tp",
             "accounts:manage",
             "agencies:manage",
             "sites:manage",

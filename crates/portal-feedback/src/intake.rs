@@ -93,8 +93,9 @@ fn clean_optional(value: &Option<String>) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// The person as given, cleaned, with every broken rule named by its JSON path.
-fn check_person(errors: &mut Vec<FieldError>, person: &PersonalData) -> PersonalData {
+/// The person as given, cleaned, with every broken rule named by its JSON path (also the rules
+/// of a commenter on a draft, `portal-consultation`).
+pub fn check_person(errors: &mut Vec<FieldError>, person: &PersonalData) -> PersonalData {
     let cleaned = PersonalData {
         name: clean_optional(&person.name),
         email: clean_optional(&person.email).map(|e| e.to_lowercase()),
@@ -138,6 +139,23 @@ fn check_person(errors: &mut Vec<FieldError>, person: &PersonalData) -> Personal
         }
     }
     cleaned
+}
+
+/// The version of the privacy notice a form showed, which consent refers to.
+pub fn check_notice_version(errors: &mut Vec<FieldError>, notice: &str) {
+    let notice = notice.trim();
+    if notice.is_empty()
+        || notice.len() > 40
+        || !notice
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c))
+    {
+        errors.push(FieldError::new(
+            "privacy_notice_version",
+            "required",
+            "the version of the privacy notice shown on the form, e.g. 2026-01",
+        ));
+    }
 }
 
 fn fingerprint(
@@ -223,19 +241,7 @@ pub fn submit(
             "consent to e-mail needs an address in person.email",
         ));
     }
-    let notice = new.privacy_notice_version.trim();
-    if notice.is_empty()
-        || notice.len() > 40
-        || !notice
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c))
-    {
-        errors.push(FieldError::new(
-            "privacy_notice_version",
-            "required",
-            "the version of the privacy notice shown on the form, e.g. 2026-01",
-        ));
-    }
+    check_notice_version(&mut errors, &new.privacy_notice_version);
     let Some(kind) = kind.filter(|_| errors.is_empty()) else {
         return Err(Error::Validation(errors));
     };
@@ -295,7 +301,7 @@ pub fn submit(
                 feedback_cases::consent_processing.eq(new.consent.processing),
                 feedback_cases::consent_publication.eq(new.consent.publication),
                 feedback_cases::consent_email.eq(new.consent.email),
-                feedback_cases::privacy_notice_version.eq(notice),
+                feedback_cases::privacy_notice_version.eq(new.privacy_notice_version.trim()),
                 feedback_cases::fingerprint.eq(&print),
                 feedback_cases::received_on.eq(received_on),
                 feedback_cases::deadline_rule_id.eq(rule.id),

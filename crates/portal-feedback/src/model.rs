@@ -4,36 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use portal_db::schema::{feedback_cases, feedback_events, feedback_forwardings};
 
-/// A closed list stored by its spelling: the enum, `as_str`, `parse`, `ALL` and the diesel
-/// mapping (a `CHECK` constraint keeps other spellings out of the column).
-macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash,
-                 diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-
-            /// The spellings, for an error message that lists them.
-            pub fn spellings() -> String {
-                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
-            }
-        }
-
-        portal_db::stored_as_text!($name);
-    };
-}
+use portal_db::text_enum;
 
 text_enum! {
     /// What a citizen sends (Điều 11.1): a question, feedback or a petition, or a report that

@@ -62,6 +62,24 @@ pub fn codes_by_id(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, String
     Ok(rows.into_iter().collect())
 }
 
+/// Codes and Vietnamese names of the given agency ids.
+pub fn names_by_id(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> Result<HashMap<i64, (String, String)>, Error> {
+    let mut wanted = ids.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let rows: Vec<(i64, String, String)> = agencies::table
+        .filter(agencies::id.eq_any(&wanted))
+        .select((agencies::id, agencies::code, agencies::name_vi))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, code, name)| (id, (code, name)))
+        .collect())
+}
+
 /// The code of an agency by id.
 pub fn code_of(conn: &mut DbConn, id: i64) -> Result<String, Error> {
     agencies::table

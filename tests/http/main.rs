@@ -6,6 +6,7 @@ mod agencies;
 mod audit_chain;
 mod auth;
 mod calendar;
+mod consultation;
 mod content;
 mod feedback;
 mod http_behaviour;

@@ -169,6 +169,9 @@ async fn every_documented_get_route_is_served(app: TestApp) {
         )
         .await;
     assert_eq!(published.json()["id"], 1, "{}", published.text());
+    // A draft of so-tp put out for comment: consultation 1.
+    let (_, consultation, _) = crate::consultation::published(&app, "Dự thảo để xem").await;
+    assert_eq!(consultation, 1);
     let samples = [
         ("{site}", "quang-nam"),
         ("{code}", "so-tp"),
@@ -210,6 +213,7 @@ async fn every_documented_get_route_is_served(app: TestApp) {
             continue;
         }
         let holder = if path.starts_with("/api/v1/admin/agencies/{agency}/feedback")
+            || path.starts_with("/api/v1/admin/agencies/{agency}/consultations")
             || path == "/api/v1/admin/feedback-inbox"
         {
             agency_staff.as_str()

@@ -38,6 +38,15 @@ const PUBLIC: &[&str] = &[
     "get /api/v1/sites/{site}/questions",
     "get /api/v1/sites/{site}/questions/{id}",
     "get /api/v1/sites/{site}/questions.rss",
+    // The tokens of the public forms (the minimum fill time).
+    "get /api/v1/sites/{site}/feedback-form",
+    // Drafts put out for comment (Điều 7.2.n): read and commented on by anyone.
+    "get /api/v1/sites/{site}/consultations",
+    "get /api/v1/sites/{site}/consultations.rss",
+    "get /api/v1/sites/{site}/consultations/{id}",
+    "get /api/v1/sites/{site}/consultations/{id}/comments",
+    "post /api/v1/sites/{site}/consultations/{id}/comments",
+    "get /api/v1/sites/{site}/consultations/{id}/comment-form",
 ];
 
 /// What an agency's staff hold through their contributor role (Điều 11.3): their own inbox.
@@ -78,6 +87,7 @@ fn concrete(path: &str) -> String {
         .replace("{code}", "so-tp")
         .replace("{id}", "1")
         .replace("{delivery}", "1")
+        .replace("{comment}", "1")
         // Another agency than the walkers' own (so-tp), whose cases they may not touch.
         .replace("{agency}", "so-xd")
         .replace("{username}", "son.stp")
@@ -336,6 +346,20 @@ async fn admin_routes_answer_403_to_a_contributor(app: TestApp) {
             }
             "put /api/v1/admin/calendar/{date}" => {
                 Some(json!({"working": true, "reason": "Làm bù"}))
+            }
+            "post /api/v1/admin/agencies/{agency}/consultations" => {
+                Some(crate::consultation::draft("Dự thảo"))
+            }
+            "put /api/v1/admin/agencies/{agency}/consultations/{id}" => {
+                let mut draft = crate::consultation::draft("Dự thảo");
+                draft.as_object_mut().map(|d| d.remove("site"));
+                Some(draft)
+            }
+            "post /api/v1/admin/agencies/{agency}/consultations/{id}/comments/{comment}/moderation" => {
+                Some(json!({"status": "approved"}))
+            }
+            "put /api/v1/admin/agencies/{agency}/consultations/{id}/conclusion" => {
+                Some(json!({"summary": "<p>Kết luận</p>", "dispositions": []}))
             }
             "put /api/v1/admin/security-settings" => {
                 Some(json!({"require_totp_for_privileged": false}))

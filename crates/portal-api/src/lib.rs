@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod app;
 pub mod cache;
+pub mod consultation;
 pub mod content;
 pub mod enums;
 pub mod feedback;

@@ -17,6 +17,7 @@ fn v1(cfg: &mut ServiceConfig) {
     crate::operations::configure_tools(cfg);
     crate::public::configure(cfg);
     crate::feedback::configure_public(cfg);
+    crate::consultation::configure_public(cfg);
     crate::accounts::configure(cfg);
     crate::organisation::configure_admin(cfg);
     crate::operations::configure_admin(cfg);
@@ -25,5 +26,6 @@ fn v1(cfg: &mut ServiceConfig) {
     crate::workflow::configure(cfg);
     crate::webhooks::configure(cfg);
     crate::feedback::configure_admin(cfg);
+    crate::consultation::configure_admin(cfg);
     crate::content::configure(cfg);
 }

@@ -47,6 +47,7 @@ async fn a_contributor_gets_scopes_for_their_agencys_sections_only(app: TestApp)
         "Sở Tài chính's section"
     );
     assert!(has(&scopes, "feedback:answer:agency:so-tp"));
+    assert!(has(&scopes, "consultations:manage:agency:so-tp"));
     assert!(!scopes
         .iter()
         .any(|s| s.starts_with("content:publish") || s.starts_with("sections:manage")));

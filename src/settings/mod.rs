@@ -168,6 +168,10 @@ pub struct ServeSettings {
     #[arg(long = "intake-min-fill-secs", env = "PORTAL_INTAKE_MIN_FILL_SECS", default_value = "3",
           value_parser = Setting(parse::whole_seconds_u32))]
     pub intake_min_fill_secs: u32,
+    /// Cases one integrator's API key may send per hour through Open311.
+    #[arg(long = "open311-max-per-hour", env = "PORTAL_OPEN311_MAX_PER_HOUR", default_value = "500",
+          value_parser = Setting(parse::at_least_one_u32))]
+    pub open311_max_per_hour: u32,
     /// Request headers browsers may send cross-origin, besides the standard ones.
     #[arg(long = "cors-allow-headers", env = "PORTAL_CORS_ALLOW_HEADERS", default_value = "",
           value_parser = Setting(parse::header_names))]
@@ -383,6 +387,7 @@ impl ServeSettings {
             max_per_window: self.intake_max_per_hour,
             window: chrono::Duration::hours(1),
             min_fill_secs: i64::from(self.intake_min_fill_secs),
+            integrator_max_per_window: self.open311_max_per_hour,
         }
     }
 

@@ -18,6 +18,22 @@ fn committed_document_equals_the_generated_one() {
     );
 }
 
+/// Generated clients name their methods by operationId: two handlers of one name (both
+/// `publish`) would make one of them unreachable in a client (found by Redocly's lint).
+#[test]
+fn every_operation_id_is_unique() {
+    let doc: Value = serde_json::from_str(&portal_api::openapi::openapi_json()).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_default().to_string();
+            if let Some(other) = seen.insert(id.clone(), format!("{method} {path}")) {
+                panic!("operationId {id} is used by {other} and {method} {path}");
+            }
+        }
+    }
+}
+
 #[test]
 fn document_is_openapi_3_1_and_every_operation_is_described() {
     let doc: Value = serde_json::from_str(&portal_api::openapi::openapi_json()).unwrap();
@@ -172,6 +188,18 @@ async fn every_documented_get_route_is_served(app: TestApp) {
     // A draft of so-tp put out for comment: consultation 1.
     let (_, consultation, _) = crate::consultation::published(&app, "Dự thảo để xem").await;
     assert_eq!(consultation, 1);
+    // A request an app opened through Open311, read back with its secret and its token.
+    let app_key = crate::feedback::open311::app_key(&app, &operator).await;
+    let (status, request) =
+        crate::feedback::open311::open(&app, &crate::feedback::open311::form(&app_key, "Đèn hỏng"))
+            .await;
+    assert_eq!(status, 201, "{request}");
+    let request_id = request[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let request_secret = request[0]["status_secret"].as_str().unwrap().to_string();
+    let request_token = request[0]["token"].as_str().unwrap().to_string();
     let samples = [
         ("{site}", "quang-nam"),
         ("{code}", "so-tp"),
@@ -185,7 +213,18 @@ async fn every_documented_get_route_is_served(app: TestApp) {
             continue;
         }
         let feedback_path = path.contains("/feedback");
-        let mut concrete = path.replace("{agency}", "so-tp").replace("{year}", "2026");
+        let mut concrete = path
+            .replace("{agency}", "so-tp")
+            .replace("{year}", "2026")
+            .replace("{service_request_id}", &request_id)
+            .replace("{token}", &request_token);
+        if path == "/open311/v2/requests/{service_request_id}.json" {
+            let res = app
+                .get_with(&concrete, &[("Portal-Case-Secret", &request_secret)])
+                .await;
+            assert_eq!(res.status, 200, "GET {concrete}: {}", res.text());
+            continue;
+        }
         if feedback_path {
             concrete = concrete.replace("{code}", &tracking);
         }

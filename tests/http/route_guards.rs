@@ -47,6 +47,10 @@ const PUBLIC: &[&str] = &[
     "get /api/v1/sites/{site}/consultations/{id}/comments",
     "post /api/v1/sites/{site}/consultations/{id}/comments",
     "get /api/v1/sites/{site}/consultations/{id}/comment-form",
+    // Open311 GeoReport v2: the services, and a request read back with its status secret.
+    "get /open311/v2/services.json",
+    "get /open311/v2/requests/{service_request_id}.json",
+    "get /open311/v2/tokens/{token}.json",
 ];
 
 /// What an agency's staff hold through their contributor role (Điều 11.3): their own inbox.

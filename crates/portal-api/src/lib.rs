@@ -13,6 +13,7 @@ pub mod enums;
 pub mod feedback;
 pub mod http;
 pub mod metrics;
+pub mod open311;
 pub mod openapi;
 pub mod operations;
 pub mod organisation;

@@ -7,6 +7,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn configure(cfg: &mut ServiceConfig) {
     crate::operations::configure_probes(cfg);
     cfg.service(utoipa_actix_web::scope("/api/v1").configure(v1));
+    // Open311 GeoReport v2 lives at its own root, where its clients look for it.
+    cfg.service(utoipa_actix_web::scope("/open311/v2").configure(crate::open311::configure));
 }
 
 /// actix-web tries the routes in the order they are registered, matching each pattern with a

@@ -169,6 +169,11 @@ impl Principal {
         self.require(Scope::AnswerFeedback(agency_code.to_string()))
     }
 
+    /// Sending citizens' cases from an integrator's app (Open311), instead of the web form.
+    pub fn require_feedback_submit(&self) -> Result<(), Error> {
+        self.require(Scope::FeedbackSubmit)
+    }
+
     /// Opening, revising and concluding one agency's public consultations, and moderating their
     /// comments (Điều 7.2.n): its staff.
     pub fn require_consultations_for(&self, agency_code: &str) -> Result<(), Error> {

@@ -15,6 +15,7 @@
 //!                                                    their comments (contributors, Điều 7.2.n)
 //!            | "accounts:manage" | "agencies:manage" | "sites:manage" | "apikeys:manage"
 //!            | "feedback:triage" | "royalties:manage" | "reports:read" | "webhooks:manage"
+//!            | "feedback:submit"                     send citizens' cases from an app (API keys, Open311)
 //!            | "audit:read"                          the province-wide audit log: operators (Điều 21)
 //!            | "audit:read:site:" site-key           the audit of one site's content, sections and
 //!                                                    settings, without addresses (chief editors)
@@ -78,6 +79,9 @@ pub enum Scope {
     SitesManage,
     ApiKeysManage,
     FeedbackTriage,
+    /// `feedback:submit`: an integrator's app sends citizens' cases (Open311) without the web
+    /// form's token; API keys only.
+    FeedbackSubmit,
     RoyaltiesManage,
     ReportsRead,
     WebhooksManage,
@@ -85,13 +89,14 @@ pub enum Scope {
 }
 
 /// The scopes without a parameter, with their wire names.
-const PLAIN: [(Scope, &str); 10] = [
+const PLAIN: [(Scope, &str); 11] = [
     (Scope::AccountSelf, "account:self"),
     (Scope::AccountsManage, "accounts:manage"),
     (Scope::AgenciesManage, "agencies:manage"),
     (Scope::SitesManage, "sites:manage"),
     (Scope::ApiKeysManage, "apikeys:manage"),
     (Scope::FeedbackTriage, "feedback:triage"),
+    (Scope::FeedbackSubmit, "feedback:submit"),
     (Scope::RoyaltiesManage, "royalties:manage"),
     (Scope::ReportsRead, "reports:read"),
     (Scope::WebhooksManage, "webhooks:manage"),
@@ -313,11 +318,12 @@ pub fn for_user(conn: &mut DbConn, user: &User) -> Result<ScopeSet, Error> {
 pub fn validate_api_key_scope(conn: &mut DbConn, scope: &str) -> Result<Scope, String> {
     let refusal = || {
         format!(
-            "'{scope}' is not a scope an API key may hold (content:read:site:<key> or webhooks:manage)"
+            "'{scope}' is not a scope an API key may hold (content:read:site:<key>, webhooks:manage or feedback:submit)"
         )
     };
     match Scope::parse(scope) {
         Some(Scope::WebhooksManage) => Ok(Scope::WebhooksManage),
+        Some(Scope::FeedbackSubmit) => Ok(Scope::FeedbackSubmit),
         Some(Scope::ContentOnSite(ContentAction::Read, key)) => {
             let exists = portal_sections::sites::by_key(conn, &key)
                 .map_err(|e| e.to_string())?
@@ -354,6 +360,7 @@ mod tests {
             "sites:manage",
             "apikeys:manage",
             "feedback:triage",
+            "feedback:submit",
             "royalties:manage",
             "reports:read",
             "webhooks:manage",

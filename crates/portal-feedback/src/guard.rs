@@ -34,16 +34,21 @@ pub struct IntakeLimits {
     pub window: Duration,
     /// Seconds between showing a form and accepting it.
     pub min_fill_secs: i64,
+    /// Submissions one integrator's API key may make per window (Open311): an app sends for
+    /// many people from one address.
+    pub integrator_max_per_window: u32,
 }
 
 impl Default for IntakeLimits {
     /// 20 submissions an hour per address (a household or an office behind one address sends a
-    /// few; a robot hundreds), 3 seconds to fill a form (nobody types a question faster).
+    /// few; a robot hundreds), 3 seconds to fill a form (nobody types a question faster), 500 an
+    /// hour per integrator's key.
     fn default() -> Self {
         Self {
             max_per_window: 20,
             window: Duration::hours(1),
             min_fill_secs: 3,
+            integrator_max_per_window: 500,
         }
     }
 }

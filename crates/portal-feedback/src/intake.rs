@@ -45,8 +45,27 @@ pub struct NewCase {
     pub privacy_notice_version: String,
     /// The form's hidden field: people leave it empty, form-filling robots do not.
     pub honeypot: Option<String>,
-    /// The token the form was shown with (`guard::form_token`), for the minimum fill time.
-    pub form_token: String,
+    /// How it came: the web form (with its token) or an integrator's app.
+    pub channel: Channel,
+}
+
+/// How a case reaches the portal.
+#[derive(Debug, Clone)]
+pub enum Channel {
+    /// The portal's form, with the token it was shown with (`guard::form_token`): the minimum
+    /// fill time applies.
+    Form { token: String },
+    /// An integrator's app (Open311) under an API key with `feedback:submit`: the app, not a
+    /// form, answers for the submission.
+    Integrator(portal_auth::Principal),
+}
+
+impl Default for Channel {
+    fn default() -> Self {
+        Channel::Form {
+            token: String::new(),
+        }
+    }
 }
 
 /// The name a site's case form signs its tokens with.
@@ -190,14 +209,19 @@ pub fn submit(
     new: &NewCase,
 ) -> Result<Receipt, Error> {
     let mut errors = Vec::new();
-    if let Err(e) = guard::check_form_token(
-        key,
-        &form_name(&new.site),
-        &new.form_token,
-        limits,
-        chrono::Utc::now(),
-    ) {
-        errors.push(e);
+    match &new.channel {
+        Channel::Form { token } => {
+            if let Err(e) = guard::check_form_token(
+                key,
+                &form_name(&new.site),
+                token,
+                limits,
+                chrono::Utc::now(),
+            ) {
+                errors.push(e);
+            }
+        }
+        Channel::Integrator(principal) => principal.require_feedback_submit()?,
     }
     if new.honeypot.as_deref().is_some_and(|h| !h.is_empty()) {
         // Said plainly: a person never sees the field, so this only ever tells a robot.

@@ -133,6 +133,7 @@ pub fn test_state_config() -> StateConfig {
             max_per_window: 100_000,
             window: chrono::Duration::hours(1),
             min_fill_secs: 0,
+            integrator_max_per_window: 100_000,
         },
     }
 }

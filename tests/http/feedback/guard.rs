@@ -72,6 +72,7 @@ async fn each_address_has_one_allowance_across_parallel_requests_and_replicas(ap
             max_per_window: 3,
             window: chrono::Duration::hours(1),
             min_fill_secs: 0,
+            integrator_max_per_window: 2,
         };
         state
     };

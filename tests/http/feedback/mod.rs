@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 mod clock;
 mod guard;
+pub(crate) mod open311;
 pub(crate) mod publication;
 mod races;
 mod reports;

@@ -46,7 +46,7 @@ pub struct NewConsultationRequest {
     )
 )]
 #[post("/admin/agencies/{agency}/consultations")]
-pub async fn create(
+pub async fn create_consultation(
     state: web::Data<AppState>,
     caller: Caller,
     agency: web::Path<String>,
@@ -87,7 +87,7 @@ pub struct PageQuery {
     )
 )]
 #[get("/admin/agencies/{agency}/consultations")]
-pub async fn list(
+pub async fn list_agency_consultations(
     state: web::Data<AppState>,
     caller: Caller,
     agency: web::Path<String>,
@@ -124,7 +124,7 @@ pub async fn list(
     )
 )]
 #[get("/admin/agencies/{agency}/consultations/{id}")]
-pub async fn get(
+pub async fn get_agency_consultation(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, i64)>,
@@ -159,7 +159,7 @@ pub async fn get(
     )
 )]
 #[put("/admin/agencies/{agency}/consultations/{id}")]
-pub async fn update(
+pub async fn update_consultation(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, i64)>,
@@ -194,7 +194,7 @@ pub async fn update(
     )
 )]
 #[post("/admin/agencies/{agency}/consultations/{id}/publish")]
-pub async fn publish(
+pub async fn publish_consultation(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, i64)>,
@@ -300,7 +300,7 @@ pub struct ModerationRequest {
     )
 )]
 #[post("/admin/agencies/{agency}/consultations/{id}/comments/{comment}/moderation")]
-pub async fn moderate(
+pub async fn moderate_comment(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, i64, i64)>,
@@ -381,7 +381,7 @@ pub struct ConclusionRequest {
     )
 )]
 #[put("/admin/agencies/{agency}/consultations/{id}/conclusion")]
-pub async fn conclude(
+pub async fn conclude_consultation(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, i64)>,
@@ -434,7 +434,7 @@ fn download(content_type: &str, name: String, body: Vec<u8>) -> HttpResponse {
     )
 )]
 #[get("/admin/agencies/{agency}/consultations/{id}/comments.csv")]
-pub async fn comments_csv(
+pub async fn consultation_comments_csv(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, i64)>,
@@ -470,7 +470,7 @@ pub async fn comments_csv(
     )
 )]
 #[get("/admin/agencies/{agency}/consultations/{id}/comments.xlsx")]
-pub async fn comments_xlsx(
+pub async fn consultation_comments_xlsx(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, i64)>,

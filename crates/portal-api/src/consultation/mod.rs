@@ -13,20 +13,20 @@ pub fn configure_public(cfg: &mut ServiceConfig) {
     cfg.service(public::consultations_rss)
         .service(public::list_consultations)
         .service(public::get_consultation)
-        .service(public::list_comments)
+        .service(public::list_consultation_comments)
         .service(public::comment_form)
         .service(public::submit_comment);
 }
 
 pub fn configure_admin(cfg: &mut ServiceConfig) {
-    cfg.service(admin::create)
-        .service(admin::list)
-        .service(admin::comments_csv)
-        .service(admin::comments_xlsx)
-        .service(admin::get)
-        .service(admin::update)
-        .service(admin::publish)
+    cfg.service(admin::create_consultation)
+        .service(admin::list_agency_consultations)
+        .service(admin::consultation_comments_csv)
+        .service(admin::consultation_comments_xlsx)
+        .service(admin::get_agency_consultation)
+        .service(admin::update_consultation)
+        .service(admin::publish_consultation)
         .service(admin::comments_for_moderation)
-        .service(admin::moderate)
-        .service(admin::conclude);
+        .service(admin::moderate_comment)
+        .service(admin::conclude_consultation);
 }

@@ -148,7 +148,7 @@ pub struct CommentQuery {
     )
 )]
 #[get("/sites/{site}/consultations/{id}/comments")]
-pub async fn list_comments(
+pub async fn list_consultation_comments(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<(String, i64)>,

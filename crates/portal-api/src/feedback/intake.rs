@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use portal_feedback::intake::{self, Consent, NewCase};
+use portal_feedback::intake::{self, Channel, Consent, NewCase};
 use portal_feedback::views;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -97,7 +97,9 @@ pub async fn submit_case(
         },
         privacy_notice_version: body.privacy_notice_version,
         honeypot: body.website,
-        form_token: body.form_token,
+        channel: Channel::Form {
+            token: body.form_token,
+        },
     };
     let receipt = state
         .db(move |conn| {

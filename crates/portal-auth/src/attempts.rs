@@ -53,17 +53,19 @@ pub fn claim_ip(
         if taken == 1 {
             return Ok(Ok(()));
         }
-        let started: Option<NaiveDateTime> = login_throttle::table
+        let row: Option<(NaiveDateTime, i32)> = login_throttle::table
             .filter(login_throttle::client_ip.eq(ip))
-            .select(login_throttle::window_started_at)
+            .select((login_throttle::window_started_at, login_throttle::failures))
             .first(conn)
             .optional()?;
-        if let Some(started) = started {
+        if let Some((started, failures)) = row {
             let ends = started + chrono(config.ip_window);
-            if ends > at {
+            // Used up: wait. Otherwise another request committed the row between the UPDATE and
+            // this read (or the window ran out meanwhile): take a slot again.
+            if ends > at && failures >= config.ip_max_failures {
                 return Ok(Err((ends - at).num_seconds().max(1) as u64));
             }
-            continue; // the window ran out meanwhile: restart it
+            continue;
         }
         // In a savepoint: on PostgreSQL a failed statement would otherwise abort the whole
         // transaction, and the retry below could not run.

@@ -93,17 +93,22 @@ pub fn claim(
         if taken == 1 {
             return Ok(Ok(()));
         }
-        let started: Option<NaiveDateTime> = intake_throttle::table
+        let row: Option<(NaiveDateTime, i32)> = intake_throttle::table
             .filter(intake_throttle::client_key.eq(client))
-            .select(intake_throttle::window_started_at)
+            .select((
+                intake_throttle::window_started_at,
+                intake_throttle::submissions,
+            ))
             .first(conn)
             .optional()?;
-        if let Some(started) = started {
+        if let Some((started, submissions)) = row {
             let ends = started + limits.window;
-            if ends > at {
+            // Used up: wait. Otherwise the row was committed by another request between the
+            // UPDATE and this read (or its window ran out meanwhile): take a slot again.
+            if ends > at && submissions >= max {
                 return Ok(Err((ends - at).num_seconds().max(1).unsigned_abs()));
             }
-            continue; // the window ran out meanwhile: restart it
+            continue;
         }
         // The client's first submission: of two at once one inserts, the other goes round again
         // to take its slot. In a savepoint: on PostgreSQL a failed statement would otherwise

@@ -180,6 +180,8 @@ pub fn submit(
             }
         }
         let print = fingerprint(id, new, &body, &person);
+        // The same comment sent twice at once: the second finds the first.
+        portal_db::serialise_on(conn, &format!("consultation-comment:{print}"))?;
         let since = now() - Duration::hours(DUPLICATE_WINDOW_HOURS);
         let earlier: Option<(i64, CommentStatus)> = consultation_comments::table
             .filter(consultation_comments::fingerprint.eq(&print))

@@ -44,6 +44,24 @@ pub fn refresh_statistics(conn: &mut DbConn) -> Result<(), portal_core::Error> {
     Ok(())
 }
 
+/// Makes the transactions that name the same `key` wait for each other until they end: on
+/// PostgreSQL a transaction-level advisory lock, for a check-then-insert that no unique index
+/// can express (a duplicate within a time window); on SQLite `write_transaction`'s write lock
+/// already serialises every writer. Call it inside `write_transaction`.
+pub fn serialise_on(conn: &mut DbConn, key: &str) -> Result<(), diesel::result::Error> {
+    use diesel::RunQueryDsl;
+    if let DbConn::Pg(pg) = conn {
+        // 60 bits of a SHA-256 of the key: positive, and apart from the setup lock's constant.
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(key.as_bytes());
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&digest[..8]);
+        let lock = (u64::from_be_bytes(bytes) >> 4) as i64;
+        diesel::sql_query(format!("SELECT pg_advisory_xact_lock({lock})")).execute(pg)?;
+    }
+    Ok(())
+}
+
 /// A transaction for work that writes. On SQLite it takes the write lock first: a transaction
 /// that reads and only later writes would otherwise fail with SQLITE_BUSY (without waiting) when
 /// another writer committed in between. On PostgreSQL it is a plain transaction.

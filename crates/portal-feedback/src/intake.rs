@@ -290,6 +290,9 @@ pub fn submit(
                 ));
             }
         }
+        // The same case sent twice at once (a double click, a retrying app): the second waits
+        // for the first to commit and then finds it, on PostgreSQL as on SQLite.
+        portal_db::serialise_on(conn, &format!("feedback-case:{print}"))?;
         let since = now() - Duration::hours(DUPLICATE_WINDOW_HOURS);
         if let Some(existing) = queries::recent_by_fingerprint(conn, &print, since)? {
             return Ok(Receipt {

@@ -6,7 +6,43 @@ use serde_json::json;
 
 use super::{call_ok, forward, operator, submit};
 
-on_every_backend!(signatures_sent_together_close_the_case_once);
+on_every_backend!(
+    signatures_sent_together_close_the_case_once,
+    the_same_case_sent_together_is_received_once,
+);
+
+/// A double click or a retrying app: six copies of one case at once are one case, and the same
+/// for a comment on a draft (checked: on PostgreSQL, without `serialise_on`, two cases appear).
+async fn the_same_case_sent_together_is_received_once(app: TestApp) {
+    let body = super::case_body("Hỏi cùng lúc");
+    let sends = (0..6).map(|_| app.post_json("/api/v1/feedback", &body));
+    let answers = futures_util::future::join_all(sends).await;
+    let mut statuses: Vec<u16> = answers.iter().map(|a| a.status).collect();
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses,
+        [200, 200, 200, 200, 200, 201],
+        "{:?}",
+        answers.iter().map(|a| a.text()).collect::<Vec<_>>()
+    );
+    let codes: std::collections::BTreeSet<String> = answers
+        .iter()
+        .map(|a| a.json()["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes.len(), 1, "{codes:?}");
+
+    let (_, id, _) = crate::consultation::published(&app, "Dự thảo góp ý cùng lúc").await;
+    let comment = crate::consultation::comment(id, None, "Góp ý gửi hai lần", true);
+    let path = format!("/api/v1/sites/quang-nam/consultations/{id}/comments");
+    let sends = (0..6).map(|_| app.post_json(&path, &comment));
+    let answers = futures_util::future::join_all(sends).await;
+    let ids: std::collections::BTreeSet<i64> = answers
+        .iter()
+        .map(|a| a.json()["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert_eq!(answers.iter().filter(|a| a.status == 201).count(), 1);
+}
 
 async fn head_of(app: &TestApp, op: &str, agency: &str, username: &str) -> String {
     app.user(username, agency, &[("quang-nam", "contributor")]);

@@ -38,6 +38,7 @@ const PUBLIC: &[&str] = &[
     "get /api/v1/sites/{site}/questions",
     "get /api/v1/sites/{site}/questions/{id}",
     "get /api/v1/sites/{site}/questions.rss",
+    "get /api/v1/sites/{site}/questions/changes",
     // The tokens of the public forms (the minimum fill time).
     "get /api/v1/sites/{site}/feedback-form",
     // Drafts put out for comment (Điều 7.2.n): read and commented on by anyone.

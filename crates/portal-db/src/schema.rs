@@ -531,6 +531,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    feedback_publication_changes (id) {
+        id -> BigInt,
+        publication_id -> BigInt,
+        site_id -> BigInt,
+        change -> Text,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sites -> agencies (owner_agency_id));
 diesel::joinable!(published_items -> sections (section_id));
 diesel::joinable!(content_items -> sites (site_id));
@@ -597,6 +607,7 @@ diesel::table! {
 
 diesel::joinable!(feedback_publications -> feedback_cases (case_id));
 diesel::joinable!(feedback_mail -> feedback_cases (case_id));
+diesel::joinable!(feedback_publication_changes -> feedback_publications (publication_id));
 diesel::joinable!(consultations -> sites (site_id));
 diesel::joinable!(consultations -> agencies (agency_id));
 diesel::joinable!(consultation_parts -> consultations (consultation_id));
@@ -636,6 +647,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     feedback_policies,
     feedback_publications,
     feedback_mail,
+    feedback_publication_changes,
     consultations,
     consultation_parts,
     consultation_comments,

@@ -8,7 +8,7 @@
 //! The front doors: `intake` (citizens), `triage` (the operator), `answers` (agencies),
 //! `views::status` (the status link), `workdays` (the calendar and its announced changes),
 //! `guard` (the allowance and fill time of every public form), `agency_steps` (interim replies, returns), `escalation` (Sở TT&TT, Điều 11.4), `publication`
-//! (public Q&A), and the jobs: `mail` (the e-mail outbox), `retention` (the purge of personal data).
+//! (public Q&A) and its change feed `qa_changes`, and the jobs: `mail` (the e-mail outbox), `retention` (the purge of personal data).
 
 pub mod agency_steps;
 pub mod answers;
@@ -21,6 +21,7 @@ pub mod model;
 pub mod personal;
 pub mod policy;
 pub mod publication;
+pub mod qa_changes;
 pub mod queries;
 pub mod reports;
 pub mod retention;

@@ -188,11 +188,20 @@ pub fn publish(
         let answered_by = answering_agencies(conn, &case)?;
         let search_text = fold(&format!("{title}\n{question}\n{answer}"));
         let at = now();
-        let existing: Option<i64> = feedback_publications::table
+        let earlier: Option<(i64, Option<NaiveDateTime>)> = feedback_publications::table
             .filter(feedback_publications::case_id.eq(case.id))
-            .select(feedback_publications::id)
+            .select((
+                feedback_publications::id,
+                feedback_publications::withdrawn_at,
+            ))
             .first(conn)
             .optional()?;
+        let existing = earlier.map(|(id, _)| id);
+        // A withdrawn Q&A published again is new to a mirror; a live one edited is an update.
+        let change = match earlier {
+            Some((_, None)) => "updated",
+            _ => "published",
+        };
         let values = (
             feedback_publications::title.eq(&title),
             feedback_publications::question.eq(&question),
@@ -236,6 +245,7 @@ pub fn publish(
                 &json!({"publication": id, "site": site, "title": title, "checked_for_personal_data": true}),
             ),
         )?;
+        crate::qa_changes::record(conn, id, case.site_id, change)?;
         one_published(conn, id)?.ok_or_else(|| Error::Internal("a publication vanished".into()))
     })
 }
@@ -280,6 +290,7 @@ pub fn withdraw(conn: &mut DbConn, who: &Acting, code: &str) -> Result<(), Error
             None,
             Some(&json!({"publication": id, "site": site, "withdrawn": true})),
         )?;
+        crate::qa_changes::record(conn, id, row.site_id, "withdrawn")?;
         Ok(())
     })
 }
@@ -330,6 +341,16 @@ fn to_views(conn: &mut DbConn, rows: Vec<Row>) -> Result<Vec<PublishedQa>, Error
             })
         })
         .collect())
+}
+
+/// The live (not withdrawn) Q&A among `ids`.
+pub(crate) fn live_by_ids(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<PublishedQa>, Error> {
+    let rows = feedback_publications::table
+        .filter(feedback_publications::id.eq_any(ids))
+        .filter(feedback_publications::withdrawn_at.is_null())
+        .select(Row::as_select())
+        .load(conn)?;
+    to_views(conn, rows)
 }
 
 fn one_published(conn: &mut DbConn, id: i64) -> Result<Option<PublishedQa>, Error> {

@@ -9,6 +9,7 @@ mod clock;
 mod guard;
 pub(crate) mod open311;
 pub(crate) mod publication;
+mod qa_feed;
 mod races;
 mod reports;
 mod rights;

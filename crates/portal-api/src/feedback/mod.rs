@@ -7,6 +7,7 @@ pub mod dto;
 pub mod escalations;
 pub mod intake;
 pub mod published;
+pub mod qa_changes;
 pub mod reports;
 pub mod steps;
 pub mod triage;
@@ -29,6 +30,8 @@ pub fn configure_public(cfg: &mut ServiceConfig) {
         .service(intake::reply_to_request)
         .service(calendar::calendar_year)
         .service(published::questions_rss)
+        // Before `questions/{id}`, which would take "changes" for an id.
+        .service(qa_changes::question_changes)
         .service(published::list_questions)
         .service(published::get_question);
 }

@@ -1,0 +1,12 @@
+-- The change feed of published Q&A (Điều 11: answers published "like content", change feed
+-- included): one row per publication, edit and withdrawal, appended in the transaction that makes
+-- it, after its audit entry, so that ids follow commit order (the audit head serialises them).
+-- Kept in step with ../../postgres/2026-12-04-000012_qa_changes/up.sql.
+CREATE TABLE feedback_publication_changes (
+    id INTEGER PRIMARY KEY,
+    publication_id BIGINT NOT NULL REFERENCES feedback_publications (id),
+    site_id BIGINT NOT NULL REFERENCES sites (id),
+    change TEXT NOT NULL CHECK (change IN ('published', 'updated', 'withdrawn')),
+    at TIMESTAMP NOT NULL
+);
+CREATE INDEX feedback_publication_changes_site ON feedback_publication_changes (site_id, id);

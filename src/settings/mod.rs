@@ -159,6 +159,9 @@ pub struct ServeSettings {
         default_value = "Cổng thông tin điện tử <no-reply@localhost>"
     )]
     pub mail_from: String,
+    /// PEM file of a certificate authority to trust for the SMTP server, besides the public ones.
+    #[arg(long = "smtp-ca-file", env = "PORTAL_SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<PathBuf>,
     /// Submissions of public forms (citizens' cases, comments on drafts) one client address may
     /// make per hour; behind a reverse proxy the address `--trusted-proxies` gives.
     #[arg(long = "intake-max-per-hour", env = "PORTAL_INTAKE_MAX_PER_HOUR", default_value = "20",
@@ -376,7 +379,19 @@ impl ServeSettings {
         if self.smtp_url.trim().is_empty() {
             return Ok(None);
         }
-        crate::worker::Mailer::new(&self.smtp_url, &self.mail_from)
+        let mailer =
+            crate::worker::Mailer::new(&self.smtp_url, &self.mail_from).map_err(ConfigError)?;
+        let Some(file) = &self.smtp_ca_file else {
+            return Ok(Some(mailer));
+        };
+        let pem = std::fs::read_to_string(file).map_err(|e| {
+            ConfigError(format!(
+                "--smtp-ca-file/PORTAL_SMTP_CA_FILE: cannot read {}: {e}",
+                file.display()
+            ))
+        })?;
+        mailer
+            .trusting(&self.smtp_url, &pem)
             .map(Some)
             .map_err(ConfigError)
     }

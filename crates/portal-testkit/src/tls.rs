@@ -41,6 +41,22 @@ pub fn test_ca() -> &'static TestCa {
     })
 }
 
+/// A server configuration with `localhost`'s certificate, signed by the test CA.
+pub fn server_config() -> Arc<ServerConfig> {
+    let ca = test_ca();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![CertificateDer::from(ca.leaf.0.clone())],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(ca.leaf.1.clone())),
+        )
+        .expect("server certificate");
+    Arc::new(config)
+}
+
 /// One request as the receiver got it.
 #[derive(Debug, Clone)]
 pub struct Received {
@@ -70,18 +86,7 @@ pub struct HttpsReceiver {
 
 impl HttpsReceiver {
     pub async fn start(status: u16, extra_headers: &str) -> HttpsReceiver {
-        let ca = test_ca();
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let config = ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .expect("TLS versions")
-            .with_no_client_auth()
-            .with_single_cert(
-                vec![CertificateDer::from(ca.leaf.0.clone())],
-                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(ca.leaf.1.clone())),
-            )
-            .expect("server certificate");
-        let acceptor = TlsAcceptor::from(Arc::new(config));
+        let acceptor = TlsAcceptor::from(server_config());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("free port");

@@ -13,6 +13,7 @@ mod qa_feed;
 mod races;
 mod reports;
 mod rights;
+mod starttls;
 mod steps;
 
 on_every_backend!(

@@ -4,7 +4,6 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use portal_db::schema::{consultation_comments, consultation_parts, consultations};
 use portal_db::text_enum;
-use serde::{Deserialize, Serialize};
 
 text_enum! {
     /// What is put out for comment (Điều 7.2.n: "dự thảo chính sách, văn bản quy phạm pháp luật").
@@ -45,13 +44,8 @@ text_enum! {
     }
 }
 
-/// A file that goes with the draft (the signed submission, an impact assessment), by link until
-/// the media library stores files.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Attachment {
-    pub title: String,
-    pub url: String,
-}
+/// A file that goes with the draft (the signed submission, an impact assessment), by link.
+pub use portal_feedback::attachments::Attachment;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = consultations)]
@@ -93,7 +87,7 @@ impl Consultation {
     }
 
     pub fn attachment_list(&self) -> Vec<Attachment> {
-        serde_json::from_str(&self.attachments).unwrap_or_default()
+        portal_feedback::attachments::from_json(&self.attachments)
     }
 }
 

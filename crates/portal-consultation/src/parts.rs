@@ -18,8 +18,6 @@ pub const MAX_PARTS: usize = 300;
 pub const MAX_LABEL_CHARS: usize = 60;
 pub const MAX_HEADING_CHARS: usize = 300;
 pub const MAX_PART_CHARS: usize = 50_000;
-pub const MAX_ATTACHMENTS: usize = 20;
-pub const MAX_URL_CHARS: usize = 2_000;
 /// The longest comment period accepted: a year.
 pub const MAX_PERIOD_DAYS: i64 = 366;
 
@@ -138,11 +136,6 @@ fn keyed(parts: Vec<(String, String, String)>) -> Vec<CleanPart> {
         .collect()
 }
 
-fn attachment_url_ok(url: &str) -> bool {
-    (url.starts_with("https://") && url.len() > "https://".len() && !url.contains(' '))
-        || (url.starts_with('/') && !url.starts_with("//"))
-}
-
 /// The draft checked, every broken rule named by its JSON path.
 pub fn clean(input: &DraftInput) -> Result<CleanDraft, Error> {
     let mut errors = Vec::new();
@@ -208,33 +201,8 @@ pub fn clean(input: &DraftInput) -> Result<CleanDraft, Error> {
             format!("at most {MAX_PERIOD_DAYS} days after opens_on"),
         ));
     }
-    if input.attachments.len() > MAX_ATTACHMENTS {
-        errors.push(FieldError::new(
-            "attachments",
-            "too_many",
-            format!("at most {MAX_ATTACHMENTS}"),
-        ));
-    }
-    let mut attachments = Vec::new();
-    for (i, a) in input.attachments.iter().take(MAX_ATTACHMENTS).enumerate() {
-        let title = text(
-            &mut errors,
-            &format!("attachments[{i}].title"),
-            &a.title,
-            MAX_TITLE_CHARS,
-            false,
-            true,
-        );
-        let url = a.url.trim().to_string();
-        if url.len() > MAX_URL_CHARS || !attachment_url_ok(&url) {
-            errors.push(FieldError::new(
-                format!("attachments[{i}].url"),
-                "invalid_url",
-                "an https:// address or a path on the portal starting with /",
-            ));
-        }
-        attachments.push(Attachment { title, url });
-    }
+    let attachments =
+        portal_feedback::attachments::check(&mut errors, "attachments", &input.attachments);
     if input.parts.is_empty() || input.parts.len() > MAX_PARTS {
         errors.push(FieldError::new(
             "parts",

@@ -438,6 +438,7 @@ diesel::table! {
         interim_at -> Nullable<Timestamp>,
         returned_reason -> Nullable<Text>,
         returned_at -> Nullable<Timestamp>,
+        answer_attachments -> Text,
     }
 }
 

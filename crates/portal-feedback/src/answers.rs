@@ -10,6 +10,7 @@ use portal_db::{now, write_transaction, DbConn};
 use portal_sections::model::Agency;
 use serde_json::json;
 
+use crate::attachments::Attachment;
 use crate::model::{Capacity, Case, CaseStatus, Forwarding, ForwardingStatus};
 use crate::personal::DataKey;
 use crate::triage::written;
@@ -132,9 +133,11 @@ pub fn draft(
     agency_code: &str,
     code: &str,
     text: &str,
+    attachments: &[Attachment],
 ) -> Result<CaseDetail, Error> {
     let mut errors = Vec::new();
     let text = written(&mut errors, "answer", text, MAX_ANSWER_CHARS);
+    let attachments = crate::attachments::check(&mut errors, "attachments", attachments);
     write_transaction(conn, |conn| {
         let (_, case, forwarding) = forwarded_case(conn, who, agency_code, code)?;
         if !errors.is_empty() {
@@ -155,6 +158,7 @@ pub fn draft(
         .set((
             feedback_forwardings::status.eq(ForwardingStatus::Drafted),
             feedback_forwardings::answer.eq(&text),
+            feedback_forwardings::answer_attachments.eq(crate::attachments::to_json(&attachments)),
             feedback_forwardings::drafted_by.eq(&who.actor.label),
             feedback_forwardings::drafted_at.eq(now()),
         ))

@@ -12,6 +12,7 @@
 
 pub mod agency_steps;
 pub mod answers;
+pub mod attachments;
 pub mod escalation;
 mod events;
 pub mod guard;

@@ -109,6 +109,8 @@ pub struct Forwarding {
     /// Returned to the operator as not in the agency's remit: no longer in its inbox.
     pub returned_reason: Option<String>,
     pub returned_at: Option<NaiveDateTime>,
+    /// The answer's files, by link (`crate::attachments`), as JSON.
+    pub answer_attachments: String,
 }
 
 impl Forwarding {

@@ -10,6 +10,7 @@ use portal_core::Error;
 use portal_db::DbConn;
 use serde_json::json;
 
+use crate::attachments::Attachment;
 use crate::model::{
     Capacity, Case, CaseKind, CaseStatus, Event, Forwarding, ForwardingStatus, PersonalData,
 };
@@ -64,6 +65,8 @@ pub struct ForwardingView {
     /// Why the agency returned the case as not in its remit, when it did.
     pub returned_reason: Option<String>,
     pub returned_at: Option<NaiveDateTime>,
+    /// The answer's files, by link.
+    pub answer_attachments: Vec<Attachment>,
 }
 
 /// Where the case went beyond the agencies: its escalation (Điều 11.4) or the case it was merged
@@ -99,6 +102,8 @@ pub struct SignedAnswer {
     pub text: String,
     pub signed_capacity: Capacity,
     pub signed_at: NaiveDateTime,
+    /// The files that go with it, by link.
+    pub attachments: Vec<Attachment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,6 +208,7 @@ pub(crate) fn forwarding_views(
                 interim_promised_on: f.interim_promised_on,
                 returned_reason: f.returned_reason,
                 returned_at: f.returned_at,
+                answer_attachments: crate::attachments::from_json(&f.answer_attachments),
             }
         })
         .collect())
@@ -293,6 +299,7 @@ pub(crate) fn signed_answers(conn: &mut DbConn, case_id: i64) -> Result<Vec<Sign
                 text: f.answer?,
                 signed_capacity: f.signed_capacity?,
                 signed_at: f.signed_at?,
+                attachments: f.answer_attachments,
             })
         })
         .collect())

@@ -1,1 +1,2 @@
+ALTER TABLE feedback_forwardings DROP COLUMN answer_attachments;
 DROP TABLE feedback_publication_changes;

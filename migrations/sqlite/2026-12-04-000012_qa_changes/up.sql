@@ -10,3 +10,7 @@ CREATE TABLE feedback_publication_changes (
     at TIMESTAMP NOT NULL
 );
 CREATE INDEX feedback_publication_changes_site ON feedback_publication_changes (site_id, id);
+
+-- The files that go with an agency's answer (Điều 11.3: "trả lời bằng văn bản"), by link until the
+-- media library stores files: a JSON list of {title, url}.
+ALTER TABLE feedback_forwardings ADD COLUMN answer_attachments TEXT NOT NULL DEFAULT '[]';

@@ -128,7 +128,20 @@ async fn a_case_goes_from_intake_to_two_signed_answers(app: TestApp) {
 
     let answer_path = format!("/api/v1/admin/agencies/so-xd/feedback/{code}/answer");
     let sign_path = format!("/api/v1/admin/agencies/so-xd/feedback/{code}/sign");
-    call_ok(&app, "PUT", &answer_path, &xd_staff, Some(&json!({"text": "Hồ sơ gồm: đơn đề nghị, bản sao giấy tờ về quyền sử dụng đất, bản vẽ thiết kế."}))).await;
+    // The signed letter goes with the answer, by link; a link that is not https is refused.
+    let bad_link = json!({"text": "Trả lời", "attachments": [{"title": "Công văn", "url": "http://vpdt.quangnam.gov.vn/cv.pdf"}]});
+    let problem = app
+        .call("PUT", &answer_path, Some(&xd_staff), Some(&bad_link))
+        .await
+        .problem(422);
+    assert_eq!(
+        problem["errors"][0]["field"], "attachments[0].url",
+        "{problem}"
+    );
+    call_ok(&app, "PUT", &answer_path, &xd_staff, Some(&json!({
+        "text": "Hồ sơ gồm: đơn đề nghị, bản sao giấy tờ về quyền sử dụng đất, bản vẽ thiết kế.",
+        "attachments": [{"title": "Công văn số 123/SXD-QLN", "url": "https://vpdt.quangnam.gov.vn/van-ban/123-sxd.pdf"}]
+    }))).await;
     // Staff draft; they do not sign (Điều 11.3).
     let refused = app.call("POST", &sign_path, Some(&xd_staff), None).await;
     assert!(
@@ -253,6 +266,17 @@ async fn a_case_goes_from_intake_to_two_signed_answers(app: TestApp) {
     assert_eq!(answers.len(), 2);
     assert!(
         answers.iter().any(|(_, c)| *c == "head") && answers.iter().any(|(_, c)| *c == "deputy")
+    );
+    let letters: Vec<&Value> = seen["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["attachments"].as_array().unwrap())
+        .collect();
+    assert_eq!(letters.len(), 1, "{seen}");
+    assert_eq!(
+        letters[0]["url"],
+        "https://vpdt.quangnam.gov.vn/van-ban/123-sxd.pdf"
     );
     let actions: Vec<&str> = seen["events"]
         .as_array()

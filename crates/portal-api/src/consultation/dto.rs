@@ -11,6 +11,8 @@ use portal_consultation::ConsultationView;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use crate::feedback::dto::AttachmentDto;
+
 macro_rules! wire_enum {
     ($(#[$meta:meta])* $name:ident from $domain:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
         $(#[$meta])*
@@ -42,28 +44,6 @@ wire_enum! {
 wire_enum! {
     /// What the agency did with a comment.
     CommentDisposition from Disposition { Accepted, PartlyAccepted, NotAccepted }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AttachmentDto {
-    #[schema(example = "Tờ trình số 123/TTr-STP", max_length = 300)]
-    pub title: String,
-    /// An https:// address or a path on the portal.
-    #[schema(
-        example = "https://quangnam.gov.vn/files/du-thao-123.pdf",
-        max_length = 2000
-    )]
-    pub url: String,
-}
-
-impl From<Attachment> for AttachmentDto {
-    fn from(a: Attachment) -> Self {
-        Self {
-            title: a.title,
-            url: a.url,
-        }
-    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -127,14 +107,7 @@ impl From<ConsultationRequest> for DraftInput {
             contact: r.contact,
             opens_on: r.opens_on,
             closes_on: r.closes_on,
-            attachments: r
-                .attachments
-                .into_iter()
-                .map(|a| Attachment {
-                    title: a.title,
-                    url: a.url,
-                })
-                .collect(),
+            attachments: r.attachments.into_iter().map(Attachment::from).collect(),
             parts: r
                 .parts
                 .into_iter()

@@ -114,6 +114,10 @@ pub async fn agency_case(
 pub struct DraftAnswerRequest {
     #[schema(max_length = 20000)]
     pub text: String,
+    /// The signed letter and other files, by link (`https://` or a portal path).
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub attachments: Vec<super::dto::AttachmentDto>,
 }
 
 /// Writes or rewrites the agency's answer; nothing is sent until the head signs it.
@@ -129,6 +133,7 @@ pub struct DraftAnswerRequest {
         (status = 200, description = "Drafted", body = CaseDetailDto),
         (status = 403, description = "Not this agency's staff, or not forwarded to it", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The answer is already signed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field breaks a rule", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/admin/agencies/{agency}/feedback/{code}/answer")]
@@ -139,11 +144,13 @@ pub async fn draft_answer(
     body: crate::http::body::Json<DraftAnswerRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency, code) = path.into_inner();
-    let text = body.into_inner().text;
+    let body = body.into_inner();
+    let text = body.text;
+    let attachments: Vec<_> = body.attachments.into_iter().map(Into::into).collect();
     let who = caller.acting();
     let key = state.data_key.clone();
     let view = state
-        .db(move |conn| answers::draft(conn, &who, &key, &agency, &code, &text))
+        .db(move |conn| answers::draft(conn, &who, &key, &agency, &code, &text, &attachments))
         .await?;
     Ok(private_json(StatusCode::OK, &CaseDetailDto::from(view)))
 }

@@ -3,6 +3,7 @@
 //! state in the domain does not compile until it has its wire name.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use portal_feedback::attachments::Attachment;
 use portal_feedback::model::{
     Capacity, CaseKind, CaseStatus, Event, ForwardingStatus, PersonalData,
 };
@@ -212,6 +213,8 @@ pub struct SignedAnswerDto {
     pub text: String,
     pub signed_capacity: SigningCapacity,
     pub signed_at: DateTime<Utc>,
+    /// The files that go with it, by link.
+    pub attachments: Vec<AttachmentDto>,
 }
 
 impl From<SignedAnswer> for SignedAnswerDto {
@@ -221,6 +224,7 @@ impl From<SignedAnswer> for SignedAnswerDto {
             text: a.text,
             signed_capacity: a.signed_capacity.into(),
             signed_at: a.signed_at.and_utc(),
+            attachments: a.attachments.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -331,6 +335,8 @@ pub struct ForwardingDto {
     /// Why the agency returned the case as not in its remit; it is no longer in its inbox.
     pub returned_reason: Option<String>,
     pub returned_at: Option<DateTime<Utc>>,
+    /// The files that go with the answer, by link.
+    pub answer_attachments: Vec<AttachmentDto>,
 }
 
 impl From<ForwardingView> for ForwardingDto {
@@ -352,6 +358,7 @@ impl From<ForwardingView> for ForwardingDto {
             interim_promised_on: f.interim_promised_on,
             returned_reason: f.returned_reason,
             returned_at: f.returned_at.map(|t| t.and_utc()),
+            answer_attachments: f.answer_attachments.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -429,4 +436,36 @@ pub struct FormTokenDto {
     pub form_token: String,
     pub min_fill_seconds: i64,
     pub valid_for_seconds: i64,
+}
+
+/// A file that goes with an answer or a draft, by link until the media library stores files.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentDto {
+    #[schema(example = "Công văn số 123/SXD-QLN", max_length = 300)]
+    pub title: String,
+    /// An https:// address or a path on the portal.
+    #[schema(
+        example = "https://quangnam.gov.vn/files/du-thao-123.pdf",
+        max_length = 2000
+    )]
+    pub url: String,
+}
+
+impl From<Attachment> for AttachmentDto {
+    fn from(a: Attachment) -> Self {
+        Self {
+            title: a.title,
+            url: a.url,
+        }
+    }
+}
+
+impl From<AttachmentDto> for Attachment {
+    fn from(a: AttachmentDto) -> Self {
+        Attachment {
+            title: a.title,
+            url: a.url,
+        }
+    }
 }

@@ -24,3 +24,12 @@ mod snapshots;
 mod storage;
 mod webhooks;
 mod workflow;
+
+/// One sheet of an XLSX answer, read as a spreadsheet program reads it (calamine).
+pub(crate) fn xlsx_sheet(bytes: &[u8], name: &str) -> calamine::Range<calamine::Data> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec()))
+            .expect("an XLSX workbook");
+    book.worksheet_range(name).expect("the sheet")
+}

@@ -434,6 +434,28 @@ async fn a_draft_goes_from_writing_to_its_conclusion(app: TestApp) {
         )
         .await;
     assert_eq!(xlsx.status, 200);
+    let sheet = crate::xlsx_sheet(&xlsx.body, "Góp ý dự thảo");
+    let cell = |row: u32, col: u32| {
+        sheet
+            .get_value((row, col))
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(cell(2, 5), "Họ tên");
+    let numbers: Vec<String> = (3..6).map(|r| cell(r, 0)).collect();
+    assert_eq!(numbers, ["1", "2", "3"]);
+    assert_eq!(cell(3, 5), AUTHOR_NAME);
+    assert_eq!(cell(3, 3), "Điều 2", "the part's label");
+    assert_eq!(cell(3, 10), "accepted");
+    // The formula a commenter typed is text in the sheet, never a formula.
+    assert_eq!(cell(5, 9), "'=HYPERLINK(\"http://spam.example\")");
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.body.clone())).unwrap();
+    let formulas = calamine::Reader::worksheet_formula(&mut book, "Góp ý dự thảo").unwrap();
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no formula in the export"
+    );
     let exports: i64 = {
         use portal_db::schema::audit_log;
         audit_log::table

@@ -132,6 +132,21 @@ async fn the_report_counts_each_agencys_answers_and_overdue_cases(app: TestApp) 
     assert!(xlsx.body.starts_with(b"PK\x03\x04"));
     let names = String::from_utf8_lossy(&xlsx.body);
     assert!(names.contains("xl/worksheets/sheet1.xml") && names.contains("xl/workbook.xml"));
+    // Read back cell by cell as a spreadsheet program reads it: the same figures as the JSON.
+    let sheet = crate::xlsx_sheet(&xlsx.body, "Phản ánh, kiến nghị");
+    let cell = |row: u32, col: u32| sheet.get_value((row, col)).map(|v| v.to_string());
+    assert_eq!(cell(2, 0).as_deref(), Some("Mã cơ quan"));
+    let xd_row = (3..3 + rows.len() as u32)
+        .find(|r| cell(*r, 0).as_deref() == Some("so-xd"))
+        .expect("a row for so-xd");
+    let figures: Vec<String> = (2..7).filter_map(|c| cell(xd_row, c)).collect();
+    assert_eq!(figures, ["2", "1", "0", "1", "0"], "numbers, not text");
+    let totals = 3 + rows.len() as u32;
+    assert_eq!(
+        cell(totals, 2).as_deref(),
+        Some("4"),
+        "the totals row: 2 + 2 forwarded"
+    );
     let staff = app.contributor_of("so-xd", "quang-nam").await;
     app.call(
         "GET",

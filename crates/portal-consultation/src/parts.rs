@@ -4,7 +4,7 @@
 //! comment keeps pointing at the text it was about.
 
 use chrono::{Duration, NaiveDate};
-use portal_core::text::{human_text_problem, is_slug, nfc};
+use portal_core::text::is_slug;
 use portal_core::{Error, FieldError};
 use sha2::{Digest, Sha256};
 
@@ -75,20 +75,7 @@ pub fn text(
     multiline: bool,
     required: bool,
 ) -> String {
-    let value = nfc(value.trim());
-    let chars = value.chars().count();
-    if let Some(problem) = human_text_problem(field, &value, multiline) {
-        errors.push(problem);
-    } else if required && value.is_empty() {
-        errors.push(FieldError::new(field, "required", "must not be empty"));
-    } else if chars > max {
-        errors.push(FieldError::new(
-            field,
-            "too_long",
-            format!("at most {max} characters, got {chars}"),
-        ));
-    }
-    value
+    portal_core::text::checked(errors, field, value, max, multiline, required)
 }
 
 /// Rich text: the text rules on what was sent, then the content sanitiser (the same allow-list

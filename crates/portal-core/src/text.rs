@@ -32,6 +32,37 @@ pub fn human_text_problem(field: &str, value: &str, multiline: bool) -> Option<c
     })
 }
 
+/// A text field of a form, as stored: trimmed and in NFC, checked by `human_text_problem`, then
+/// for being empty (when `required`) and for its length in characters; the first broken rule is
+/// pushed onto `errors` under `field`.
+pub fn checked(
+    errors: &mut Vec<crate::FieldError>,
+    field: &str,
+    value: &str,
+    max: usize,
+    multiline: bool,
+    required: bool,
+) -> String {
+    let value = nfc(value.trim());
+    let chars = value.chars().count();
+    if let Some(problem) = human_text_problem(field, &value, multiline) {
+        errors.push(problem);
+    } else if required && value.is_empty() {
+        errors.push(crate::FieldError::new(
+            field,
+            "required",
+            "must not be empty",
+        ));
+    } else if chars > max {
+        errors.push(crate::FieldError::new(
+            field,
+            "too_long",
+            format!("at most {max} characters, got {chars}"),
+        ));
+    }
+    value
+}
+
 /// The text in Unicode NFC, the form TCVN 6909:2001 asks to store.
 pub fn nfc(text: &str) -> String {
     text.nfc().collect()

@@ -4,7 +4,7 @@
 use chrono::Duration;
 use diesel::prelude::*;
 use portal_audit::Actor;
-use portal_core::text::{human_text_problem, nfc};
+use portal_core::text::nfc;
 use portal_core::{Error, FieldError};
 use portal_db::schema::{feedback_cases, feedback_forwardings};
 use portal_db::{now, write_transaction, DbConn};
@@ -83,28 +83,6 @@ pub struct Receipt {
     pub case: Case,
 }
 
-fn check_text(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    value: &str,
-    max: usize,
-    multiline: bool,
-    required: bool,
-) {
-    let chars = value.chars().count();
-    if let Some(problem) = human_text_problem(field, value, multiline) {
-        errors.push(problem);
-    } else if required && value.trim().is_empty() {
-        errors.push(FieldError::new(field, "required", "must not be empty"));
-    } else if chars > max {
-        errors.push(FieldError::new(
-            field,
-            "too_long",
-            format!("at most {max} characters, got {chars}"),
-        ));
-    }
-}
-
 fn clean_optional(value: &Option<String>) -> Option<String> {
     value
         .as_deref()
@@ -126,7 +104,7 @@ pub fn check_person(errors: &mut Vec<FieldError>, person: &PersonalData) -> Pers
         ("person.address", &cleaned.address, 500),
     ] {
         if let Some(v) = value {
-            check_text(errors, field, v, max, false, false);
+            portal_core::text::checked(errors, field, v, max, false, false);
         }
     }
     if let Some(email) = &cleaned.email {
@@ -241,7 +219,7 @@ pub fn submit(
     }
     let subject = nfc(new.subject.trim());
     let body = nfc(new.body.trim());
-    check_text(
+    portal_core::text::checked(
         &mut errors,
         "subject",
         &subject,
@@ -249,7 +227,7 @@ pub fn submit(
         false,
         true,
     );
-    check_text(&mut errors, "body", &body, MAX_BODY_CHARS, true, true);
+    portal_core::text::checked(&mut errors, "body", &body, MAX_BODY_CHARS, true, true);
     let person = check_person(&mut errors, &new.person);
     if !new.consent.processing {
         errors.push(FieldError::new(
@@ -445,7 +423,7 @@ pub fn reply(
 ) -> Result<(), Error> {
     let text = nfc(text.trim());
     let mut errors = Vec::new();
-    check_text(&mut errors, "text", &text, MAX_BODY_CHARS, true, true);
+    portal_core::text::checked(&mut errors, "text", &text, MAX_BODY_CHARS, true, true);
     write_transaction(conn, |conn| {
         let case = case_for_link(conn, code, secret)?;
         if !errors.is_empty() {

@@ -4,7 +4,6 @@
 
 use diesel::prelude::*;
 use portal_auth::Acting;
-use portal_core::text::{human_text_problem, nfc};
 use portal_core::{Error, FieldError, Page, PageRequest};
 use portal_db::schema::{feedback_cases, feedback_forwardings};
 use portal_db::{now, write_transaction, DbConn};
@@ -24,20 +23,7 @@ pub(crate) fn written(
     value: &str,
     max: usize,
 ) -> String {
-    let value = nfc(value.trim());
-    let chars = value.chars().count();
-    if let Some(problem) = human_text_problem(field, &value, true) {
-        errors.push(problem);
-    } else if value.is_empty() {
-        errors.push(FieldError::new(field, "required", "must not be empty"));
-    } else if chars > max {
-        errors.push(FieldError::new(
-            field,
-            "too_long",
-            format!("at most {max} characters, got {chars}"),
-        ));
-    }
-    value
+    portal_core::text::checked(errors, field, value, max, true, true)
 }
 
 fn finish(errors: Vec<FieldError>) -> Result<(), Error> {

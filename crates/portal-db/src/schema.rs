@@ -439,6 +439,8 @@ diesel::table! {
         returned_reason -> Nullable<Text>,
         returned_at -> Nullable<Timestamp>,
         answer_attachments -> Text,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_by -> Nullable<Text>,
     }
 }
 

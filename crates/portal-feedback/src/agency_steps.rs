@@ -95,6 +95,63 @@ pub fn interim_reply(
     })
 }
 
+/// The agency takes the case up (Điều 11.3): the citizen is told who handles it. Once only, and
+/// only while its part is open; answering without accepting first is allowed (the signature says
+/// more than the acceptance did).
+pub fn accept(
+    conn: &mut DbConn,
+    who: &Acting,
+    key: &DataKey,
+    agency_code: &str,
+    code: &str,
+) -> Result<CaseDetail, Error> {
+    write_transaction(conn, |conn| {
+        let (agency, case, forwarding) = forwarded_case(conn, who, agency_code, code)?;
+        if !still_open(case.status, forwarding.status) {
+            return Err(Error::Conflict(format!(
+                "case {} is {} and the answer of '{agency_code}' is {}: there is nothing to accept",
+                case.code,
+                case.status.as_str(),
+                forwarding.status.as_str()
+            )));
+        }
+        // Only the first of two staff accepting at once writes: the other is told.
+        let taken = diesel::update(
+            feedback_forwardings::table
+                .filter(feedback_forwardings::id.eq(forwarding.id))
+                .filter(feedback_forwardings::accepted_at.is_null()),
+        )
+        .set((
+            feedback_forwardings::accepted_at.eq(now()),
+            feedback_forwardings::accepted_by.eq(&who.actor.label),
+        ))
+        .execute(conn)?;
+        if taken == 0 {
+            return Err(Error::Conflict(format!(
+                "'{agency_code}' already accepted case {}",
+                case.code
+            )));
+        }
+        events::told(
+            conn,
+            &case,
+            &who.actor.label,
+            "accepted",
+            Some(&format!("{} đã tiếp nhận và đang xử lý.", agency.name_vi)),
+        )?;
+        portal_audit::append(
+            conn,
+            &who.actor,
+            "feedback.accept",
+            Some(&format!("feedback:{}", case.code)),
+            None,
+            Some(&json!({"agency": agency_code})),
+        )?;
+        let case = queries::case_by_id(conn, case.id)?;
+        views::detail(conn, &who.actor, key, case)
+    })
+}
+
 /// The agency returns the case as not in its remit (the reason is for the operator, not the
 /// citizen). Once no agency holds it, the case is back in the operator's queue as received.
 pub fn give_back(

@@ -29,6 +29,7 @@ fn subject_of(action: &str) -> &'static str {
         "forwarded" => "đã được chuyển đến cơ quan có thẩm quyền",
         "information_requested" => "cần bổ sung thông tin",
         "interim_reply" => "có trả lời tạm thời",
+        "accepted" => "đã được cơ quan có thẩm quyền tiếp nhận",
         "escalated" => "đã được chuyển Sở Thông tin và Truyền thông",
         "answered" => "đã có trả lời",
         "published" => "được đăng công khai trong mục Hỏi đáp",

@@ -111,6 +111,9 @@ pub struct Forwarding {
     pub returned_at: Option<NaiveDateTime>,
     /// The answer's files, by link (`crate::attachments`), as JSON.
     pub answer_attachments: String,
+    /// When and by whom the agency took the case up.
+    pub accepted_at: Option<NaiveDateTime>,
+    pub accepted_by: Option<String>,
 }
 
 impl Forwarding {

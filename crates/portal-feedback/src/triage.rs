@@ -222,6 +222,9 @@ pub(crate) fn forward_authorized(
                         feedback_forwardings::status.eq(ForwardingStatus::Open),
                         feedback_forwardings::returned_at.eq(None::<chrono::NaiveDateTime>),
                         feedback_forwardings::returned_reason.eq(None::<String>),
+                        // Its part opens anew: to be accepted again.
+                        feedback_forwardings::accepted_at.eq(None::<chrono::NaiveDateTime>),
+                        feedback_forwardings::accepted_by.eq(None::<String>),
                     ))
                     .execute(conn)?;
                     names.push(agency.name_vi);

@@ -67,6 +67,8 @@ pub struct ForwardingView {
     pub returned_at: Option<NaiveDateTime>,
     /// The answer's files, by link.
     pub answer_attachments: Vec<Attachment>,
+    /// When the agency took the case up.
+    pub accepted_at: Option<NaiveDateTime>,
 }
 
 /// Where the case went beyond the agencies: its escalation (Điều 11.4) or the case it was merged
@@ -209,6 +211,7 @@ pub(crate) fn forwarding_views(
                 returned_reason: f.returned_reason,
                 returned_at: f.returned_at,
                 answer_attachments: crate::attachments::from_json(&f.answer_attachments),
+                accepted_at: f.accepted_at,
             }
         })
         .collect())

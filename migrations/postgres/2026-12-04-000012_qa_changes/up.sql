@@ -14,3 +14,8 @@ CREATE INDEX feedback_publication_changes_site ON feedback_publication_changes (
 -- The files that go with an agency's answer (Điều 11.3: "trả lời bằng văn bản"), by link until the
 -- media library stores files: a JSON list of {title, url}.
 ALTER TABLE feedback_forwardings ADD COLUMN answer_attachments TEXT NOT NULL DEFAULT '[]';
+
+-- When and by whom the agency took the case up (Điều 11.3: the agency "accepts" it before it
+-- answers); the citizen is told.
+ALTER TABLE feedback_forwardings ADD COLUMN accepted_at TIMESTAMP;
+ALTER TABLE feedback_forwardings ADD COLUMN accepted_by TEXT;

@@ -11,6 +11,7 @@ use super::publication::answered_case;
 use super::{call_ok, case_body, forward, operator, status, submit, NAME};
 
 on_every_backend!(
+    an_agency_accepts_a_case_once_and_the_citizen_is_told,
     an_agency_replies_for_now_or_returns_the_case,
     a_duplicate_is_merged_and_reads_the_kept_answer,
     escalated_cases_reach_the_supervisor,
@@ -19,6 +20,48 @@ on_every_backend!(
 
 fn today() -> NaiveDate {
     portal_feedback::workdays::today_in_vietnam()
+}
+
+async fn an_agency_accepts_a_case_once_and_the_citizen_is_told(app: TestApp) {
+    let (code, secret) = submit(&app, "Hỏi về cấp phép").await;
+    let op = operator(&app).await;
+    forward(&app, &op, &code, &["so-xd"]).await;
+    let accept = format!("/api/v1/admin/agencies/so-xd/feedback/{code}/accept");
+    // Another agency's staff are refused, on so-xd's path and on their own (not forwarded to it).
+    let tp = app.contributor_of("so-tp", "quang-nam").await;
+    app.call("POST", &accept, Some(&tp), None)
+        .await
+        .problem(403);
+    let tp_path = format!("/api/v1/admin/agencies/so-tp/feedback/{code}/accept");
+    app.call("POST", &tp_path, Some(&tp), None)
+        .await
+        .problem(403);
+    app.call("POST", &accept, None, None).await.problem(401);
+    // Two of so-xd's staff at once: one accepts, the other is told it is done.
+    let (one, two) = (
+        app.contributor_of("so-xd", "quang-nam").await,
+        app.contributor_of("so-xd", "quang-nam").await,
+    );
+    let (a, b) = futures_util::future::join(
+        app.call("POST", &accept, Some(&one), None),
+        app.call("POST", &accept, Some(&two), None),
+    )
+    .await;
+    let mut statuses = [a.status, b.status];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409], "{} / {}", a.text(), b.text());
+    let detail = if a.status == 200 { a.json() } else { b.json() };
+    assert!(
+        detail["forwardings"][0]["accepted_at"].is_string(),
+        "{detail}"
+    );
+    let seen = status(&app, &code, &secret).await.json();
+    let last = seen["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "accepted", "{seen}");
+    assert!(
+        last["note"].as_str().unwrap().contains("Sở Xây dựng"),
+        "{last}"
+    );
 }
 
 async fn an_agency_replies_for_now_or_returns_the_case(app: TestApp) {

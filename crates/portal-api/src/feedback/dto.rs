@@ -337,6 +337,8 @@ pub struct ForwardingDto {
     pub returned_at: Option<DateTime<Utc>>,
     /// The files that go with the answer, by link.
     pub answer_attachments: Vec<AttachmentDto>,
+    /// When the agency took the case up.
+    pub accepted_at: Option<DateTime<Utc>>,
 }
 
 impl From<ForwardingView> for ForwardingDto {
@@ -359,6 +361,7 @@ impl From<ForwardingView> for ForwardingDto {
             returned_reason: f.returned_reason,
             returned_at: f.returned_at.map(|t| t.and_utc()),
             answer_attachments: f.answer_attachments.into_iter().map(Into::into).collect(),
+            accepted_at: f.accepted_at.map(|t| t.and_utc()),
         }
     }
 }

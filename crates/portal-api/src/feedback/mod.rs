@@ -51,6 +51,7 @@ pub fn configure_admin(cfg: &mut ServiceConfig) {
         .service(answers::sign_answer)
         .service(answers::request_information)
         .service(answers::name_signatory)
+        .service(steps::accept_case)
         .service(steps::interim_reply)
         .service(steps::return_case)
         .service(steps::merge_case)

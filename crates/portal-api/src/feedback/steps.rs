@@ -68,6 +68,35 @@ pub async fn interim_reply(
     Ok(private_json(StatusCode::OK, &CaseDetailDto::from(view)))
 }
 
+/// Takes the case up (Điều 11.3); the citizen is told which agency handles it.
+#[utoipa::path(
+    tag = "feedback",
+    security(("bearer" = [])),
+    params(
+        ("agency" = String, Path, description = "Agency code"),
+        ("code" = String, Path, description = "Tracking code"),
+    ),
+    responses(
+        (status = 200, description = "Accepted", body = CaseDetailDto),
+        (status = 403, description = "Not this agency's staff, or not forwarded to it", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Accepted already, or answered", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/agencies/{agency}/feedback/{code}/accept")]
+pub async fn accept_case(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (agency, code) = path.into_inner();
+    let who = caller.acting();
+    let key = state.data_key.clone();
+    let view = state
+        .db(move |conn| agency_steps::accept(conn, &who, &key, &agency, &code))
+        .await?;
+    Ok(private_json(StatusCode::OK, &CaseDetailDto::from(view)))
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonRequest {

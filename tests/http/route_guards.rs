@@ -323,6 +323,7 @@ async fn admin_routes_answer_403_to_a_contributor(app: TestApp) {
             "post /api/v1/admin/feedback/{code}/reject" => {
                 Some(json!({"reply": "Không thuộc phạm vi", "reason": "spam"}))
             }
+            "post /api/v1/admin/feedback/{code}/classify" => Some(json!({"field": "Xây dựng"})),
             "post /api/v1/admin/feedback/{code}/forward" => {
                 Some(json!({"agencies": ["so-tp"], "letter": "Kính chuyển"}))
             }

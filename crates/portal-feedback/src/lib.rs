@@ -13,6 +13,7 @@
 pub mod agency_steps;
 pub mod answers;
 pub mod attachments;
+pub mod classify;
 pub mod escalation;
 mod events;
 pub mod guard;

@@ -11,6 +11,7 @@ use super::publication::answered_case;
 use super::{call_ok, case_body, forward, operator, status, submit, NAME};
 
 on_every_backend!(
+    the_operator_classifies_and_a_new_kind_takes_its_own_deadline,
     an_agency_accepts_a_case_once_and_the_citizen_is_told,
     an_agency_replies_for_now_or_returns_the_case,
     a_duplicate_is_merged_and_reads_the_kept_answer,
@@ -20,6 +21,69 @@ on_every_backend!(
 
 fn today() -> NaiveDate {
     portal_feedback::workdays::today_in_vietnam()
+}
+
+async fn the_operator_classifies_and_a_new_kind_takes_its_own_deadline(app: TestApp) {
+    let (code, _) = submit(&app, "Thông tin sai trên cổng").await;
+    let op = operator(&app).await;
+    let path = format!("/api/v1/admin/feedback/{code}/classify");
+    let before = call_ok(
+        &app,
+        "GET",
+        &format!("/api/v1/admin/feedback/{code}"),
+        &op,
+        None,
+    )
+    .await;
+    assert_eq!(before["kind"], "question");
+    // A report of wrong information has a limit of its own (5 working days, not 15).
+    let body = json!({"kind": "inaccuracy", "field": "Thông tin điện tử", "note": "Người gửi chọn nhầm loại"});
+    let staff = app.contributor_of("so-xd", "quang-nam").await;
+    app.call("POST", &path, Some(&staff), Some(&body))
+        .await
+        .problem(403);
+    let after = call_ok(&app, "POST", &path, &op, Some(&body)).await;
+    assert_eq!(
+        (&after["kind"], &after["field"]),
+        (&json!("inaccuracy"), &json!("Thông tin điện tử"))
+    );
+    let due = |v: &serde_json::Value| {
+        NaiveDate::parse_from_str(v["deadline"]["due_on"].as_str().unwrap(), "%Y-%m-%d").unwrap()
+    };
+    assert!(
+        due(&after) < due(&before),
+        "{} then {}",
+        due(&before),
+        due(&after)
+    );
+    let bad = app
+        .call(
+            "POST",
+            &path,
+            Some(&op),
+            Some(&json!({"kind": "complaint"})),
+        )
+        .await
+        .problem(422);
+    assert_eq!(bad["errors"][0]["field"], "kind");
+    app.call("POST", &path, Some(&op), Some(&json!({})))
+        .await
+        .problem(422);
+    // Once forwarded, the field may still change but the kind (and its deadline) may not.
+    forward(&app, &op, &code, &["so-tttt"]).await;
+    app.call("POST", &path, Some(&op), Some(&json!({"kind": "feedback"})))
+        .await
+        .problem(409);
+    let refiled = call_ok(
+        &app,
+        "POST",
+        &path,
+        &op,
+        Some(&json!({"field": "Báo chí, xuất bản"})),
+    )
+    .await;
+    assert_eq!(refiled["field"], "Báo chí, xuất bản");
+    assert_eq!(due(&refiled), due(&after));
 }
 
 async fn an_agency_accepts_a_case_once_and_the_citizen_is_told(app: TestApp) {

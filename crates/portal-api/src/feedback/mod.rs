@@ -42,6 +42,7 @@ pub fn configure_admin(cfg: &mut ServiceConfig) {
         .service(triage::get_case)
         .service(triage::reject_case)
         .service(triage::forward_case)
+        .service(triage::classify_case)
         .service(answers::inbox)
         .service(reports::feedback_report)
         .service(reports::feedback_report_csv)

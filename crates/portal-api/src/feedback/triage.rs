@@ -183,3 +183,54 @@ pub async fn forward_case(
         .await?;
     Ok(private_json(StatusCode::OK, &CaseDetailDto::from(view)))
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClassifyCaseRequest {
+    /// The kind, when the sender chose the wrong one; changes the deadline to the kind's own, and
+    /// only before forwarding.
+    #[schema(value_type = Option<super::dto::FeedbackKind>)]
+    pub kind: Option<String>,
+    /// The field (lĩnh vực) it belongs to.
+    #[schema(example = "Xây dựng", max_length = 100)]
+    pub field: Option<String>,
+    /// Why, for the back office.
+    #[schema(max_length = 5000)]
+    pub note: Option<String>,
+}
+
+/// Classifies a case: its field, and its kind when the sender chose the wrong one (Điều 11.2).
+#[utoipa::path(
+    tag = "feedback",
+    security(("bearer" = [])),
+    params(("code" = String, Path, description = "Tracking code")),
+    request_body = ClassifyCaseRequest,
+    responses(
+        (status = 200, description = "Classified", body = CaseDetailDto),
+        (status = 403, description = "Needs `feedback:triage`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Closed, or forwarded (for a new kind)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field breaks a rule", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/feedback/{code}/classify")]
+pub async fn classify_case(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+    body: crate::http::body::Json<ClassifyCaseRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let code = code.into_inner();
+    let body = body.into_inner();
+    let input = portal_feedback::classify::Classification {
+        kind: body.kind,
+        field: body.field,
+        note: body.note,
+    };
+    let who = caller.acting();
+    let key = state.data_key.clone();
+    let view = state
+        .db(move |conn| portal_feedback::classify::classify(conn, &who, &key, &code, &input))
+        .await?;
+    Ok(private_json(StatusCode::OK, &CaseDetailDto::from(view)))
+}

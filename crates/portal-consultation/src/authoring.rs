@@ -182,6 +182,7 @@ pub fn update(
     who: &Acting,
     agency_code: &str,
     id: i64,
+    site_key: Option<&str>,
     input: &DraftInput,
 ) -> Result<ConsultationView, Error> {
     who.principal.require_consultations_for(agency_code)?;
@@ -189,6 +190,15 @@ pub fn update(
     let today = portal_feedback::workdays::today_in_vietnam();
     write_transaction(conn, |conn| {
         let current = owned(conn, who, agency_code, id)?;
+        if let Some(key) = site_key {
+            if portal_sections::sites::key_of(conn, current.site_id)? != key {
+                return Err(Error::field(
+                    "site",
+                    "fixed",
+                    "a consultation stays on the site it was written for",
+                ));
+            }
+        }
         let phase = current.phase_on(today);
         if matches!(phase, Phase::Closed | Phase::Concluded) {
             return Err(Error::Conflict(format!(

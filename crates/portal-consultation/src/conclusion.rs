@@ -18,7 +18,9 @@ use crate::model::{CommentStatus, Disposition, Phase};
 use crate::parts::{rich_text, text};
 use crate::views::{self, ConsultationView};
 
-pub const MAX_RESULT_CHARS: usize = 100_000;
+/// Within the API's 64 KiB request limit, with room for the dispositions.
+pub const MAX_RESULT_CHARS: usize = 30_000;
+pub const MAX_DISPOSITIONS: usize = 1_000;
 
 #[derive(Debug, Clone)]
 pub struct DispositionInput {
@@ -38,6 +40,13 @@ pub fn publish(
 ) -> Result<ConsultationView, Error> {
     let mut errors = Vec::new();
     let summary = rich_text(&mut errors, "summary", summary, MAX_RESULT_CHARS);
+    if dispositions.len() > MAX_DISPOSITIONS {
+        errors.push(FieldError::new(
+            "dispositions",
+            "too_many",
+            format!("at most {MAX_DISPOSITIONS} in one request"),
+        ));
+    }
     let mut given: HashMap<i64, (Disposition, Option<String>, usize)> = HashMap::new();
     for (i, d) in dispositions.iter().enumerate() {
         let field = |name: &str| format!("dispositions[{i}].{name}");

@@ -17,7 +17,8 @@ pub const MAX_CONTACT_CHARS: usize = 500;
 pub const MAX_PARTS: usize = 300;
 pub const MAX_LABEL_CHARS: usize = 60;
 pub const MAX_HEADING_CHARS: usize = 300;
-pub const MAX_PART_CHARS: usize = 50_000;
+/// A part, and the summary of a conclusion, fit the API's 64 KiB request limit.
+pub const MAX_PART_CHARS: usize = 20_000;
 /// The longest comment period accepted: a year.
 pub const MAX_PERIOD_DAYS: i64 = 366;
 

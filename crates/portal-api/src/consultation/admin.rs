@@ -21,22 +21,12 @@ use crate::http::caller::Caller;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
 
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewConsultationRequest {
-    /// The site it is published on.
-    #[schema(example = "quang-nam")]
-    pub site: String,
-    #[serde(flatten)]
-    pub draft: ConsultationRequest,
-}
-
 /// Writes a new draft for comment; not public until published.
 #[utoipa::path(
     tag = "consultations",
     security(("bearer" = [])),
     params(("agency" = String, Path, description = "Agency code")),
-    request_body = NewConsultationRequest,
+    request_body = ConsultationRequest,
     responses(
         (status = 201, description = "Written", body = AgencyConsultationDto),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
@@ -50,13 +40,20 @@ pub async fn create_consultation(
     state: web::Data<AppState>,
     caller: Caller,
     agency: web::Path<String>,
-    body: crate::http::body::Json<NewConsultationRequest>,
+    body: crate::http::body::Json<ConsultationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let agency = agency.into_inner();
     let body = body.into_inner();
     let who = caller.acting();
-    let site = body.site;
-    let input = body.draft.into();
+    let Some(site) = body.site.clone() else {
+        return Err(portal_core::Error::field(
+            "site",
+            "required",
+            "the site the draft is published on, e.g. quang-nam",
+        )
+        .into());
+    };
+    let input = body.into();
     let view = state
         .db(move |conn| authoring::create(conn, &who, &agency, &site, &input))
         .await?;
@@ -166,10 +163,12 @@ pub async fn update_consultation(
     body: crate::http::body::Json<ConsultationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency, id) = path.into_inner();
-    let input = body.into_inner().into();
+    let body = body.into_inner();
+    let site = body.site.clone();
+    let input = body.into();
     let who = caller.acting();
     let view = state
-        .db(move |conn| authoring::update(conn, &who, &agency, id, &input))
+        .db(move |conn| authoring::update(conn, &who, &agency, id, site.as_deref(), &input))
         .await?;
     Ok(private_json(
         StatusCode::OK,
@@ -355,10 +354,10 @@ pub struct DispositionRequest {
 #[serde(deny_unknown_fields)]
 pub struct ConclusionRequest {
     /// The summary of what was done with the comments (HTML, sanitised like item bodies).
-    #[schema(max_length = 100000)]
+    #[schema(max_length = 30000)]
     pub summary: String,
     /// A disposition for every approved comment that has none yet (and corrections of others).
-    #[schema(max_items = 10000)]
+    #[schema(max_items = 1000)]
     pub dispositions: Vec<DispositionRequest>,
 }
 

@@ -55,14 +55,18 @@ pub struct PartRequest {
     #[schema(example = "Phạm vi điều chỉnh", max_length = 300)]
     #[serde(default)]
     pub heading: String,
-    /// HTML, sanitised like item bodies.
-    #[schema(example = "<p>Quyết định này quy định…</p>", max_length = 50000)]
+    /// HTML, sanitised like item bodies. The whole request is at most 64 KiB: a longer draft puts
+    /// its full text in an attachment and its parts here.
+    #[schema(example = "<p>Quyết định này quy định…</p>", max_length = 20000)]
     pub body: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConsultationRequest {
+    /// The site it is published on: required to create; a change keeps it (another is refused).
+    #[schema(example = "quang-nam")]
+    pub site: Option<String>,
     /// Its address on the site; made from the title when left out. Fixed once published.
     #[schema(example = "du-thao-quy-dinh-phi-ve-sinh", max_length = 120)]
     pub slug: Option<String>,

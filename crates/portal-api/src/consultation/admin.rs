@@ -18,6 +18,7 @@ use super::dto::{
 };
 use crate::feedback::private_json;
 use crate::http::caller::Caller;
+use crate::http::paging::PageQuery;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
 
@@ -61,16 +62,6 @@ pub async fn create_consultation(
         StatusCode::CREATED,
         &AgencyConsultationDto::from(view),
     ))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    /// Page size, 1–100.
-    #[param(minimum = 1, maximum = 100, default = 50)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
 }
 
 /// The agency's consultations, newest first, drafts included.

@@ -19,6 +19,7 @@ use crate::cache::render::{cached, cached_json, Rendered};
 use crate::feedback::dto::{FormTokenDto, PersonDto};
 use crate::feedback::{admit_public_form, form_token_dto, private_json};
 use crate::http::caller::Client;
+use crate::http::paging::PageQuery;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
 
@@ -122,16 +123,6 @@ pub async fn get_consultation(
     .await
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct CommentQuery {
-    /// Page size, 1–100.
-    #[param(minimum = 1, maximum = 100, default = 50)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
-}
-
 /// The comments shown on a consultation (approved, their authors agreed), oldest first, with the
 /// agency's disposition once it concluded.
 #[utoipa::path(
@@ -139,7 +130,7 @@ pub struct CommentQuery {
     params(
         ("site" = String, Path, description = "Site key"),
         ("id" = i64, Path, description = "Consultation id"),
-        CommentQuery,
+        PageQuery,
     ),
     responses(
         (status = 200, description = "One page", body = PublicCommentPage),
@@ -152,7 +143,7 @@ pub async fn list_consultation_comments(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<(String, i64)>,
-    query: web::Query<CommentQuery>,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (site, id) = path.into_inner();
     let query = query.into_inner();

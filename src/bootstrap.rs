@@ -18,6 +18,8 @@ pub fn prepare(
     options: &PoolOptions,
     config: StateConfig,
 ) -> Result<Prepared, String> {
+    // What a first publication starts in the same transaction: the royalty claims (Điều 15).
+    portal_content::publication::register(portal_royalties::credits::open_on_first_publication);
     let pool = build_pool(url, options).map_err(|e| e.to_string())?;
     let mut conn = pool
         .get()

@@ -18,6 +18,7 @@ mod public_cache;
 mod public_hardening;
 mod review_integrity;
 mod route_guards;
+mod royalties;
 mod sign_in_protection;
 mod sites_and_sections;
 mod snapshots;

@@ -19,6 +19,7 @@ pub mod operations;
 pub mod organisation;
 pub mod public;
 pub mod routes;
+pub mod royalties;
 pub mod state;
 pub mod webhooks;
 pub mod workflow;

@@ -29,5 +29,6 @@ fn v1(cfg: &mut ServiceConfig) {
     crate::webhooks::configure(cfg);
     crate::feedback::configure_admin(cfg);
     crate::consultation::configure_admin(cfg);
+    crate::royalties::configure(cfg);
     crate::content::configure(cfg);
 }

@@ -12,6 +12,7 @@ pub mod html;
 pub mod items;
 pub mod model;
 pub mod outbox;
+pub mod publication;
 pub mod published;
 pub mod revisions;
 pub mod states;

@@ -3,9 +3,11 @@
 
 // The citizens' side (feedback, the working-day calendar, consultations, the public forms'
 // allowance) is in schema/citizens.rs, re-exported here: `portal_db::schema::<table>` names every
-// table, and the joins and the same-query list below cover both files.
+// table (schema/royalties.rs: portal-royalties' tables), and the joins and the same-query list below cover both files.
 mod citizens;
+mod royalties;
 pub use citizens::*;
+pub use royalties::*;
 
 diesel::table! {
     agencies (id) {
@@ -376,6 +378,13 @@ diesel::joinable!(consultations -> sites (site_id));
 diesel::joinable!(consultations -> agencies (agency_id));
 diesel::joinable!(consultation_parts -> consultations (consultation_id));
 diesel::joinable!(consultation_comments -> consultations (consultation_id));
+diesel::joinable!(royalty_claims -> royalty_works (work_id));
+diesel::joinable!(royalty_claims -> royalty_payees (payee_id));
+diesel::joinable!(royalty_works -> sites (site_id));
+diesel::joinable!(royalty_statements -> royalty_payees (payee_id));
+diesel::joinable!(royalty_statement_lines -> royalty_statements (statement_id));
+diesel::joinable!(royalty_statement_lines -> royalty_ledger (ledger_id));
+diesel::joinable!(royalty_payments -> royalty_statements (statement_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -416,4 +425,17 @@ diesel::allow_tables_to_appear_in_same_query!(
     consultation_parts,
     consultation_comments,
     intake_throttle,
+    royalty_base_salaries,
+    royalty_maxima,
+    royalty_tax_rules,
+    royalty_schedules,
+    royalty_payees,
+    royalty_credits,
+    royalty_works,
+    royalty_claims,
+    royalty_ledger,
+    royalty_funds,
+    royalty_statements,
+    royalty_statement_lines,
+    royalty_payments,
 );

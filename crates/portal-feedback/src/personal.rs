@@ -58,6 +58,19 @@ impl DataKey {
 
     /// `v1:` + base64 of nonce ‖ ciphertext ‖ tag.
     pub fn seal(&self, data: &PersonalData, bound_to: &str) -> Result<String, Error> {
+        self.seal_json(data, bound_to)
+    }
+
+    pub fn open(&self, stored: &str, bound_to: &str) -> Result<PersonalData, Error> {
+        self.open_json(stored, bound_to)
+    }
+
+    /// Seals any serialisable record (a payee's identity and bank account, …) the same way.
+    pub fn seal_json<T: serde::Serialize>(
+        &self,
+        data: &T,
+        bound_to: &str,
+    ) -> Result<String, Error> {
         let plain = serde_json::to_vec(data).map_err(|e| Error::Internal(e.to_string()))?;
         let mut nonce = [0u8; 12];
         getrandom::fill(&mut nonce).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
@@ -77,7 +90,11 @@ impl DataKey {
     }
 
     /// Fails (an internal error, never garbage) when the key or the binding is not the one sealed with.
-    pub fn open(&self, stored: &str, bound_to: &str) -> Result<PersonalData, Error> {
+    pub fn open_json<T: serde::de::DeserializeOwned>(
+        &self,
+        stored: &str,
+        bound_to: &str,
+    ) -> Result<T, Error> {
         let unreadable = || {
             Error::Internal("stored personal data cannot be decrypted with PORTAL_DATA_KEY".into())
         };

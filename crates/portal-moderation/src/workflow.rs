@@ -171,6 +171,13 @@ pub(crate) fn publish_now(
     )?;
     let published = portal_content::items::get(conn, item.id)?;
     portal_content::published::put(conn, &published, published.first_published_at.unwrap_or(at))?;
+    if first {
+        // Royalty claims and whatever else starts with a work's first publication (Điều 15).
+        portal_content::publication::first_publication(
+            conn,
+            &portal_content::publication::FirstPublication::of(&published, at),
+        )?;
+    }
     let payload = event_payload(conn, &published)?;
     let event = if first {
         "content.published"

@@ -1,0 +1,109 @@
+//! The base salary (lương cơ sở) over time: the unit value of a royalty is a schedule's
+//! percentage of the one in force on the work's publication day (234,000 đ until 30/06/2026,
+//! 253,000 đ from 01/07/2026). The IT centre adds a new one when a decree changes it; amounts
+//! already frozen into works keep their value.
+
+use chrono::{Duration, NaiveDate};
+use diesel::prelude::*;
+use portal_auth::scopes::Scope;
+use portal_auth::{Acting, Principal};
+use portal_core::text::checked;
+use portal_core::{Error, FieldError};
+use portal_db::schema::royalty_base_salaries;
+use portal_db::{now, serialise_on, write_transaction, DbConn};
+use serde_json::json;
+
+use crate::model::BaseSalary;
+use crate::schedules::require_reader;
+
+/// The base salary in force on `day`.
+pub fn base_salary_on(conn: &mut DbConn, day: NaiveDate) -> Result<Option<BaseSalary>, Error> {
+    Ok(royalty_base_salaries::table
+        .filter(royalty_base_salaries::valid_from.le(day))
+        .filter(
+            royalty_base_salaries::valid_until
+                .is_null()
+                .or(royalty_base_salaries::valid_until.ge(day)),
+        )
+        .order(royalty_base_salaries::valid_from.desc())
+        .select(BaseSalary::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn base_salaries(conn: &mut DbConn, principal: &Principal) -> Result<Vec<BaseSalary>, Error> {
+    require_reader(principal)?;
+    Ok(royalty_base_salaries::table
+        .order(royalty_base_salaries::valid_from.desc())
+        .select(BaseSalary::as_select())
+        .load(conn)?)
+}
+
+/// A new base salary from `valid_from`: the one in force the day before ends then. Amounts
+/// already frozen into works keep their value.
+pub fn add_base_salary(
+    conn: &mut DbConn,
+    who: &Acting,
+    valid_from: NaiveDate,
+    amount: i64,
+    legal_basis: &str,
+) -> Result<BaseSalary, Error> {
+    who.principal.require(Scope::RoyaltiesManage)?;
+    let mut errors = Vec::new();
+    let legal_basis = checked(&mut errors, "legal_basis", legal_basis, 1_000, true, true);
+    if !(1..=1_000_000_000).contains(&amount) {
+        errors.push(FieldError::new(
+            "amount",
+            "out_of_range",
+            "from 1 to 1,000,000,000 đ",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    write_transaction(conn, |conn| {
+        serialise_on(conn, "royalty_base_salaries")?;
+        let later: i64 = royalty_base_salaries::table
+            .filter(royalty_base_salaries::valid_from.ge(valid_from))
+            .count()
+            .get_result(conn)?;
+        if later > 0 {
+            return Err(Error::Conflict(format!(
+                "a base salary already starts on or after {}",
+                valid_from.format("%d/%m/%Y")
+            )));
+        }
+        let day_before = valid_from - Duration::days(1);
+        diesel::update(
+            royalty_base_salaries::table.filter(
+                royalty_base_salaries::valid_until
+                    .is_null()
+                    .or(royalty_base_salaries::valid_until.ge(valid_from)),
+            ),
+        )
+        .set(royalty_base_salaries::valid_until.eq(Some(day_before)))
+        .execute(conn)?;
+        let id: i64 = diesel::insert_into(royalty_base_salaries::table)
+            .values((
+                royalty_base_salaries::valid_from.eq(valid_from),
+                royalty_base_salaries::amount.eq(amount),
+                royalty_base_salaries::legal_basis.eq(&legal_basis),
+                royalty_base_salaries::created_by.eq(&who.actor.label),
+                royalty_base_salaries::created_at.eq(now()),
+            ))
+            .returning(royalty_base_salaries::id)
+            .get_result(conn)?;
+        portal_audit::append(
+            conn,
+            &who.actor,
+            "royalties.base_salary_added",
+            Some(&format!("royalty_base_salary:{id}")),
+            None,
+            Some(&json!({"valid_from": valid_from, "amount": amount, "legal_basis": legal_basis})),
+        )?;
+        Ok(royalty_base_salaries::table
+            .find(id)
+            .select(BaseSalary::as_select())
+            .first(conn)?)
+    })
+}

@@ -1,0 +1,13 @@
+DROP TABLE royalty_payments;
+DROP TABLE royalty_statement_lines;
+DROP TABLE royalty_statements;
+DROP TABLE royalty_funds;
+DROP TABLE royalty_ledger;
+DROP TABLE royalty_claims;
+DROP TABLE royalty_works;
+DROP TABLE royalty_credits;
+DROP TABLE royalty_payees;
+DROP TABLE royalty_schedules;
+DROP TABLE royalty_tax_rules;
+DROP TABLE royalty_maxima;
+DROP TABLE royalty_base_salaries;

@@ -135,6 +135,28 @@ async fn every_documented_get_route_is_served(app: TestApp) {
         )
         .await;
     assert_eq!(hook.status, 201, "{}", hook.text());
+    // Item 1 opened work 1 with its writer's claim 1 (payee 1); a fund, a remuneration entry and
+    // the month's statement 1 give the royalty routes something to show.
+    for (method, path, body) in [
+        (
+            "PUT",
+            "/api/v1/admin/royalties/sites/quang-nam/funds/2026",
+            serde_json::json!({"royalty_budget": 1_000_000, "legal_basis": "Dự toán 2026"}),
+        ),
+        (
+            "POST",
+            "/api/v1/admin/royalties/entries",
+            serde_json::json!({"site": "quang-nam", "period": "2026-12", "payee_id": 1, "category": "remuneration", "role": "Biên tập", "amount": 100_000}),
+        ),
+        (
+            "POST",
+            "/api/v1/admin/royalties/sites/quang-nam/statements",
+            serde_json::json!({"period": "2026-12"}),
+        ),
+    ] {
+        let res = app.call(method, path, Some(&operator), Some(&body)).await;
+        assert!(res.status < 300, "{path}: {}", res.text());
+    }
     // A citizen's case forwarded to so-tp, whose staff read it.
     let case = app
         .post_json(
@@ -244,6 +266,9 @@ async fn every_documented_get_route_is_served(app: TestApp) {
         if concrete.ends_with("/workflow/stats") {
             concrete.push_str("?site=quang-nam");
         }
+        if path.starts_with("/api/v1/admin/royalties/sites/{site}/statements") {
+            concrete.push_str("?period=2026-12");
+        }
         if path == "/api/v1/feedback/{code}" {
             let res = app
                 .get_with(&concrete, &[("Portal-Case-Secret", &case_secret)])
@@ -261,6 +286,7 @@ async fn every_documented_get_route_is_served(app: TestApp) {
         } else if path.starts_with("/api/v1/admin/content")
             || path.starts_with("/api/v1/admin/workflow")
             || path.ends_with("/question-candidates")
+            || path.starts_with("/api/v1/admin/royalties/items/")
         {
             chief.as_str()
         } else {

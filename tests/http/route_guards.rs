@@ -67,6 +67,7 @@ const SELF_SERVICE: &[&str] = &[
     "get /api/v1/admin/notifications",
     "post /api/v1/admin/notifications/{id}/read",
     "post /api/v1/admin/notifications/read-all",
+    "get /api/v1/me/royalties",
 ];
 
 fn operations() -> Vec<(String, String, bool)> {
@@ -85,6 +86,8 @@ fn operations() -> Vec<(String, String, bool)> {
 fn concrete(path: &str) -> String {
     let query = if path.ends_with("/workflow/stats") {
         "?site=quang-nam"
+    } else if path.starts_with("/api/v1/admin/royalties/sites/{site}/statements") {
+        "?period=2026-12"
     } else {
         ""
     };
@@ -288,6 +291,8 @@ async fn admin_routes_answer_403_to_a_contributor(app: TestApp) {
             || SELF_SERVICE.contains(&name.as_str())
             || AGENCY_WORK.contains(&name.as_str())
             || path.starts_with("/api/v1/admin/content")
+            // An item's credits are its authors' (tests/http/royalties/rights.rs).
+            || path.starts_with("/api/v1/admin/royalties/items/")
         {
             continue;
         }
@@ -366,6 +371,38 @@ async fn admin_routes_answer_403_to_a_contributor(app: TestApp) {
             }
             "put /api/v1/admin/agencies/{agency}/consultations/{id}/conclusion" => {
                 Some(json!({"summary": "<p>Kết luận</p>", "dispositions": []}))
+            }
+            "post /api/v1/admin/royalties/schedules" | "put /api/v1/admin/royalties/schedules/{id}" => {
+                Some(crate::royalties::rules::schedule("2027-01-01", "1.5"))
+            }
+            "post /api/v1/admin/royalties/schedules/{id}/close" => {
+                Some(json!({"valid_until": "2026-12-31"}))
+            }
+            "post /api/v1/admin/royalties/base-salaries" => Some(
+                json!({"valid_from": "2027-07-01", "amount": 2_800_000, "legal_basis": "Nghị định"}),
+            ),
+            "post /api/v1/admin/royalties/tax-rules" => Some(
+                json!({"valid_from": "2027-01-01", "rate_percent": 10, "threshold": 2_000_000, "legal_basis": "Thông tư"}),
+            ),
+            "post /api/v1/admin/royalties/payees" | "put /api/v1/admin/royalties/payees/{id}" => {
+                Some(json!({"pen_name": "Hoài An"}))
+            }
+            "post /api/v1/admin/royalties/works/{id}/grade"
+            | "post /api/v1/admin/royalties/works/{id}/correct" => {
+                Some(json!({"genre": "tin", "reason": "chấm lại"}))
+            }
+            "post /api/v1/admin/royalties/works/{id}/cancel" => Some(json!({"reason": "gỡ bài"})),
+            "put /api/v1/admin/royalties/sites/{site}/funds/{year}" => {
+                Some(json!({"royalty_budget": 1, "legal_basis": "Dự toán"}))
+            }
+            "post /api/v1/admin/royalties/entries" => Some(
+                json!({"site": "quang-nam", "period": "2026-12", "payee_id": 1, "category": "remuneration", "role": "Biên tập", "amount": 1}),
+            ),
+            "post /api/v1/admin/royalties/sites/{site}/statements" => {
+                Some(json!({"period": "2026-12"}))
+            }
+            "post /api/v1/admin/royalties/statements/{id}/payments" => {
+                Some(json!({"paid_on": "2026-12-04", "reference": "UNC 1", "amount": 1}))
             }
             "put /api/v1/admin/security-settings" => {
                 Some(json!({"require_totp_for_privileged": false}))

@@ -42,13 +42,18 @@ fn defused(value: &str) -> String {
     }
 }
 
+/// The month's statements of a site, or of the payees of one agency.
 pub fn sheet(
     conn: &mut DbConn,
     principal: &Principal,
     site: &str,
     period: &str,
+    agency: Option<&str>,
 ) -> Result<Sheet, Error> {
-    let found: Vec<StatementView> = statements::list(conn, principal, site, period)?;
+    let found: Vec<StatementView> = statements::list(conn, principal, site, period)?
+        .into_iter()
+        .filter(|s| agency.is_none() || s.agency.as_deref() == agency)
+        .collect();
     let unit = portal_sections::sites::active_by_key(conn, site)?.name_vi;
     let mut rows = Vec::new();
     let mut number = 0;
@@ -198,4 +203,48 @@ pub fn to_xlsx(sheet: &Sheet) -> Result<Vec<u8>, Error> {
     ws.set_column_width(1, 28).map_err(xlsx)?;
     ws.set_column_width(2, 50).map_err(xlsx)?;
     book.save_to_buffer().map_err(xlsx)
+}
+
+/// One agency's part of a site's month: how many payees, and the totals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencyTotal {
+    /// None for contributors who belong to no agency.
+    pub agency: Option<String>,
+    pub payees: i64,
+    pub gross: Dong,
+    pub tax: Dong,
+    pub net: Dong,
+}
+
+/// The month's statements summed per agency of their payees, agencies in code order.
+pub fn by_agency(
+    conn: &mut DbConn,
+    principal: &Principal,
+    site: &str,
+    period: &str,
+) -> Result<Vec<AgencyTotal>, Error> {
+    let mut totals: Vec<AgencyTotal> = Vec::new();
+    for s in statements::list(conn, principal, site, period)? {
+        let total = match totals.iter_mut().find(|t| t.agency == s.agency) {
+            Some(t) => t,
+            None => {
+                totals.push(AgencyTotal {
+                    agency: s.agency.clone(),
+                    payees: 0,
+                    gross: Dong::ZERO,
+                    tax: Dong::ZERO,
+                    net: Dong::ZERO,
+                });
+                totals
+                    .last_mut()
+                    .ok_or_else(|| Error::Internal("a total just pushed".into()))?
+            }
+        };
+        total.payees += 1;
+        total.gross = total.gross + Dong(s.row.gross);
+        total.tax = total.tax + Dong(s.row.tax);
+        total.net = total.net + Dong(s.row.net);
+    }
+    totals.sort_by(|a, b| a.agency.cmp(&b.agency));
+    Ok(totals)
 }

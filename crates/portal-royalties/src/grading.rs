@@ -12,7 +12,7 @@ use portal_core::{Error, FieldError};
 use portal_db::schema::{
     royalty_claims, royalty_ledger, royalty_statement_lines, royalty_statements, royalty_works,
 };
-use portal_db::{now, write_transaction, DbConn};
+use portal_db::{now, serialise_on, write_transaction, DbConn};
 use serde_json::json;
 
 use crate::funds::{self, current_period, year_of};
@@ -35,9 +35,12 @@ pub struct GradeInput {
     pub reason: Option<String>,
 }
 
-/// Reads the work and checks the caller is the chief editor of its site.
+/// Reads the work, inside the step's transaction and after any concurrent step on it, and checks
+/// the caller is the chief editor of its site.
 fn led(conn: &mut DbConn, who: &Acting, id: i64) -> Result<WorkRow, Error> {
     who.principal.require_publish_somewhere()?;
+    // Two approvals sent together: the second waits here and then reads the first's result.
+    serialise_on(conn, &format!("royalty_work:{id}"))?;
     let row = works::load(conn, id)?;
     let site = portal_sections::sites::key_of(conn, row.site_id)?;
     who.principal.require_publish_on(&site)?;

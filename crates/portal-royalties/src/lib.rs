@@ -18,6 +18,7 @@ pub mod credits;
 pub mod export;
 pub mod funds;
 pub mod grading;
+pub mod ledger;
 pub mod model;
 pub mod money;
 pub mod payees;

@@ -102,6 +102,35 @@ fn clean_identity(errors: &mut Vec<FieldError>, identity: &Identity) -> Identity
     }
 }
 
+/// The payee's fields cleaned, or every broken rule.
+fn cleaned(
+    conn: &mut DbConn,
+    input: &PayeeInput,
+) -> Result<(String, Option<i64>, Identity), Error> {
+    let mut errors = Vec::new();
+    let pen_name = checked(&mut errors, "pen_name", &input.pen_name, 200, false, true);
+    let identity = clean_identity(&mut errors, &input.identity);
+    let agency_id = match &input.agency {
+        Some(code) => match portal_sections::agencies::find_by_code(conn, code)? {
+            Some(a) => Some(a.id),
+            None => {
+                errors.push(FieldError::new(
+                    "agency",
+                    "unknown_agency",
+                    format!("no agency {code}"),
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    if errors.is_empty() {
+        Ok((pen_name, agency_id, identity))
+    } else {
+        Err(Error::Validation(errors))
+    }
+}
+
 fn view(conn: &mut DbConn, row: PayeeRow, identity: Option<Identity>) -> Result<PayeeView, Error> {
     let agency = match row.agency_id {
         Some(id) => Some(portal_sections::agencies::code_of(conn, id)?),
@@ -135,26 +164,7 @@ pub fn create(
     input: &PayeeInput,
 ) -> Result<PayeeView, Error> {
     who.principal.require(Scope::RoyaltiesManage)?;
-    let mut errors = Vec::new();
-    let pen_name = checked(&mut errors, "pen_name", &input.pen_name, 200, false, true);
-    let identity = clean_identity(&mut errors, &input.identity);
-    let agency_id = match &input.agency {
-        Some(code) => match portal_sections::agencies::find_by_code(conn, code)? {
-            Some(a) => Some(a.id),
-            None => {
-                errors.push(FieldError::new(
-                    "agency",
-                    "unknown_agency",
-                    format!("no agency {code}"),
-                ));
-                None
-            }
-        },
-        None => None,
-    };
-    if !errors.is_empty() {
-        return Err(Error::Validation(errors));
-    }
+    let (pen_name, agency_id, identity) = cleaned(conn, input)?;
     write_transaction(conn, |conn| {
         let at = now();
         let id: i64 = diesel::insert_into(royalty_payees::table)
@@ -177,6 +187,41 @@ pub fn create(
             "royalties.payee_created",
             Some(&format!("royalty_payee:{id}")),
             None,
+            Some(&json!({"pen_name": pen_name})),
+        )?;
+        let row = load(conn, id)?;
+        view(conn, row, None)
+    })
+}
+
+/// Replaces a payee's pen name, agency and payment details (an account's payee gets its bank
+/// account here); the details are sealed again, and the audit names no value.
+pub fn update(
+    conn: &mut DbConn,
+    who: &Acting,
+    key: &DataKey,
+    id: i64,
+    input: &PayeeInput,
+) -> Result<PayeeView, Error> {
+    who.principal.require(Scope::RoyaltiesManage)?;
+    let (pen_name, agency_id, identity) = cleaned(conn, input)?;
+    write_transaction(conn, |conn| {
+        let before = load(conn, id)?;
+        diesel::update(royalty_payees::table.find(id))
+            .set((
+                royalty_payees::pen_name.eq(&pen_name),
+                royalty_payees::agency_id.eq(agency_id.or(before.agency_id)),
+                royalty_payees::masked.eq(mask(&identity)),
+                royalty_payees::sealed.eq(Some(key.seal_json(&identity, &bound(id))?)),
+                royalty_payees::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        portal_audit::append(
+            conn,
+            &who.actor,
+            "royalties.payee_updated",
+            Some(&format!("royalty_payee:{id}")),
+            Some(&json!({"pen_name": before.pen_name})),
             Some(&json!({"pen_name": pen_name})),
         )?;
         let row = load(conn, id)?;

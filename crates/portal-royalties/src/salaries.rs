@@ -3,17 +3,17 @@
 //! 253,000 đ from 01/07/2026). The IT centre adds a new one when a decree changes it; amounts
 //! already frozen into works keep their value.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use portal_auth::scopes::Scope;
 use portal_auth::{Acting, Principal};
 use portal_core::text::checked;
 use portal_core::{Error, FieldError};
-use portal_db::schema::royalty_base_salaries;
+use portal_db::schema::{royalty_base_salaries, royalty_tax_rules};
 use portal_db::{now, serialise_on, write_transaction, DbConn};
 use serde_json::json;
 
-use crate::model::BaseSalary;
+use crate::model::{BaseSalary, TaxRule};
 use crate::schedules::require_reader;
 
 /// The base salary in force on `day`.
@@ -73,7 +73,13 @@ pub fn add_base_salary(
                 valid_from.format("%d/%m/%Y")
             )));
         }
-        let day_before = valid_from - Duration::days(1);
+        let Some(day_before) = valid_from.pred_opt() else {
+            return Err(Error::field(
+                "valid_from",
+                "out_of_range",
+                "not a day the calendar has",
+            ));
+        };
         diesel::update(
             royalty_base_salaries::table.filter(
                 royalty_base_salaries::valid_until
@@ -104,6 +110,98 @@ pub fn add_base_salary(
         Ok(royalty_base_salaries::table
             .find(id)
             .select(BaseSalary::as_select())
+            .first(conn)?)
+    })
+}
+
+pub fn tax_rules(conn: &mut DbConn, principal: &Principal) -> Result<Vec<TaxRule>, Error> {
+    require_reader(principal)?;
+    Ok(royalty_tax_rules::table
+        .order(royalty_tax_rules::valid_from.desc())
+        .select(TaxRule::as_select())
+        .load(conn)?)
+}
+
+/// A new withholding rule from `valid_from` (a statement uses the one in force on its month's
+/// last day); the rule before it ends the day before.
+pub fn add_tax_rule(
+    conn: &mut DbConn,
+    who: &Acting,
+    valid_from: NaiveDate,
+    rate_percent: i64,
+    threshold: i64,
+    legal_basis: &str,
+) -> Result<TaxRule, Error> {
+    who.principal.require(Scope::RoyaltiesManage)?;
+    let mut errors = Vec::new();
+    let legal_basis = checked(&mut errors, "legal_basis", legal_basis, 1_000, true, true);
+    if !(0..=100).contains(&rate_percent) {
+        errors.push(FieldError::new(
+            "rate_percent",
+            "out_of_range",
+            "from 0 to 100",
+        ));
+    }
+    if !(0..=1_000_000_000).contains(&threshold) {
+        errors.push(FieldError::new(
+            "threshold",
+            "out_of_range",
+            "from 0 to 1,000,000,000 đ",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    write_transaction(conn, |conn| {
+        serialise_on(conn, "royalty_tax_rules")?;
+        let later: i64 = royalty_tax_rules::table
+            .filter(royalty_tax_rules::valid_from.ge(valid_from))
+            .count()
+            .get_result(conn)?;
+        if later > 0 {
+            return Err(Error::Conflict(format!(
+                "a tax rule already starts on or after {}",
+                valid_from.format("%d/%m/%Y")
+            )));
+        }
+        let Some(day_before) = valid_from.pred_opt() else {
+            return Err(Error::field(
+                "valid_from",
+                "out_of_range",
+                "not a day the calendar has",
+            ));
+        };
+        diesel::update(
+            royalty_tax_rules::table.filter(
+                royalty_tax_rules::valid_until
+                    .is_null()
+                    .or(royalty_tax_rules::valid_until.ge(valid_from)),
+            ),
+        )
+        .set(royalty_tax_rules::valid_until.eq(Some(day_before)))
+        .execute(conn)?;
+        let id: i64 = diesel::insert_into(royalty_tax_rules::table)
+            .values((
+                royalty_tax_rules::valid_from.eq(valid_from),
+                royalty_tax_rules::rate_percent.eq(rate_percent as i32),
+                royalty_tax_rules::threshold.eq(threshold),
+                royalty_tax_rules::legal_basis.eq(&legal_basis),
+            ))
+            .returning(royalty_tax_rules::id)
+            .get_result(conn)?;
+        portal_audit::append(
+            conn,
+            &who.actor,
+            "royalties.tax_rule_added",
+            Some(&format!("royalty_tax_rule:{id}")),
+            None,
+            Some(
+                &json!({"valid_from": valid_from, "rate_percent": rate_percent, "threshold": threshold}),
+            ),
+        )?;
+        Ok(royalty_tax_rules::table
+            .find(id)
+            .select(TaxRule::as_select())
             .first(conn)?)
     })
 }

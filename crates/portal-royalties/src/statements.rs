@@ -16,7 +16,7 @@ use portal_db::schema::{
 use portal_db::{now, serialise_on, write_transaction, DbConn};
 use serde_json::json;
 
-use crate::model::{Category, LedgerRow, PaymentRow, StatementRow, StatementStatus, TaxRule};
+use crate::model::{LedgerRow, PaymentRow, StatementRow, StatementStatus, TaxRule};
 use crate::rules::{decimal, tax};
 use crate::works::month_bounds;
 use crate::Dong;
@@ -36,6 +36,8 @@ pub struct StatementView {
     pub row: StatementRow,
     pub site: String,
     pub pen_name: String,
+    /// The payee's agency, for the per-agency summary.
+    pub agency: Option<String>,
     pub lines: Vec<LineView>,
     pub payments: Vec<PaymentRow>,
     pub paid: Dong,
@@ -83,10 +85,14 @@ fn paid(conn: &mut DbConn, statement: i64) -> Result<Dong, Error> {
 
 pub(crate) fn view(conn: &mut DbConn, row: StatementRow) -> Result<StatementView, Error> {
     let site = portal_sections::sites::key_of(conn, row.site_id)?;
-    let pen_name: String = royalty_payees::table
+    let (pen_name, agency_id): (String, Option<i64>) = royalty_payees::table
         .find(row.payee_id)
-        .select(royalty_payees::pen_name)
+        .select((royalty_payees::pen_name, royalty_payees::agency_id))
         .first(conn)?;
+    let agency = match agency_id {
+        Some(id) => Some(portal_sections::agencies::code_of(conn, id)?),
+        None => None,
+    };
     let entries: Vec<LedgerRow> = royalty_ledger::table
         .inner_join(royalty_statement_lines::table)
         .filter(royalty_statement_lines::statement_id.eq(row.id))
@@ -150,6 +156,7 @@ pub(crate) fn view(conn: &mut DbConn, row: StatementRow) -> Result<StatementView
         row,
         site,
         pen_name,
+        agency,
         lines,
         payments,
         paid,
@@ -290,6 +297,7 @@ pub fn list(
 }
 
 pub fn get(conn: &mut DbConn, principal: &Principal, id: i64) -> Result<StatementView, Error> {
+    crate::works::require_some_reader(conn, principal)?;
     let row = load(conn, id)?;
     let own = crate::payees::own(conn, principal).ok().flatten() == Some(row.payee_id);
     if !own {
@@ -302,6 +310,10 @@ pub fn get(conn: &mut DbConn, principal: &Principal, id: i64) -> Result<Statemen
 pub fn approve(conn: &mut DbConn, who: &Acting, id: i64) -> Result<StatementView, Error> {
     who.principal.require(Scope::RoyaltiesManage)?;
     write_transaction(conn, |conn| {
+        // Under the site's statements lock, so that a draft is never approved while `prepare`
+        // makes the month's drafts again.
+        let site_id = load(conn, id)?.site_id;
+        serialise_on(conn, &format!("royalty_statements:{site_id}"))?;
         let row = load(conn, id)?;
         if row.status != StatementStatus::Draft {
             return Err(Error::Conflict(format!(
@@ -424,7 +436,12 @@ pub(crate) fn claim_paid(conn: &mut DbConn, claim_id: i64) -> Result<bool, Error
 #[derive(Debug, Clone)]
 pub struct Mine {
     pub payee_id: Option<i64>,
-    pub claims: Vec<(crate::works::ClaimView, String, String, NaiveDateTime)>,
+    pub claims: Vec<(
+        crate::works::ClaimView,
+        String,
+        crate::model::WorkStatus,
+        NaiveDateTime,
+    )>,
     pub statements: Vec<StatementView>,
 }
 
@@ -438,19 +455,24 @@ pub fn mine(conn: &mut DbConn, principal: &Principal) -> Result<Mine, Error> {
             statements: vec![],
         });
     };
-    let rows: Vec<(crate::model::ClaimRow, String, String, NaiveDateTime)> =
-        portal_db::schema::royalty_claims::table
-            .inner_join(royalty_works::table)
-            .filter(portal_db::schema::royalty_claims::payee_id.eq(payee))
-            .order(portal_db::schema::royalty_claims::id.desc())
-            .limit(MINE_LIMIT)
-            .select((
-                crate::model::ClaimRow::as_select(),
-                royalty_works::title,
-                royalty_works::status,
-                royalty_works::published_at,
-            ))
-            .load(conn)?;
+    type Row = (
+        crate::model::ClaimRow,
+        String,
+        crate::model::WorkStatus,
+        NaiveDateTime,
+    );
+    let rows: Vec<Row> = portal_db::schema::royalty_claims::table
+        .inner_join(royalty_works::table)
+        .filter(portal_db::schema::royalty_claims::payee_id.eq(payee))
+        .order(portal_db::schema::royalty_claims::id.desc())
+        .limit(MINE_LIMIT)
+        .select((
+            crate::model::ClaimRow::as_select(),
+            royalty_works::title,
+            royalty_works::status,
+            royalty_works::published_at,
+        ))
+        .load(conn)?;
     let pen_name: String = royalty_payees::table
         .find(payee)
         .select(royalty_payees::pen_name)
@@ -487,102 +509,5 @@ pub fn mine(conn: &mut DbConn, principal: &Principal) -> Result<Mine, Error> {
         payee_id: Some(payee),
         claims,
         statements,
-    })
-}
-
-/// Remuneration (thù lao) of a board member or provider, or an incentive, for a month: a ledger
-/// entry within its cap of the site's fund.
-#[derive(Debug, Clone)]
-pub struct EntryInput {
-    pub site: String,
-    pub period: String,
-    pub payee_id: i64,
-    pub category: String,
-    pub role: String,
-    pub amount: i64,
-    pub note: Option<String>,
-}
-
-pub fn add_entry(conn: &mut DbConn, who: &Acting, input: &EntryInput) -> Result<LedgerRow, Error> {
-    who.principal.require(Scope::RoyaltiesManage)?;
-    let mut errors = Vec::new();
-    let role = checked(&mut errors, "role", &input.role, 200, false, true);
-    let note = input
-        .note
-        .as_deref()
-        .map(|n| checked(&mut errors, "note", n, 2_000, true, false));
-    let category = match Category::parse(&input.category) {
-        Some(c @ (Category::Remuneration | Category::Incentive)) => Some(c),
-        _ => {
-            errors.push(FieldError::new(
-                "category",
-                "unknown_category",
-                "remuneration or incentive (royalties come from approved works)",
-            ));
-            None
-        }
-    };
-    if month_bounds(&input.period).is_none() {
-        errors.push(FieldError::new(
-            "period",
-            "not_a_month",
-            "a month written 2026-07",
-        ));
-    }
-    if !(1..=1_000_000_000).contains(&input.amount) {
-        errors.push(FieldError::new(
-            "amount",
-            "out_of_range",
-            "from 1 to 1,000,000,000 đ",
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(Error::Validation(errors));
-    }
-    let category = category.ok_or_else(|| Error::Internal("category".into()))?;
-    let site_id = portal_sections::sites::active_by_key(conn, &input.site)?.id;
-    write_transaction(conn, |conn| {
-        crate::payees::load(conn, input.payee_id).map_err(|_| {
-            Error::field(
-                "payee_id",
-                "unknown_payee",
-                format!("no payee {}", input.payee_id),
-            )
-        })?;
-        crate::funds::check(
-            conn,
-            site_id,
-            crate::funds::year_of(&input.period),
-            category,
-            Dong(input.amount),
-        )?;
-        let id: i64 = diesel::insert_into(royalty_ledger::table)
-            .values((
-                royalty_ledger::site_id.eq(site_id),
-                royalty_ledger::payee_id.eq(input.payee_id),
-                royalty_ledger::category.eq(category),
-                royalty_ledger::amount.eq(input.amount),
-                royalty_ledger::period.eq(&input.period),
-                royalty_ledger::role.eq(Some(&role)),
-                royalty_ledger::note.eq(note.as_ref()),
-                royalty_ledger::created_by.eq(&who.actor.label),
-                royalty_ledger::created_at.eq(now()),
-            ))
-            .returning(royalty_ledger::id)
-            .get_result(conn)?;
-        portal_audit::append(
-            conn,
-            &who.actor,
-            "royalties.entry_added",
-            Some(&format!("royalty_ledger:{id}")),
-            None,
-            Some(
-                &json!({"category": category.as_str(), "amount": input.amount, "payee": input.payee_id, "period": input.period}),
-            ),
-        )?;
-        Ok(royalty_ledger::table
-            .find(id)
-            .select(LedgerRow::as_select())
-            .first(conn)?)
     })
 }

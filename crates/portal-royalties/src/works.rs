@@ -93,8 +93,23 @@ pub(crate) fn reload(conn: &mut DbConn, id: i64) -> Result<WorkView, Error> {
     view(conn, row)
 }
 
+/// Refuses, before any lookup, whoever is neither the IT centre, a chief editor nor a payee.
+pub(crate) fn require_some_reader(conn: &mut DbConn, principal: &Principal) -> Result<(), Error> {
+    if principal.may(&Scope::RoyaltiesManage) || principal.require_publish_somewhere().is_ok() {
+        return Ok(());
+    }
+    match crate::payees::own(conn, principal)? {
+        Some(_) => Ok(()),
+        None => Err(Error::forbidden_scope("royalties:manage")),
+    }
+}
+
 /// A work, read by who may read its site's.
 pub fn get(conn: &mut DbConn, principal: &Principal, id: i64) -> Result<WorkView, Error> {
+    // Refused before the lookup: only the IT centre and chief editors read works.
+    if !principal.may(&Scope::RoyaltiesManage) {
+        principal.require_publish_somewhere()?;
+    }
     let row = load(conn, id)?;
     let site = portal_sections::sites::key_of(conn, row.site_id)?;
     require_site_reader(principal, &site)?;
@@ -200,6 +215,7 @@ pub fn calculation(
     principal: &Principal,
     claim_id: i64,
 ) -> Result<Calculation, Error> {
+    require_some_reader(conn, principal)?;
     let claim: ClaimRow = royalty_claims::table
         .find(claim_id)
         .select(ClaimRow::as_select())

@@ -10,8 +10,9 @@ use serde_json::{json, Value};
 
 use crate::feedback::call_ok;
 
+mod ledger;
 mod rights;
-mod rules;
+pub(crate) mod rules;
 
 on_every_backend!(a_work_goes_from_publication_to_payment);
 

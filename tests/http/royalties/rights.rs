@@ -29,6 +29,21 @@ async fn royalties_refuse_who_must_be_refused(app: TestApp) {
     let id = work["id"].as_i64().unwrap();
     let claim = work["claims"][0]["id"].as_i64().unwrap();
 
+    // Credits are the item's writers' business: another agency's contributor is refused.
+    let draft = app.item_in("quang-nam", "tin-tuc-su-kien").draft();
+    let outsider = app.contributor_of("so-xd", "quang-nam").await;
+    let credits = json!({"credits": [{"payee_id": payee, "share": "100"}]});
+    let path = format!("/api/v1/admin/royalties/items/{draft}/credits");
+    app.call("PUT", &path, Some(&outsider), Some(&credits))
+        .await
+        .problem(403);
+    app.call("GET", &path, Some(&outsider), None)
+        .await
+        .problem(403);
+    app.call("PUT", &path, None, Some(&credits))
+        .await
+        .problem(401);
+
     // Anonymous: 401 everywhere.
     for path in [
         "/api/v1/admin/royalties/schedules".to_string(),

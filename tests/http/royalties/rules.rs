@@ -14,7 +14,7 @@ on_every_backend!(
     a_work_takes_the_unit_value_of_its_publication_day
 );
 
-fn schedule(from: &str, news_max: &str) -> Value {
+pub(crate) fn schedule(from: &str, news_max: &str) -> Value {
     json!({
         "name": "Bảng hệ số nhuận bút 2027",
         "valid_from": from,

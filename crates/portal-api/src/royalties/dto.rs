@@ -412,10 +412,41 @@ pub struct PaymentDto {
     pub created_by: String,
 }
 
+/// Personal income tax withheld: `rate_percent` of a statement's gross from `threshold` up.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TaxRuleDto {
+    pub id: i64,
+    pub valid_from: NaiveDate,
+    pub valid_until: Option<NaiveDate>,
+    #[schema(example = 10)]
     pub rate_percent: i64,
+    #[schema(example = 2000000)]
     pub threshold: i64,
+    pub legal_basis: String,
+}
+
+impl From<portal_royalties::model::TaxRule> for TaxRuleDto {
+    fn from(t: portal_royalties::model::TaxRule) -> Self {
+        TaxRuleDto {
+            id: t.id,
+            valid_from: t.valid_from,
+            valid_until: t.valid_until,
+            rate_percent: t.rate_percent as i64,
+            threshold: t.threshold,
+            legal_basis: t.legal_basis,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaxRuleRequest {
+    pub valid_from: NaiveDate,
+    #[schema(minimum = 0, maximum = 100)]
+    pub rate_percent: i64,
+    #[schema(minimum = 0, maximum = 1000000000)]
+    pub threshold: i64,
+    #[schema(max_length = 1000)]
     pub legal_basis: String,
 }
 
@@ -425,6 +456,8 @@ pub struct StatementDto {
     pub site: String,
     pub payee_id: i64,
     pub pen_name: String,
+    /// The payee's agency.
+    pub agency: Option<String>,
     #[schema(example = "2026-07")]
     pub period: String,
     pub status: StatementState,
@@ -454,17 +487,14 @@ impl From<StatementView> for StatementDto {
             site: v.site,
             payee_id: v.row.payee_id,
             pen_name: v.pen_name,
+            agency: v.agency,
             period: v.row.period,
             status: v.row.status.into(),
             gross: v.row.gross,
             tax: v.row.tax,
             net: v.row.net,
             net_in_words: portal_royalties::Dong(v.row.net).in_words(),
-            tax_rule: v.tax_rule.map(|t| TaxRuleDto {
-                rate_percent: t.rate_percent as i64,
-                threshold: t.threshold,
-                legal_basis: t.legal_basis,
-            }),
+            tax_rule: v.tax_rule.map(Into::into),
             paid: v.paid.0,
             remaining,
             carried_forward: v.carried_forward.0,

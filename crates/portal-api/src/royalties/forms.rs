@@ -437,7 +437,7 @@ pub struct DueReport {
 pub struct MyClaimDto {
     pub claim: ClaimDto,
     pub title: String,
-    pub work_status: String,
+    pub work_status: WorkState,
     pub published_at: DateTime<Utc>,
 }
 
@@ -448,4 +448,26 @@ pub struct MyRoyaltiesDto {
     pub payee_id: Option<i64>,
     pub claims: Vec<MyClaimDto>,
     pub statements: Vec<StatementDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LedgerEntryPage {
+    pub items: Vec<LedgerEntryDto>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgencyTotalDto {
+    /// None for contributors of no agency.
+    pub agency: Option<String>,
+    pub payees: i64,
+    pub gross: i64,
+    pub tax: i64,
+    pub net: i64,
+    pub net_in_words: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgencyTotals {
+    pub items: Vec<AgencyTotalDto>,
 }

@@ -104,18 +104,53 @@ pub async fn get_payee(
     Ok(private_json(StatusCode::OK, &PayeeDto::from(view)))
 }
 
+/// Replaces a payee's pen name, agency and payment details (sealed again); audited.
+#[utoipa::path(
+    tag = "royalties",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Payee id")),
+    request_body = PayeeRequest,
+    responses(
+        (status = 200, description = "Replaced; the details shown masked", body = PayeeDto),
+        (status = 403, description = "Not royalties:manage", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such payee", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field breaks a rule", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/admin/royalties/payees/{id}")]
+pub async fn update_payee(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<PayeeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let who = caller.acting();
+    let key = state.data_key.clone();
+    let id = id.into_inner();
+    let body = body.into_inner();
+    let input = PayeeInput {
+        pen_name: body.pen_name,
+        agency: body.agency,
+        identity: body.identity.into(),
+    };
+    let view = state
+        .db(move |conn| payees::update(conn, &who, &key, id, &input))
+        .await?;
+    Ok(private_json(StatusCode::OK, &PayeeDto::from(view)))
+}
+
 /// Who is credited on an item, with their shares.
 #[utoipa::path(
     tag = "royalties",
     security(("bearer" = [])),
-    params(("item" = i64, Path, description = "Item id")),
+    params(("id" = i64, Path, description = "Item id")),
     responses(
         (status = 200, description = "The credits (empty: its writer is credited at publication)", body = CreditsDto),
         (status = 403, description = "May not read the item", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/admin/royalties/items/{item}/credits")]
+#[get("/admin/royalties/items/{id}/credits")]
 pub async fn get_item_credits(
     state: web::Data<AppState>,
     caller: Caller,
@@ -133,7 +168,7 @@ pub async fn get_item_credits(
 #[utoipa::path(
     tag = "royalties",
     security(("bearer" = [])),
-    params(("item" = i64, Path, description = "Item id")),
+    params(("id" = i64, Path, description = "Item id")),
     request_body = CreditsRequest,
     responses(
         (status = 200, description = "The credits", body = CreditsDto),
@@ -143,7 +178,7 @@ pub async fn get_item_credits(
         (status = 422, description = "Shares not summing to 100 %, an unknown payee, …", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[put("/admin/royalties/items/{item}/credits")]
+#[put("/admin/royalties/items/{id}/credits")]
 pub async fn set_item_credits(
     state: web::Data<AppState>,
     caller: Caller,

@@ -7,6 +7,7 @@ use portal_royalties::schedules;
 
 use super::dto::{
     BaseSalaryDto, BaseSalaryRequest, CloseScheduleRequest, ScheduleDto, ScheduleRequest,
+    TaxRuleDto, TaxRuleRequest,
 };
 use crate::feedback::private_json;
 use crate::http::body::Json;
@@ -204,4 +205,61 @@ pub async fn add_base_salary(
         })
         .await?;
     Ok(private_json(StatusCode::CREATED, &BaseSalaryDto::from(row)))
+}
+
+/// The dated rule of personal income tax withheld from statements.
+#[utoipa::path(
+    tag = "royalties",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Newest first", body = Vec<TaxRuleDto>),
+        (status = 403, description = "Neither the IT centre nor a chief editor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/royalties/tax-rules")]
+pub async fn list_tax_rules(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    let principal = caller.principal;
+    let found = state
+        .db(move |conn| portal_royalties::salaries::tax_rules(conn, &principal))
+        .await?;
+    let body: Vec<TaxRuleDto> = found.into_iter().map(Into::into).collect();
+    Ok(private_json(StatusCode::OK, &body))
+}
+
+/// A new withholding rule from a day on; the one before ends the day before.
+#[utoipa::path(
+    tag = "royalties",
+    security(("bearer" = [])),
+    request_body = TaxRuleRequest,
+    responses(
+        (status = 201, description = "Added", body = TaxRuleDto),
+        (status = 403, description = "Not royalties:manage", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "One already starts on or after that day", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field breaks a rule", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/royalties/tax-rules")]
+pub async fn add_tax_rule(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<TaxRuleRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let who = caller.acting();
+    let b = body.into_inner();
+    let row = state
+        .db(move |conn| {
+            portal_royalties::salaries::add_tax_rule(
+                conn,
+                &who,
+                b.valid_from,
+                b.rate_percent,
+                b.threshold,
+                &b.legal_basis,
+            )
+        })
+        .await?;
+    Ok(private_json(StatusCode::CREATED, &TaxRuleDto::from(row)))
 }

@@ -4,21 +4,24 @@
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, put, web, HttpResponse};
-use portal_royalties::statements::{self, EntryInput};
+use portal_royalties::ledger::{self, EntryInput};
+use portal_royalties::model::Category;
+use portal_royalties::statements;
 use portal_royalties::{export, funds};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::dto::StatementDto;
 use super::forms::{
-    EntryRequest, FundDto, FundRequest, LedgerEntryDto, MyClaimDto, MyRoyaltiesDto, PaymentRequest,
-    PrepareRequest, StatementList,
+    AgencyTotalDto, AgencyTotals, EntryRequest, FundDto, FundRequest, LedgerEntryDto,
+    LedgerEntryPage, MyClaimDto, MyRoyaltiesDto, PaymentRequest, PrepareRequest, StatementList,
 };
 use crate::feedback::private_json;
 use crate::http::body::Json;
 use crate::http::caller::Caller;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
+use portal_core::PageRequest;
 
 /// A site's fund for a year: each cap, what is used and what remains.
 #[utoipa::path(
@@ -115,7 +118,7 @@ pub async fn add_royalty_entry(
         note: b.note,
     };
     let row = state
-        .db(move |conn| statements::add_entry(conn, &who, &input))
+        .db(move |conn| ledger::add_entry(conn, &who, &input))
         .await?;
     Ok(private_json(
         StatusCode::CREATED,
@@ -163,6 +166,16 @@ pub async fn prepare_statements(
 pub struct PeriodQuery {
     #[param(example = "2026-07")]
     pub period: String,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    #[param(example = "2026-07")]
+    pub period: String,
+    /// Only the payees of this agency (its own sheet to sign).
+    pub agency: Option<String>,
 }
 
 fn checked_period(period: &str) -> Result<(), ApiError> {
@@ -222,7 +235,7 @@ fn download(content_type: &str, name: String, body: Vec<u8>) -> HttpResponse {
 #[utoipa::path(
     tag = "royalties",
     security(("bearer" = [])),
-    params(("site" = String, Path, description = "Site key"), PeriodQuery),
+    params(("site" = String, Path, description = "Site key"), ExportQuery),
     responses(
         (status = 200, description = "Header, numbered rows, totals, amount in words, signatures", body = String, content_type = "text/csv"),
         (status = 400, description = "Not a month", body = Problem, content_type = "application/problem+json"),
@@ -234,17 +247,21 @@ pub async fn statements_csv(
     state: web::Data<AppState>,
     caller: Caller,
     site: web::Path<String>,
-    query: web::Query<PeriodQuery>,
+    query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let principal = caller.principal;
     let site = site.into_inner();
-    let period = query.into_inner().period;
+    let ExportQuery { period, agency } = query.into_inner();
     checked_period(&period)?;
     let name = format!("bang-ke-nhuan-but-{site}-{period}.csv");
     let csv = state
         .db(move |conn| {
             Ok(export::to_csv(&export::sheet(
-                conn, &principal, &site, &period,
+                conn,
+                &principal,
+                &site,
+                &period,
+                agency.as_deref(),
             )?))
         })
         .await?;
@@ -255,7 +272,7 @@ pub async fn statements_csv(
 #[utoipa::path(
     tag = "royalties",
     security(("bearer" = [])),
-    params(("site" = String, Path, description = "Site key"), PeriodQuery),
+    params(("site" = String, Path, description = "Site key"), ExportQuery),
     responses(
         (status = 200, description = "One sheet", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Not a month", body = Problem, content_type = "application/problem+json"),
@@ -267,15 +284,23 @@ pub async fn statements_xlsx(
     state: web::Data<AppState>,
     caller: Caller,
     site: web::Path<String>,
-    query: web::Query<PeriodQuery>,
+    query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let principal = caller.principal;
     let site = site.into_inner();
-    let period = query.into_inner().period;
+    let ExportQuery { period, agency } = query.into_inner();
     checked_period(&period)?;
     let name = format!("bang-ke-nhuan-but-{site}-{period}.xlsx");
     let book = state
-        .db(move |conn| export::to_xlsx(&export::sheet(conn, &principal, &site, &period)?))
+        .db(move |conn| {
+            export::to_xlsx(&export::sheet(
+                conn,
+                &principal,
+                &site,
+                &period,
+                agency.as_deref(),
+            )?)
+        })
         .await?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -394,11 +419,115 @@ pub async fn my_royalties(
                 .map(|(claim, title, work_status, at)| MyClaimDto {
                     claim: claim.into(),
                     title,
-                    work_status,
+                    work_status: work_status.into(),
                     published_at: at.and_utc(),
                 })
                 .collect(),
             statements: mine.statements.into_iter().map(Into::into).collect(),
+        },
+    ))
+}
+
+/// The month's statements of a site summed per agency of their payees.
+#[utoipa::path(
+    tag = "royalties",
+    security(("bearer" = [])),
+    params(("site" = String, Path, description = "Site key"), PeriodQuery),
+    responses(
+        (status = 200, description = "One line per agency", body = AgencyTotals),
+        (status = 400, description = "Not a month", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not royalties:manage", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/royalties/sites/{site}/statements/by-agency")]
+pub async fn statements_by_agency(
+    state: web::Data<AppState>,
+    caller: Caller,
+    site: web::Path<String>,
+    query: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let principal = caller.principal;
+    let site = site.into_inner();
+    let period = query.into_inner().period;
+    checked_period(&period)?;
+    let totals = state
+        .db(move |conn| export::by_agency(conn, &principal, &site, &period))
+        .await?;
+    Ok(private_json(
+        StatusCode::OK,
+        &AgencyTotals {
+            items: totals
+                .into_iter()
+                .map(|t| AgencyTotalDto {
+                    agency: t.agency,
+                    payees: t.payees,
+                    gross: t.gross.0,
+                    tax: t.tax.0,
+                    net: t.net.0,
+                    net_in_words: t.net.in_words(),
+                })
+                .collect(),
+        },
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EntryQuery {
+    /// This year when left out.
+    pub year: Option<i32>,
+    /// One category; remuneration and incentives when left out.
+    #[param(value_type = Option<super::dto::EntryCategory>)]
+    pub category: Option<String>,
+    #[param(minimum = 1, maximum = 100, default = 50)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// A site's ledger entries of a year: remuneration and incentives, or one category.
+#[utoipa::path(
+    tag = "royalties",
+    security(("bearer" = [])),
+    params(("site" = String, Path, description = "Site key"), EntryQuery),
+    responses(
+        (status = 200, description = "Newest first", body = LedgerEntryPage),
+        (status = 400, description = "A parameter that cannot be used", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not royalties:manage", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/admin/royalties/sites/{site}/entries")]
+pub async fn list_royalty_entries(
+    state: web::Data<AppState>,
+    caller: Caller,
+    site: web::Path<String>,
+    query: web::Query<EntryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let principal = caller.principal;
+    let site = site.into_inner();
+    let q = query.into_inner();
+    let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
+    let year = q.year.unwrap_or_else(|| {
+        use chrono::Datelike;
+        portal_feedback::workdays::today_in_vietnam().year()
+    });
+    let category = match q.category.as_deref() {
+        Some(c) => Some(Category::parse(c).ok_or_else(|| {
+            portal_core::Error::invalid_parameter(
+                "category",
+                format!("one of {}", Category::spellings()),
+            )
+        })?),
+        None => None,
+    };
+    let found = state
+        .db(move |conn| ledger::list(conn, &principal, &site, year, category, &page))
+        .await?;
+    Ok(private_json(
+        StatusCode::OK,
+        &LedgerEntryPage {
+            items: found.items.into_iter().map(Into::into).collect(),
+            next_cursor: found.next_cursor,
         },
     ))
 }

@@ -372,7 +372,9 @@ async fn admin_routes_answer_403_to_a_contributor(app: TestApp) {
             "put /api/v1/admin/agencies/{agency}/consultations/{id}/conclusion" => {
                 Some(json!({"summary": "<p>Kết luận</p>", "dispositions": []}))
             }
-            "post /api/v1/admin/royalties/schedules" | "put /api/v1/admin/royalties/schedules/{id}" => {
+            "post /api/v1/admin/royalties/schedules"
+            | "put /api/v1/admin/royalties/schedules/{id}"
+            | "post /api/v1/admin/royalties/schedules/{id}/versions" => {
                 Some(crate::royalties::rules::schedule("2027-01-01", "1.5"))
             }
             "post /api/v1/admin/royalties/schedules/{id}/close" => {

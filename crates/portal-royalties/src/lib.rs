@@ -27,6 +27,7 @@ pub mod rules;
 pub mod salaries;
 pub mod schedules;
 pub mod statements;
+mod validate;
 pub mod works;
 
 pub use money::Dong;

@@ -8,14 +8,13 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use portal_auth::scopes::Scope;
 use portal_auth::{Acting, Principal};
-use portal_core::text::checked;
-use portal_core::{Error, FieldError};
+use portal_core::Error;
 use portal_db::schema::{royalty_maxima, royalty_schedules, royalty_works};
 use portal_db::{now, serialise_on, write_transaction, DbConn};
 use serde_json::json;
 
-use crate::model::{Adjustment, AdjustmentKind, Family, Genre, Maximum, ScheduleRow};
-use crate::rules::hundredths;
+use crate::model::{Adjustment, Genre, Maximum, ScheduleRow};
+use crate::validate::cleaned;
 
 pub const MAX_GENRES: usize = 100;
 pub const MAX_ADJUSTMENTS: usize = 50;
@@ -148,202 +147,6 @@ fn maxima_on(conn: &mut DbConn, day: NaiveDate) -> Result<Vec<Maximum>, Error> {
         .load(conn)?)
 }
 
-fn valid_code(code: &str) -> bool {
-    !code.is_empty()
-        && code.len() <= 40
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-}
-
-/// The schedule's fields cleaned, or every broken rule; the maxima are those in force on its
-/// first day.
-fn cleaned(
-    input: &ScheduleInput,
-    maxima: &[Maximum],
-) -> Result<(ScheduleInput, Vec<Genre>, Vec<Adjustment>), Error> {
-    let mut errors = Vec::new();
-    let mut out = input.clone();
-    out.name = checked(&mut errors, "name", &input.name, 200, false, true);
-    out.legal_basis = checked(
-        &mut errors,
-        "legal_basis",
-        &input.legal_basis,
-        1_000,
-        true,
-        true,
-    );
-    out.decision = checked(&mut errors, "decision", &input.decision, 1_000, true, true);
-    if let Some(until) = input.valid_until {
-        if until < input.valid_from {
-            errors.push(FieldError::new(
-                "valid_until",
-                "before_start",
-                "ends before valid_from",
-            ));
-        }
-    }
-    for (field, value, min, max) in [
-        ("unit_percent", input.unit_percent, 1, 100),
-        ("subsite_percent", input.subsite_percent, 1, 100),
-        ("incentive_cap_percent", input.incentive_cap_percent, 0, 100),
-        (
-            "remuneration_cap_percent",
-            input.remuneration_cap_percent,
-            0,
-            100,
-        ),
-        ("payment_days", input.payment_days, 1, 366),
-    ] {
-        if !(min..=max).contains(&value) {
-            errors.push(FieldError::new(
-                field,
-                "out_of_range",
-                format!("from {min} to {max}"),
-            ));
-        }
-    }
-    if input.genres.is_empty() || input.genres.len() > MAX_GENRES {
-        errors.push(FieldError::new(
-            "genres",
-            "count",
-            format!("from 1 to {MAX_GENRES} genres"),
-        ));
-    }
-    if input.adjustments.len() > MAX_ADJUSTMENTS {
-        errors.push(FieldError::new(
-            "adjustments",
-            "count",
-            format!("at most {MAX_ADJUSTMENTS}"),
-        ));
-    }
-    let mut codes = std::collections::HashSet::new();
-    let mut genres = Vec::new();
-    for (i, g) in input.genres.iter().enumerate() {
-        let field = |name: &str| format!("genres[{i}].{name}");
-        if !valid_code(&g.code) {
-            errors.push(FieldError::new(
-                field("code"),
-                "invalid",
-                "a-z, 0-9 and _, at most 40",
-            ));
-        } else if !codes.insert(g.code.clone()) {
-            errors.push(FieldError::new(
-                field("code"),
-                "repeated",
-                format!("{} twice", g.code),
-            ));
-        }
-        let label = checked(&mut errors, &field("label"), &g.label, 200, false, true);
-        let Some(family) = Family::parse(&g.family) else {
-            errors.push(FieldError::new(
-                field("family"),
-                "unknown_family",
-                format!("one of {}", Family::spellings()),
-            ));
-            continue;
-        };
-        let mut number = |name: &str, text: &str| {
-            let value = hundredths(text);
-            if value.is_none() {
-                errors.push(FieldError::new(
-                    field(name),
-                    "not_a_coefficient",
-                    "a decimal with at most two places, e.g. \"1.5\"",
-                ));
-            }
-            value.unwrap_or(0)
-        };
-        let (min, max, default) = (
-            number("min", &g.min),
-            number("max", &g.max),
-            number("default", &g.default),
-        );
-        if min <= 0 || min > max || !(min..=max).contains(&default) {
-            errors.push(FieldError::new(
-                field("default"),
-                "out_of_range",
-                "0 < min ≤ default ≤ max",
-            ));
-        }
-        match maxima.iter().find(|m| m.family == family.as_str()) {
-            Some(m) if max > m.max_coefficient as i64 => errors.push(FieldError::new(
-                field("max"),
-                "above_national_maximum",
-                format!(
-                    "the national maximum for {} is {} ({})",
-                    family.as_str(),
-                    crate::rules::decimal(m.max_coefficient as i64),
-                    m.legal_basis
-                ),
-            )),
-            Some(_) => {}
-            None => errors.push(FieldError::new(
-                field("family"),
-                "no_national_maximum",
-                format!(
-                    "no national maximum for {} in force on valid_from",
-                    family.as_str()
-                ),
-            )),
-        }
-        genres.push(Genre {
-            code: g.code.clone(),
-            label,
-            family,
-            min,
-            max,
-            default,
-        });
-    }
-    let mut adjustments = Vec::new();
-    for (i, a) in input.adjustments.iter().enumerate() {
-        let field = |name: &str| format!("adjustments[{i}].{name}");
-        if !valid_code(&a.code) {
-            errors.push(FieldError::new(
-                field("code"),
-                "invalid",
-                "a-z, 0-9 and _, at most 40",
-            ));
-        } else if !codes.insert(a.code.clone()) {
-            errors.push(FieldError::new(
-                field("code"),
-                "repeated",
-                format!("{} twice", a.code),
-            ));
-        }
-        let label = checked(&mut errors, &field("label"), &a.label, 200, false, true);
-        let Some(kind) = AdjustmentKind::parse(&a.kind) else {
-            errors.push(FieldError::new(
-                field("kind"),
-                "unknown_kind",
-                format!("one of {}", AdjustmentKind::spellings()),
-            ));
-            continue;
-        };
-        if a.min < 1 || a.min > a.max || a.max > 100 || !(a.min..=a.max).contains(&a.default) {
-            errors.push(FieldError::new(
-                field("default"),
-                "out_of_range",
-                "1 ≤ min ≤ default ≤ max ≤ 100 (percent)",
-            ));
-        }
-        adjustments.push(Adjustment {
-            code: a.code.clone(),
-            label,
-            kind,
-            min: a.min,
-            max: a.max,
-            default: a.default,
-        });
-    }
-    if errors.is_empty() {
-        Ok((out, genres, adjustments))
-    } else {
-        Err(Error::Validation(errors))
-    }
-}
-
 /// Refuses a period that overlaps another schedule's (409 naming it).
 fn refuse_overlap(
     conn: &mut DbConn,
@@ -386,11 +189,35 @@ pub fn create(
     who: &Acting,
     input: &ScheduleInput,
 ) -> Result<ScheduleView, Error> {
+    create_replacing(conn, who, None, input)
+}
+
+/// A new version of schedule `id` from `input.valid_from`: in one transaction, `id` ends the day
+/// before (refused if a work published from that day on was opened under it) and the new one
+/// starts — the way a used schedule changes.
+pub fn new_version(
+    conn: &mut DbConn,
+    who: &Acting,
+    id: i64,
+    input: &ScheduleInput,
+) -> Result<ScheduleView, Error> {
+    create_replacing(conn, who, Some(id), input)
+}
+
+fn create_replacing(
+    conn: &mut DbConn,
+    who: &Acting,
+    replaces: Option<i64>,
+    input: &ScheduleInput,
+) -> Result<ScheduleView, Error> {
     who.principal.require(Scope::RoyaltiesManage)?;
     let maxima = maxima_on(conn, input.valid_from)?;
     let (input, genres, adjustments) = cleaned(input, &maxima)?;
     write_transaction(conn, |conn| {
         serialise_on(conn, "royalty_schedules")?;
+        if let Some(old) = replaces {
+            end_before(conn, who, old, input.valid_from)?;
+        }
         refuse_overlap(conn, input.valid_from, input.valid_until, None)?;
         let at = now();
         let id: i64 = diesel::insert_into(royalty_schedules::table)
@@ -421,12 +248,56 @@ pub fn create(
             Some(&format!("royalty_schedule:{id}")),
             None,
             Some(
-                &json!({"name": input.name, "valid_from": input.valid_from, "valid_until": input.valid_until}),
+                &json!({"name": input.name, "valid_from": input.valid_from, "valid_until": input.valid_until, "replaces": replaces}),
             ),
         )?;
         let row = load(conn, id)?;
         view(conn, row)
     })
+}
+
+/// Ends schedule `id` the day before `start` (inside the caller's transaction).
+fn end_before(conn: &mut DbConn, who: &Acting, id: i64, start: NaiveDate) -> Result<(), Error> {
+    let row = load(conn, id)?;
+    let Some(last) = start.pred_opt().filter(|d| *d >= row.valid_from) else {
+        return Err(Error::field(
+            "valid_from",
+            "not_after_the_old",
+            format!(
+                "a new version of schedule {id} starts after {}",
+                row.valid_from.format("%d/%m/%Y")
+            ),
+        ));
+    };
+    if row.valid_until.is_some_and(|u| u <= last) {
+        return Ok(());
+    }
+    let later: i64 = royalty_works::table
+        .filter(royalty_works::schedule_id.eq(id))
+        .filter(royalty_works::published_on.gt(last))
+        .count()
+        .get_result(conn)?;
+    if later > 0 {
+        return Err(Error::Conflict(format!(
+            "{later} works published from {} on were opened under schedule {id}",
+            start.format("%d/%m/%Y")
+        )));
+    }
+    diesel::update(royalty_schedules::table.find(id))
+        .set((
+            royalty_schedules::valid_until.eq(Some(last)),
+            royalty_schedules::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    portal_audit::append(
+        conn,
+        &who.actor,
+        "royalties.schedule_closed",
+        Some(&format!("royalty_schedule:{id}")),
+        Some(&json!({"valid_until": row.valid_until})),
+        Some(&json!({"valid_until": last})),
+    )?;
+    Ok(())
 }
 
 /// Replaces an unused schedule's content. One that a work was opened under is refused (409):

@@ -84,7 +84,7 @@ async fn schedules_are_dated_and_never_edited_once_used(app: TestApp) {
         .as_str()
         .unwrap()
         .contains("never edited"));
-    // Closed before a work it holds: refused; closed at the year's end, then replaced.
+    // Closed before a work it holds: refused; a new version from a month on ends it the day before.
     let early = app
         .call(
             "POST",
@@ -94,21 +94,29 @@ async fn schedules_are_dated_and_never_edited_once_used(app: TestApp) {
         )
         .await;
     early.problem(409);
-    call_ok(
-        &app,
-        "POST",
-        &format!("/api/v1/admin/royalties/schedules/{seeded_id}/close"),
-        &finance,
-        Some(&json!({"valid_until": "2026-12-31"})),
-    )
-    .await;
-    // Above the national maximum of 10 for news (NĐ 18/2014): 422 naming the field.
+    let today = portal_feedback::workdays::today_in_vietnam();
+    let versions = format!("/api/v1/admin/royalties/schedules/{seeded_id}/versions");
+    let from_today = app
+        .call(
+            "POST",
+            &versions,
+            Some(&finance),
+            Some(&schedule(&today.to_string(), "1.5")),
+        )
+        .await;
+    assert!(from_today.problem(409)["detail"]
+        .as_str()
+        .unwrap()
+        .contains("were opened under schedule"));
+    let from = (today + chrono::Duration::days(31)).to_string();
+    // Above the national maximum of 10 for news (NĐ 18/2014): 422 naming the field, and the old
+    // schedule left as it was.
     let high = app
         .call(
             "POST",
-            "/api/v1/admin/royalties/schedules",
+            &versions,
             Some(&finance),
-            Some(&schedule("2027-01-01", "10.5")),
+            Some(&schedule(&from, "10.5")),
         )
         .await;
     let doc = high.problem(422);
@@ -119,18 +127,39 @@ async fn schedules_are_dated_and_never_edited_once_used(app: TestApp) {
         ),
         (json!("genres[0].max"), json!("above_national_maximum"))
     );
+    let still = call_ok(
+        &app,
+        "GET",
+        &format!("/api/v1/admin/royalties/schedules/{seeded_id}"),
+        &finance,
+        None,
+    )
+    .await;
+    assert!(still["valid_until"].is_null());
     let made = call_ok(
         &app,
         "POST",
-        "/api/v1/admin/royalties/schedules",
+        &versions,
         &finance,
-        Some(&schedule("2027-01-01", "10")),
+        Some(&schedule(&from, "10")),
     )
     .await;
+    let old = call_ok(
+        &app,
+        "GET",
+        &format!("/api/v1/admin/royalties/schedules/{seeded_id}"),
+        &finance,
+        None,
+    )
+    .await;
+    assert_eq!(
+        old["valid_until"],
+        (today + chrono::Duration::days(30)).to_string()
+    );
     assert_eq!(made["works"], 0);
     // An unused schedule is edited in place; a chief editor only reads.
     let id = made["id"].as_i64().unwrap();
-    let mut renamed = schedule("2027-01-01", "2");
+    let mut renamed = schedule(&from, "2");
     renamed["name"] = json!("Bảng hệ số 2027 (sửa)");
     let edited = call_ok(
         &app,

@@ -17,6 +17,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(schedules::get_royalty_schedule)
         .service(schedules::update_royalty_schedule)
         .service(schedules::close_royalty_schedule)
+        .service(schedules::version_royalty_schedule)
         .service(schedules::list_base_salaries)
         .service(schedules::add_base_salary)
         .service(schedules::list_tax_rules)

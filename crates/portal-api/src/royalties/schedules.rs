@@ -120,6 +120,37 @@ pub async fn update_royalty_schedule(
     Ok(private_json(StatusCode::OK, &ScheduleDto::from(view)))
 }
 
+/// A new version of a schedule: it ends the day before the new one starts, in one step (the way
+/// a schedule that works used changes).
+#[utoipa::path(
+    tag = "royalties",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The schedule it replaces")),
+    request_body = ScheduleRequest,
+    responses(
+        (status = 201, description = "The new version", body = ScheduleDto),
+        (status = 403, description = "Not royalties:manage", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such schedule", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Works published from that day on used the old one, or another schedule overlaps", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field breaks a rule, or the new version does not start after the old", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/royalties/schedules/{id}/versions")]
+pub async fn version_royalty_schedule(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<ScheduleRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let who = caller.acting();
+    let id = id.into_inner();
+    let input = body.into_inner().into();
+    let view = state
+        .db(move |conn| schedules::new_version(conn, &who, id, &input))
+        .await?;
+    Ok(private_json(StatusCode::CREATED, &ScheduleDto::from(view)))
+}
+
 /// Ends a schedule's validity, so that a new version can start the day after.
 #[utoipa::path(
     tag = "royalties",

@@ -196,6 +196,7 @@ fn checked_period(period: &str) -> Result<(), ApiError> {
         (status = 200, description = "The month's statements", body = StatementList),
         (status = 400, description = "Not a month", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not royalties:manage", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/admin/royalties/sites/{site}/statements")]
@@ -240,6 +241,7 @@ fn download(content_type: &str, name: String, body: Vec<u8>) -> HttpResponse {
         (status = 200, description = "Header, numbered rows, totals, amount in words, signatures", body = String, content_type = "text/csv"),
         (status = 400, description = "Not a month", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not royalties:manage", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/admin/royalties/sites/{site}/statements.csv")]
@@ -277,6 +279,7 @@ pub async fn statements_csv(
         (status = 200, description = "One sheet", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, description = "Not a month", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not royalties:manage", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/admin/royalties/sites/{site}/statements.xlsx")]
@@ -437,6 +440,7 @@ pub async fn my_royalties(
         (status = 200, description = "One line per agency", body = AgencyTotals),
         (status = 400, description = "Not a month", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not royalties:manage", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/admin/royalties/sites/{site}/statements/by-agency")]
@@ -494,6 +498,7 @@ pub struct EntryQuery {
         (status = 200, description = "Newest first", body = LedgerEntryPage),
         (status = 400, description = "A parameter that cannot be used", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not royalties:manage", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/admin/royalties/sites/{site}/entries")]

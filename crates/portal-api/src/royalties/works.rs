@@ -44,6 +44,7 @@ pub struct WorkQuery {
         (status = 400, description = "A filter that cannot be used", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither this site's chief editor nor the IT centre", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/admin/royalties/sites/{site}/works")]
@@ -274,6 +275,7 @@ pub struct DueQuery {
         (status = 200, description = "Oldest limit first (at most 500)", body = DueReport),
         (status = 400, description = "within_days out of range", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Neither this site's chief editor nor the IT centre", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such site", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/admin/royalties/sites/{site}/payment-due")]

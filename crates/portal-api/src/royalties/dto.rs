@@ -69,12 +69,12 @@ pub struct GenreDto {
     pub label: String,
     #[schema(value_type = GenreFamily)]
     pub family: String,
-    #[schema(example = "1.50")]
+    #[schema(example = "1.50", pattern = "^[0-9]{1,9}(\\.[0-9]{1,2})?$")]
     pub min: String,
-    #[schema(example = "1.50")]
+    #[schema(example = "1.50", pattern = "^[0-9]{1,9}(\\.[0-9]{1,2})?$")]
     pub max: String,
     /// What a grade uses when it names no coefficient; another needs a reason.
-    #[schema(example = "1.50")]
+    #[schema(example = "1.50", pattern = "^[0-9]{1,9}(\\.[0-9]{1,2})?$")]
     pub default: String,
 }
 

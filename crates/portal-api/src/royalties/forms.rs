@@ -110,7 +110,7 @@ pub struct CreditRequest {
     /// An account of the CMS.
     pub user_id: Option<i64>,
     /// Percent, two decimals at most; the shares of an item sum to exactly 100.
-    #[schema(example = "50.00")]
+    #[schema(example = "50.00", pattern = "^[0-9]{1,9}(\\.[0-9]{1,2})?$")]
     pub share: String,
 }
 
@@ -168,7 +168,7 @@ pub struct GradeRequest {
     #[schema(example = "tin_anh")]
     pub genre: String,
     /// Within the genre's range; its default when left out.
-    #[schema(example = "1.50")]
+    #[schema(example = "1.50", pattern = "^[0-9]{1,9}(\\.[0-9]{1,2})?$")]
     pub coefficient: Option<String>,
     #[serde(default)]
     #[schema(max_items = 20)]
@@ -326,7 +326,7 @@ impl From<FundView> for FundDto {
 pub struct EntryRequest {
     pub site: String,
     /// The month it is paid for.
-    #[schema(example = "2026-07")]
+    #[schema(example = "2026-07", pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub period: String,
     pub payee_id: i64,
     /// `remuneration` or `incentive`: royalties come from approved works.
@@ -380,7 +380,7 @@ impl From<LedgerRow> for LedgerEntryDto {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrepareRequest {
-    #[schema(example = "2026-07")]
+    #[schema(example = "2026-07", pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub period: String,
 }
 

@@ -164,7 +164,7 @@ pub async fn prepare_statements(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
-    #[param(example = "2026-07")]
+    #[param(example = "2026-07", pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub period: String,
 }
 
@@ -172,7 +172,7 @@ pub struct PeriodQuery {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    #[param(example = "2026-07")]
+    #[param(example = "2026-07", pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub period: String,
     /// Only the payees of this agency (its own sheet to sign).
     pub agency: Option<String>,

@@ -25,7 +25,7 @@ pub struct WorkQuery {
     #[param(value_type = Option<WorkState>)]
     pub status: Option<String>,
     /// Works published in this month.
-    #[param(example = "2026-07")]
+    #[param(example = "2026-07", pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub month: Option<String>,
     /// Works crediting this payee.
     pub payee: Option<i64>,

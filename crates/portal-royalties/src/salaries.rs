@@ -16,6 +16,43 @@ use serde_json::json;
 use crate::model::{BaseSalary, TaxRule};
 use crate::schedules::require_reader;
 
+/// Makes room in a dated table for a row starting on `$from`, inside the caller's transaction:
+/// refuses (409) when a row already starts on or after that day, and ends the row in force then
+/// on the day before. A macro because each diesel table is its own type; both tables have
+/// `valid_from` and `valid_until`.
+macro_rules! make_room {
+    ($conn:expr, $table:ident, $from:expr, $what:expr) => {{
+        serialise_on($conn, stringify!($table))?;
+        let later: i64 = $table::table
+            .filter($table::valid_from.ge($from))
+            .count()
+            .get_result($conn)?;
+        if later > 0 {
+            return Err(Error::Conflict(format!(
+                "{} already starts on or after {}",
+                $what,
+                $from.format("%d/%m/%Y")
+            )));
+        }
+        let Some(day_before) = $from.pred_opt() else {
+            return Err(Error::field(
+                "valid_from",
+                "out_of_range",
+                "not a day the calendar has",
+            ));
+        };
+        diesel::update(
+            $table::table.filter(
+                $table::valid_until
+                    .is_null()
+                    .or($table::valid_until.ge($from)),
+            ),
+        )
+        .set($table::valid_until.eq(Some(day_before)))
+        .execute($conn)?;
+    }};
+}
+
 /// The base salary in force on `day`.
 pub fn base_salary_on(conn: &mut DbConn, day: NaiveDate) -> Result<Option<BaseSalary>, Error> {
     Ok(royalty_base_salaries::table
@@ -62,33 +99,7 @@ pub fn add_base_salary(
         return Err(Error::Validation(errors));
     }
     write_transaction(conn, |conn| {
-        serialise_on(conn, "royalty_base_salaries")?;
-        let later: i64 = royalty_base_salaries::table
-            .filter(royalty_base_salaries::valid_from.ge(valid_from))
-            .count()
-            .get_result(conn)?;
-        if later > 0 {
-            return Err(Error::Conflict(format!(
-                "a base salary already starts on or after {}",
-                valid_from.format("%d/%m/%Y")
-            )));
-        }
-        let Some(day_before) = valid_from.pred_opt() else {
-            return Err(Error::field(
-                "valid_from",
-                "out_of_range",
-                "not a day the calendar has",
-            ));
-        };
-        diesel::update(
-            royalty_base_salaries::table.filter(
-                royalty_base_salaries::valid_until
-                    .is_null()
-                    .or(royalty_base_salaries::valid_until.ge(valid_from)),
-            ),
-        )
-        .set(royalty_base_salaries::valid_until.eq(Some(day_before)))
-        .execute(conn)?;
+        make_room!(conn, royalty_base_salaries, valid_from, "a base salary");
         let id: i64 = diesel::insert_into(royalty_base_salaries::table)
             .values((
                 royalty_base_salaries::valid_from.eq(valid_from),
@@ -153,33 +164,7 @@ pub fn add_tax_rule(
         return Err(Error::Validation(errors));
     }
     write_transaction(conn, |conn| {
-        serialise_on(conn, "royalty_tax_rules")?;
-        let later: i64 = royalty_tax_rules::table
-            .filter(royalty_tax_rules::valid_from.ge(valid_from))
-            .count()
-            .get_result(conn)?;
-        if later > 0 {
-            return Err(Error::Conflict(format!(
-                "a tax rule already starts on or after {}",
-                valid_from.format("%d/%m/%Y")
-            )));
-        }
-        let Some(day_before) = valid_from.pred_opt() else {
-            return Err(Error::field(
-                "valid_from",
-                "out_of_range",
-                "not a day the calendar has",
-            ));
-        };
-        diesel::update(
-            royalty_tax_rules::table.filter(
-                royalty_tax_rules::valid_until
-                    .is_null()
-                    .or(royalty_tax_rules::valid_until.ge(valid_from)),
-            ),
-        )
-        .set(royalty_tax_rules::valid_until.eq(Some(day_before)))
-        .execute(conn)?;
+        make_room!(conn, royalty_tax_rules, valid_from, "a tax rule");
         let id: i64 = diesel::insert_into(royalty_tax_rules::table)
             .values((
                 royalty_tax_rules::valid_from.eq(valid_from),

@@ -12,18 +12,19 @@ use crate::Dong;
 pub struct Sheet {
     pub unit: String,
     pub period: String,
-    pub rows: Vec<[String; 10]>,
+    pub rows: Vec<[String; 11]>,
     pub gross: Dong,
     pub tax: Dong,
     pub net: Dong,
 }
 
-pub const HEADINGS: [&str; 10] = [
+pub const HEADINGS: [&str; 11] = [
     "STT",
     "Người nhận (bút danh)",
     "Nội dung",
     "Loại",
     "Hệ số",
+    "Điều chỉnh",
     "Giá trị 1 hệ số (đ)",
     "Tỷ lệ hưởng (%)",
     "Số tiền (đ)",
@@ -70,8 +71,9 @@ pub fn sheet(
                         .or(line.entry.role.as_deref())
                         .unwrap_or(""),
                 ),
-                line.entry.category.as_str().to_string(),
+                line.entry.category.label_vi().to_string(),
                 line.coefficient.clone().unwrap_or_default(),
+                line.adjustments.clone().unwrap_or_default(),
                 line.unit_value.map(|u| u.to_string()).unwrap_or_default(),
                 line.share.clone().unwrap_or_default(),
                 line.entry.amount.to_string(),
@@ -131,7 +133,7 @@ pub fn to_csv(sheet: &Sheet) -> String {
         sheet.tax.0.to_string(),
         sheet.net.0.to_string(),
     );
-    line(&["", "Cộng", "", "", "", "", "", &gross, &tax, &net]);
+    line(&["", "Cộng", "", "", "", "", "", "", &gross, &tax, &net]);
     line(&[&format!(
         "Số tiền thực lĩnh bằng chữ: {}",
         sheet.net.in_words()
@@ -152,9 +154,9 @@ pub fn to_xlsx(sheet: &Sheet) -> Result<Vec<u8>, Error> {
     let money_bold = Format::new().set_bold().set_num_format("#,##0");
     ws.write_string_with_format(0, 0, format!("Đơn vị: {}", sheet.unit), &bold)
         .map_err(xlsx)?;
-    ws.merge_range(1, 0, 1, 9, "BẢNG KÊ CHI NHUẬN BÚT, THÙ LAO", &title)
+    ws.merge_range(1, 0, 1, 10, "BẢNG KÊ CHI NHUẬN BÚT, THÙ LAO", &title)
         .map_err(xlsx)?;
-    ws.merge_range(2, 0, 2, 9, &month_heading(&sheet.period), &title)
+    ws.merge_range(2, 0, 2, 10, &month_heading(&sheet.period), &title)
         .map_err(xlsx)?;
     for (col, heading) in (0u16..).zip(HEADINGS) {
         ws.write_string_with_format(4, col, heading, &bold)
@@ -163,7 +165,7 @@ pub fn to_xlsx(sheet: &Sheet) -> Result<Vec<u8>, Error> {
     let mut row = 5u32;
     for cells in &sheet.rows {
         for (col, cell) in (0u16..).zip(cells.iter()) {
-            let numeric = matches!(col, 0 | 5 | 7 | 8 | 9);
+            let numeric = matches!(col, 0 | 6 | 8 | 9 | 10);
             match (numeric, cell.parse::<i64>()) {
                 (true, Ok(n)) => {
                     ws.write_number_with_format(row, col, n as f64, &money)
@@ -178,7 +180,7 @@ pub fn to_xlsx(sheet: &Sheet) -> Result<Vec<u8>, Error> {
     }
     ws.write_string_with_format(row, 1, "Cộng", &bold)
         .map_err(xlsx)?;
-    for (col, amount) in [(7u16, sheet.gross), (8, sheet.tax), (9, sheet.net)] {
+    for (col, amount) in [(8u16, sheet.gross), (9, sheet.tax), (10, sheet.net)] {
         ws.write_number_with_format(row, col, amount.0 as f64, &money_bold)
             .map_err(xlsx)?;
     }
@@ -192,8 +194,8 @@ pub fn to_xlsx(sheet: &Sheet) -> Result<Vec<u8>, Error> {
     row += 2;
     for (col, who) in [
         (1u16, SIGNATURES[0]),
-        (4, SIGNATURES[1]),
-        (8, SIGNATURES[2]),
+        (5, SIGNATURES[1]),
+        (9, SIGNATURES[2]),
     ] {
         ws.write_string_with_format(row, col, who, &bold)
             .map_err(xlsx)?;

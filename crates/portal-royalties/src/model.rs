@@ -31,6 +31,17 @@ text_enum! {
     }
 }
 
+impl Category {
+    /// As a Vietnamese finance office writes it.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Category::Royalty => "Nhuận bút",
+            Category::Incentive => "Khuyến khích",
+            Category::Remuneration => "Thù lao",
+        }
+    }
+}
+
 text_enum! {
     StatementStatus {
         Draft => "draft",

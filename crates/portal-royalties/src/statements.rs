@@ -27,6 +27,8 @@ pub struct LineView {
     pub work_title: Option<String>,
     pub genre: Option<String>,
     pub coefficient: Option<String>,
+    /// The work's adjustments, e.g. "dich 50 %; thieu_nhi_dan_toc 10 %".
+    pub adjustments: Option<String>,
     pub unit_value: Option<i64>,
     pub share: Option<String>,
 }
@@ -121,6 +123,13 @@ pub(crate) fn view(conn: &mut DbConn, row: StatementRow) -> Result<StatementView
                 .as_ref()
                 .and_then(|w| w.coefficient)
                 .map(|c| decimal(c as i64)),
+            adjustments: work.as_ref().map(|w| {
+                w.applied()
+                    .iter()
+                    .map(|a| format!("{} {} %", a.code, a.percent))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }),
             unit_value: work.as_ref().and_then(|w| w.unit_value),
             share,
             entry,

@@ -420,16 +420,34 @@ async fn a_work_goes_from_publication_to_payment(app: TestApp) {
         "three numbered rows: two works' parts and the remuneration"
     );
     assert_eq!(cell(5, 0), "1");
+    let first: Vec<String> = (1..9).map(|c| cell(5, c)).collect();
     assert_eq!(
-        cell(total_row, 7),
+        first,
+        [
+            "Hoài An",
+            "Bình luận: chuyển đổi số",
+            "Nhuận bút",
+            "2.75",
+            "",
+            "253000",
+            "33.34",
+            "231964"
+        ]
+    );
+    assert_eq!(
+        (cell(6, 3), cell(6, 8)),
+        ("Thù lao".to_string(), "2000000".to_string())
+    );
+    assert_eq!(
+        cell(total_row, 8),
         (231_964 + 2_000_000 + 463_786).to_string()
     );
-    assert_eq!(cell(total_row, 8), "223196");
-    assert_eq!(cell(total_row, 9), (2_008_768 + 463_786).to_string());
+    assert_eq!(cell(total_row, 9), "223196");
+    assert_eq!(cell(total_row, 10), (2_008_768 + 463_786).to_string());
     assert_eq!(cell(total_row + 1, 0), "Số tiền thực lĩnh bằng chữ: Hai triệu bốn trăm bảy mươi hai nghìn năm trăm năm mươi tư đồng");
     assert_eq!(cell(total_row + 3, 1), "Người lập biểu");
-    assert_eq!(cell(total_row + 3, 4), "Kế toán trưởng");
-    assert_eq!(cell(total_row + 3, 8), "Thủ trưởng đơn vị");
+    assert_eq!(cell(total_row + 3, 5), "Kế toán trưởng");
+    assert_eq!(cell(total_row + 3, 9), "Thủ trưởng đơn vị");
     let csv = app
         .call(
             "GET",

@@ -396,6 +396,9 @@ pub struct StatementLineDto {
     pub role: Option<String>,
     pub genre: Option<String>,
     pub coefficient: Option<String>,
+    /// The work's adjustments with their percentages.
+    #[schema(example = "dich 50 %; thieu_nhi_dan_toc 10 %")]
+    pub adjustments: Option<String>,
     pub unit_value: Option<i64>,
     pub share: Option<String>,
     /// Negative for a reversal.
@@ -508,6 +511,7 @@ impl From<StatementView> for StatementDto {
                     role: l.entry.role,
                     genre: l.genre,
                     coefficient: l.coefficient,
+                    adjustments: l.adjustments,
                     unit_value: l.unit_value,
                     share: l.share,
                     amount: l.entry.amount,

@@ -11,7 +11,8 @@ use crate::feedback::call_ok;
 
 on_every_backend!(
     schedules_are_dated_and_never_edited_once_used,
-    a_work_takes_the_unit_value_of_its_publication_day
+    a_work_takes_the_unit_value_of_its_publication_day,
+    a_scheduled_publication_opens_the_claims_too
 );
 
 pub(crate) fn schedule(from: &str, news_max: &str) -> Value {
@@ -333,4 +334,52 @@ async fn chief_of_sub(app: &TestApp) -> String {
         &[("so-vhttdl", "chief_editor")],
     )
     .await
+}
+
+/// The scheduler publishes through the same step: its first publication opens the claims too.
+async fn a_scheduled_publication_opens_the_claims_too(app: TestApp) {
+    use diesel::prelude::*;
+    use portal_db::schema::content_items;
+    let chief = chief(&app, "quang-nam").await;
+    let author = app.user("pv.hen-gio", "so-tttt", &[("quang-nam", "contributor")]);
+    let item = app
+        .item_in("quang-nam", "tin-tuc-su-kien")
+        .title("Tin hẹn giờ")
+        .draft();
+    let credits = json!({"credits": [{"user_id": author, "share": "100"}]});
+    call_ok(
+        &app,
+        "PUT",
+        &format!("/api/v1/admin/royalties/items/{item}/credits"),
+        &chief,
+        Some(&credits),
+    )
+    .await;
+    app.advance(item, &["submit", "claim", "forward"]);
+    let later = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    call_ok(
+        &app,
+        "POST",
+        &format!("/api/v1/admin/content/{item}/approve"),
+        &chief,
+        Some(&json!({"version": 1, "publish_at": later})),
+    )
+    .await;
+    let works = "/api/v1/admin/royalties/sites/quang-nam/works";
+    let before = call_ok(&app, "GET", works, &chief, None).await;
+    assert_eq!(
+        before["items"],
+        json!([]),
+        "approved for later: not published yet"
+    );
+    // The time comes.
+    diesel::update(content_items::table.filter(content_items::id.eq(item)))
+        .set(content_items::publish_at.eq(Some(portal_db::now() - chrono::Duration::seconds(1))))
+        .execute(&mut app.conn())
+        .unwrap();
+    let report = portal_moderation::schedule::run_due(&mut app.conn()).unwrap();
+    assert_eq!(report.published, 1);
+    let after = call_ok(&app, "GET", works, &chief, None).await;
+    assert_eq!(after["items"][0]["item_id"], item);
+    assert_eq!(after["items"][0]["claims"][0]["share"], "100.00");
 }

@@ -16,7 +16,7 @@ use portal_db::{now, serialise_on, write_transaction, DbConn};
 use serde_json::json;
 
 use crate::funds::{self, current_period, year_of};
-use crate::model::{AdjustmentKind, Applied, Category, WorkRow, WorkStatus};
+use crate::model::{AdjustmentKind, Applied, Category, LedgerRow, WorkRow, WorkStatus};
 use crate::rules::{hundredths, split, Grade};
 use crate::works::{self, WorkView};
 use crate::{schedules, Dong};
@@ -238,57 +238,87 @@ pub fn grade(
 }
 
 /// The ledger entries of the work's claims that no reversal has cancelled.
-fn live_entries(conn: &mut DbConn, work_id: i64) -> Result<Vec<(i64, i64, i64, i64)>, Error> {
-    // (id, claim, payee, amount, reverses)
-    type Entry = (i64, Option<i64>, i64, i64, Option<i64>);
-    let rows: Vec<Entry> = royalty_ledger::table
+fn live_entries(conn: &mut DbConn, work_id: i64) -> Result<Vec<LedgerRow>, Error> {
+    let rows: Vec<LedgerRow> = royalty_ledger::table
         .filter(royalty_ledger::work_id.eq(work_id))
-        .select((
-            royalty_ledger::id,
-            royalty_ledger::claim_id,
-            royalty_ledger::payee_id,
-            royalty_ledger::amount,
-            royalty_ledger::reverses,
-        ))
+        .filter(royalty_ledger::claim_id.is_not_null())
+        .order(royalty_ledger::id)
+        .select(LedgerRow::as_select())
         .load(conn)?;
-    let reversed: Vec<i64> = rows.iter().filter_map(|r| r.4).collect();
+    let reversed: Vec<i64> = rows.iter().filter_map(|r| r.reverses).collect();
     Ok(rows
         .into_iter()
-        .filter(|r| r.4.is_none() && !reversed.contains(&r.0))
-        .filter_map(|(id, claim, payee, amount, _)| claim.map(|c| (id, c, payee, amount)))
+        .filter(|r| r.reverses.is_none() && !reversed.contains(&r.id))
         .collect())
 }
 
+/// One royalty entry with the grade it was computed from.
+struct Entry<'a> {
+    work: &'a WorkRow,
+    payee_id: i64,
+    claim_id: i64,
+    amount: i64,
+    share_bp: i32,
+    reverses: Option<i64>,
+}
+
+fn enter(
+    conn: &mut DbConn,
+    who: &Acting,
+    entry: Entry<'_>,
+    period: &str,
+    note: &str,
+) -> Result<(), Error> {
+    diesel::insert_into(royalty_ledger::table)
+        .values((
+            royalty_ledger::site_id.eq(entry.work.site_id),
+            royalty_ledger::payee_id.eq(entry.payee_id),
+            royalty_ledger::category.eq(Category::Royalty),
+            royalty_ledger::work_id.eq(Some(entry.work.id)),
+            royalty_ledger::claim_id.eq(Some(entry.claim_id)),
+            royalty_ledger::amount.eq(entry.amount),
+            royalty_ledger::period.eq(period),
+            royalty_ledger::note.eq(Some(note)),
+            royalty_ledger::reverses.eq(entry.reverses),
+            royalty_ledger::genre.eq(entry.work.genre.as_ref()),
+            royalty_ledger::coefficient.eq(entry.work.coefficient),
+            royalty_ledger::unit_value.eq(entry.work.unit_value),
+            royalty_ledger::adjustments.eq(Some(&entry.work.adjustments)),
+            royalty_ledger::share_bp.eq(Some(entry.share_bp)),
+            royalty_ledger::created_by.eq(&who.actor.label),
+            royalty_ledger::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// An entry per claim at the work's grade as stored now.
 fn append_entries(
     conn: &mut DbConn,
     who: &Acting,
-    row: &WorkRow,
+    work_id: i64,
     period: &str,
     note: &str,
 ) -> Result<Dong, Error> {
-    let claims = works::claims_of(conn, row.id)?;
+    let work = works::load(conn, work_id)?;
     let mut total = Dong::ZERO;
-    for claim in claims {
+    for claim in works::claims_of(conn, work_id)? {
         let amount = claim.amount.unwrap_or(0);
         total = total + Dong(amount);
-        diesel::insert_into(royalty_ledger::table)
-            .values((
-                royalty_ledger::site_id.eq(row.site_id),
-                royalty_ledger::payee_id.eq(claim.payee_id),
-                royalty_ledger::category.eq(Category::Royalty),
-                royalty_ledger::work_id.eq(Some(row.id)),
-                royalty_ledger::claim_id.eq(Some(claim.id)),
-                royalty_ledger::amount.eq(amount),
-                royalty_ledger::period.eq(period),
-                royalty_ledger::note.eq(Some(note)),
-                royalty_ledger::created_by.eq(&who.actor.label),
-                royalty_ledger::created_at.eq(now()),
-            ))
-            .execute(conn)?;
+        let entry = Entry {
+            work: &work,
+            payee_id: claim.payee_id,
+            claim_id: claim.id,
+            amount,
+            share_bp: claim.share_bp as i32,
+            reverses: None,
+        };
+        enter(conn, who, entry, period, note)?;
     }
     Ok(total)
 }
 
+/// The reversal of every live entry, at the grade each was entered at.
 fn reverse_live(
     conn: &mut DbConn,
     who: &Acting,
@@ -297,23 +327,25 @@ fn reverse_live(
     note: &str,
 ) -> Result<Dong, Error> {
     let mut total = Dong::ZERO;
-    for (entry, claim, payee, amount) in live_entries(conn, row.id)? {
-        total = total + Dong(amount);
-        diesel::insert_into(royalty_ledger::table)
-            .values((
-                royalty_ledger::site_id.eq(row.site_id),
-                royalty_ledger::payee_id.eq(payee),
-                royalty_ledger::category.eq(Category::Royalty),
-                royalty_ledger::work_id.eq(Some(row.id)),
-                royalty_ledger::claim_id.eq(Some(claim)),
-                royalty_ledger::amount.eq(-amount),
-                royalty_ledger::period.eq(period),
-                royalty_ledger::note.eq(Some(note)),
-                royalty_ledger::reverses.eq(Some(entry)),
-                royalty_ledger::created_by.eq(&who.actor.label),
-                royalty_ledger::created_at.eq(now()),
-            ))
-            .execute(conn)?;
+    for live in live_entries(conn, row.id)? {
+        total = total + Dong(live.amount);
+        // The reversed entry's own grade, not the work's current one.
+        let graded = WorkRow {
+            genre: live.genre.clone(),
+            coefficient: live.coefficient,
+            unit_value: live.unit_value,
+            adjustments: live.adjustments.clone().unwrap_or_else(|| "[]".into()),
+            ..row.clone()
+        };
+        let entry = Entry {
+            work: &graded,
+            payee_id: live.payee_id,
+            claim_id: live.claim_id.unwrap_or_default(),
+            amount: -live.amount,
+            share_bp: live.share_bp.unwrap_or_default(),
+            reverses: Some(live.id),
+        };
+        enter(conn, who, entry, period, note)?;
     }
     Ok(total)
 }
@@ -336,7 +368,7 @@ pub fn approve(conn: &mut DbConn, who: &Acting, id: i64) -> Result<WorkView, Err
             Category::Royalty,
             Dong(row.amount.unwrap_or(0)),
         )?;
-        let total = append_entries(conn, who, &row, &period, "duyệt")?;
+        let total = append_entries(conn, who, id, &period, "duyệt")?;
         diesel::update(royalty_works::table.find(id))
             .set((
                 royalty_works::status.eq(WorkStatus::Approved),
@@ -390,7 +422,7 @@ pub fn correct(
         )?;
         reverse_live(conn, who, &row, &period, "điều chỉnh: hủy bút toán cũ")?;
         store_grade(conn, who, &row, input, WorkStatus::Approved)?;
-        append_entries(conn, who, &row, &period, "điều chỉnh: bút toán mới")?;
+        append_entries(conn, who, id, &period, "điều chỉnh: bút toán mới")?;
         portal_audit::append(
             conn,
             &who.actor,
@@ -423,7 +455,7 @@ pub fn cancel(conn: &mut DbConn, who: &Acting, id: i64, reason: &str) -> Result<
                         row.item_id
                     )));
                 }
-                let entries: Vec<i64> = live_entries(conn, id)?.into_iter().map(|e| e.0).collect();
+                let entries: Vec<i64> = live_entries(conn, id)?.into_iter().map(|e| e.id).collect();
                 let on_approved: Option<i64> = royalty_statement_lines::table
                     .inner_join(royalty_statements::table)
                     .filter(royalty_statement_lines::ledger_id.eq_any(&entries))

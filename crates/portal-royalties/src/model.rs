@@ -252,6 +252,21 @@ pub struct LedgerRow {
     pub reverses: Option<i64>,
     pub created_by: String,
     pub created_at: NaiveDateTime,
+    /// The grade a royalty entry was entered at (migration 000014).
+    pub genre: Option<String>,
+    pub coefficient: Option<i32>,
+    pub unit_value: Option<i64>,
+    pub adjustments: Option<String>,
+    pub share_bp: Option<i32>,
+}
+
+impl LedgerRow {
+    pub fn applied(&self) -> Vec<Applied> {
+        self.adjustments
+            .as_deref()
+            .and_then(|a| serde_json::from_str(a).ok())
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

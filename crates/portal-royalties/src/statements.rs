@@ -107,31 +107,21 @@ pub(crate) fn view(conn: &mut DbConn, row: StatementRow) -> Result<StatementView
             Some(id) => Some(crate::works::load(conn, id)?),
             None => None,
         };
-        let share = match entry.claim_id {
-            Some(id) => Some(decimal(
-                portal_db::schema::royalty_claims::table
-                    .find(id)
-                    .select(portal_db::schema::royalty_claims::share_bp)
-                    .first::<i32>(conn)? as i64,
-            )),
-            None => None,
-        };
+        // The grade the entry was entered at (a reversal's is the reversed entry's).
         lines.push(LineView {
             work_title: work.as_ref().map(|w| w.title.clone()),
-            genre: work.as_ref().and_then(|w| w.genre.clone()),
-            coefficient: work
-                .as_ref()
-                .and_then(|w| w.coefficient)
-                .map(|c| decimal(c as i64)),
-            adjustments: work.as_ref().map(|w| {
-                w.applied()
+            genre: entry.genre.clone(),
+            coefficient: entry.coefficient.map(|c| decimal(c as i64)),
+            adjustments: entry.work_id.map(|_| {
+                entry
+                    .applied()
                     .iter()
                     .map(|a| format!("{} {} %", a.code, a.percent))
                     .collect::<Vec<_>>()
                     .join("; ")
             }),
-            unit_value: work.as_ref().and_then(|w| w.unit_value),
-            share,
+            unit_value: entry.unit_value,
+            share: entry.share_bp.map(|bp| decimal(bp as i64)),
             entry,
         });
     }

@@ -532,6 +532,33 @@ async fn a_work_goes_from_publication_to_payment(app: TestApp) {
     )
     .await;
     assert_eq!(fund_now["lines"][0]["used"], 632_500);
+    // His draft, made again, shows each entry at the grade it was entered at; hers was approved,
+    // so her reversal and new entry wait for next month's statement.
+    let remade = call_ok(
+        &app,
+        "POST",
+        "/api/v1/admin/royalties/sites/quang-nam/statements",
+        &finance,
+        Some(&json!({"period": this_period()})),
+    )
+    .await;
+    let remade = remade["items"].as_array().unwrap();
+    assert_eq!(remade.len(), 1);
+    let lines: Vec<(Value, Value)> = remade[0]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["coefficient"].clone(), l["amount"].clone()))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            (json!("2.75"), json!(463_786)),
+            (json!("2.75"), json!(-463_786)),
+            (json!("2.50"), json!(421_624))
+        ]
+    );
+    assert_eq!(remade[0]["net"], 421_624);
 
     // Still published: an approved claim is not cancelled.
     let cancel = format!("/api/v1/admin/royalties/works/{id}/cancel");

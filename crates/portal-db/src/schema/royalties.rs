@@ -134,6 +134,11 @@ diesel::table! {
         reverses -> Nullable<BigInt>,
         created_by -> Text,
         created_at -> Timestamp,
+        genre -> Nullable<Text>,
+        coefficient -> Nullable<Integer>,
+        unit_value -> Nullable<BigInt>,
+        adjustments -> Nullable<Text>,
+        share_bp -> Nullable<Integer>,
     }
 }
 

@@ -55,7 +55,7 @@ pub fn sheet(
         .into_iter()
         .filter(|s| agency.is_none() || s.agency.as_deref() == agency)
         .collect();
-    let unit = portal_sections::sites::active_by_key(conn, site)?.name_vi;
+    let unit = crate::works::any_site(conn, site)?.name_vi;
     let mut rows = Vec::new();
     let mut number = 0;
     for s in &found {

@@ -110,7 +110,7 @@ pub fn get(
     year: i32,
 ) -> Result<FundView, Error> {
     crate::works::require_site_reader(principal, site)?;
-    let site_id = portal_sections::sites::active_by_key(conn, site)?.id;
+    let site_id = crate::works::any_site(conn, site)?.id;
     let row = load(conn, site_id, year)?
         .ok_or_else(|| Error::not_found("royalty fund", format!("{site}/{year}")))?;
     view(conn, row)
@@ -142,7 +142,7 @@ pub fn set(
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
-    let site_id = portal_sections::sites::active_by_key(conn, site)?.id;
+    let site_id = crate::works::any_site(conn, site)?.id;
     let first_day = NaiveDate::from_ymd_opt(year, 1, 1)
         .ok_or_else(|| Error::field("year", "out_of_range", "not a year"))?;
     let schedule = schedules::in_force(conn, first_day)?
@@ -157,12 +157,35 @@ pub fn set(
         })?;
     write_transaction(conn, |conn| {
         serialise_on(conn, &format!("royalty_fund:{site_id}:{year}"))?;
-        let approved = used(conn, site_id, year, Category::Royalty)?;
-        if budget < approved.0 {
-            return Err(Error::Conflict(format!(
-                "{} are already approved in {year}",
-                approved.dotted()
-            )));
+        // Lowering the budget never leaves a category above its new cap.
+        let caps = FundRow {
+            id: 0,
+            site_id,
+            year,
+            royalty_budget: budget,
+            incentive_cap_percent: schedule.incentive_cap_percent,
+            remuneration_cap_percent: schedule.remuneration_cap_percent,
+            legal_basis: String::new(),
+            created_by: String::new(),
+            created_at: now(),
+            updated_at: now(),
+        };
+        let caps = match load(conn, site_id, year)? {
+            Some(existing) => FundRow {
+                royalty_budget: budget,
+                ..existing
+            },
+            None => caps,
+        };
+        for category in Category::ALL {
+            let used = used(conn, site_id, year, *category)?;
+            if used > cap(&caps, *category) {
+                return Err(Error::Conflict(format!(
+                    "{} of {} are already entered in {year}: above the cap this budget gives",
+                    used.dotted(),
+                    category.as_str()
+                )));
+            }
         }
         let at = now();
         let before = load(conn, site_id, year)?;

@@ -65,7 +65,7 @@ pub fn add_entry(conn: &mut DbConn, who: &Acting, input: &EntryInput) -> Result<
         return Err(Error::Validation(errors));
     }
     let category = category.ok_or_else(|| Error::Internal("category".into()))?;
-    let site_id = portal_sections::sites::active_by_key(conn, &input.site)?.id;
+    let site_id = crate::works::any_site(conn, &input.site)?.id;
     write_transaction(conn, |conn| {
         crate::payees::load(conn, input.payee_id).map_err(|_| {
             Error::field(
@@ -122,7 +122,7 @@ pub fn list(
     page: &PageRequest,
 ) -> Result<Page<LedgerRow>, Error> {
     principal.require(Scope::RoyaltiesManage)?;
-    let site_id = portal_sections::sites::active_by_key(conn, site)?.id;
+    let site_id = crate::works::any_site(conn, site)?.id;
     let mut query = royalty_ledger::table
         .filter(royalty_ledger::site_id.eq(site_id))
         .filter(royalty_ledger::period.like(format!("{year:04}-%")))

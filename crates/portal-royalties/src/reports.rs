@@ -35,7 +35,7 @@ pub fn payment_due(
     today: NaiveDate,
 ) -> Result<Vec<DueClaim>, Error> {
     works::require_site_reader(principal, site)?;
-    let site_id = portal_sections::sites::active_by_key(conn, site)?.id;
+    let site_id = crate::works::any_site(conn, site)?.id;
     // The longest limit a schedule allows is 366 days: older works are read only if unpaid.
     let horizon = today + Duration::days(within_days);
     let rows: Vec<WorkRow> = royalty_works::table

@@ -185,7 +185,7 @@ pub fn prepare(
             "a month written 2026-07",
         ));
     };
-    let site_id = portal_sections::sites::active_by_key(conn, site)?.id;
+    let site_id = crate::works::any_site(conn, site)?.id;
     write_transaction(conn, |conn| {
         serialise_on(conn, &format!("royalty_statements:{site_id}"))?;
         let drafts: Vec<i64> = royalty_statements::table
@@ -285,7 +285,7 @@ pub fn list(
     period: &str,
 ) -> Result<Vec<StatementView>, Error> {
     principal.require(Scope::RoyaltiesManage)?;
-    let site_id = portal_sections::sites::active_by_key(conn, site)?.id;
+    let site_id = crate::works::any_site(conn, site)?.id;
     let rows: Vec<StatementRow> = royalty_statements::table
         .filter(royalty_statements::site_id.eq(site_id))
         .filter(royalty_statements::period.eq(period))

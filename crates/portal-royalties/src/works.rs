@@ -41,6 +41,15 @@ pub(crate) fn require_site_reader(principal: &Principal, site: &str) -> Result<(
     principal.require_publish_on(site)
 }
 
+/// A site by key, active or not: a merged or closed site's royalties are still stated and paid
+/// (the 2025 reform merged sites; what they owe survives them).
+pub(crate) fn any_site(
+    conn: &mut DbConn,
+    key: &str,
+) -> Result<portal_sections::model::Site, Error> {
+    portal_sections::sites::by_key(conn, key)?.ok_or_else(|| Error::not_found("site", key))
+}
+
 pub(crate) fn load(conn: &mut DbConn, id: i64) -> Result<WorkRow, Error> {
     royalty_works::table
         .find(id)
@@ -150,7 +159,7 @@ pub fn list(
     page: &PageRequest,
 ) -> Result<Page<WorkView>, Error> {
     require_site_reader(principal, site)?;
-    let site_id = portal_sections::sites::active_by_key(conn, site)?.id;
+    let site_id = crate::works::any_site(conn, site)?.id;
     let mut query = royalty_works::table
         .filter(royalty_works::site_id.eq(site_id))
         .order(royalty_works::id.desc())

@@ -209,6 +209,47 @@ async fn a_cancellation_reverses_until_a_statement_is_approved(app: TestApp) {
     )
     .await;
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+    // A lower budget may not leave the incentives above their new cap (30 % of 9,000,000 đ).
+    let lower = app
+        .call(
+            "PUT",
+            &format!(
+                "/api/v1/admin/royalties/sites/quang-nam/funds/{}",
+                this_year()
+            ),
+            Some(&finance),
+            Some(&json!({"royalty_budget": 9_000_000, "legal_basis": "Điều chỉnh dự toán"})),
+        )
+        .await;
+    assert!(lower.problem(409)["detail"]
+        .as_str()
+        .unwrap()
+        .contains("3.000.000 đ of incentive"));
+    // A site closed by a merger still has its royalties stated and paid.
+    {
+        use portal_db::schema::sites;
+        diesel::update(sites::table.filter(sites::key.eq("quang-nam")))
+            .set(sites::active.eq(false))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    let works = call_ok(
+        &app,
+        "GET",
+        "/api/v1/admin/royalties/sites/quang-nam/works",
+        &finance,
+        None,
+    )
+    .await;
+    assert_eq!(works["items"].as_array().unwrap().len(), 2);
+    call_ok(
+        &app,
+        "POST",
+        "/api/v1/admin/royalties/sites/quang-nam/statements",
+        &finance,
+        Some(&json!({"period": this_period()})),
+    )
+    .await;
 }
 
 async fn statements_carry_forward_and_sum_per_agency(app: TestApp) {

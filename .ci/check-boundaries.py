@@ -21,7 +21,7 @@ DOC = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
 DOMAIN_CRATES = [
     "portal-core", "portal-db", "portal-audit", "portal-sections", "portal-auth",
     "portal-content", "portal-moderation", "portal-delivery", "portal-feedback",
-    "portal-consultation", "portal-royalties",
+    "portal-consultation", "portal-royalties", "portal-datasets",
 ]
 
 

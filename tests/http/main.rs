@@ -16,6 +16,7 @@ mod organisation;
 mod public;
 mod public_cache;
 mod public_hardening;
+mod public_services;
 mod review_integrity;
 mod route_guards;
 mod royalties;

@@ -135,6 +135,8 @@ async fn every_documented_get_route_is_served(app: TestApp) {
         )
         .await;
     assert_eq!(hook.status, 201, "{}", hook.text());
+    // The catalogue of online services, so `/public-services/{code}` has a procedure to show.
+    crate::public_services::imported(&app, &operator).await;
     // Item 1 opened work 1 with its writer's claim 1 (payee 1); a fund, a remuneration entry and
     // the month's statement 1 give the royalty routes something to show.
     for (method, path, body) in [
@@ -249,6 +251,9 @@ async fn every_documented_get_route_is_served(app: TestApp) {
         }
         if feedback_path {
             concrete = concrete.replace("{code}", &tracking);
+        }
+        if path.starts_with("/api/v1/public-services/") {
+            concrete = concrete.replace("{code}", "1.004227");
         }
         for (param, value) in samples {
             concrete = concrete.replace(param, value);

@@ -43,6 +43,8 @@ const PUBLIC: &[&str] = &[
     "get /api/v1/sites/{site}/feedback-form",
     // Drafts put out for comment (Điều 7.2.n): read and commented on by anyone.
     "get /api/v1/sites/{site}/consultations",
+    "get /api/v1/public-services",
+    "get /api/v1/public-services/{code}",
     "get /api/v1/sites/{site}/consultations.rss",
     "get /api/v1/sites/{site}/consultations/{id}",
     "get /api/v1/sites/{site}/consultations/{id}/comments",
@@ -406,6 +408,9 @@ async fn admin_routes_answer_403_to_a_contributor(app: TestApp) {
             "post /api/v1/admin/royalties/statements/{id}/payments" => {
                 Some(json!({"paid_on": "2026-12-04", "reference": "UNC 1", "amount": 1}))
             }
+            "put /api/v1/admin/public-services/{code}/figures" => Some(
+                json!({"period": "2026-11", "received": 1, "on_time": 1, "late": 0}),
+            ),
             "put /api/v1/admin/security-settings" => {
                 Some(json!({"require_totp_for_privileged": false}))
             }

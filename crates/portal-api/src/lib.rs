@@ -9,6 +9,7 @@ pub mod app;
 pub mod cache;
 pub mod consultation;
 pub mod content;
+pub mod datasets;
 pub mod enums;
 pub mod feedback;
 pub mod http;

@@ -20,6 +20,7 @@ fn v1(cfg: &mut ServiceConfig) {
     crate::public::configure(cfg);
     crate::feedback::configure_public(cfg);
     crate::consultation::configure_public(cfg);
+    crate::datasets::configure_public(cfg);
     crate::accounts::configure(cfg);
     crate::organisation::configure_admin(cfg);
     crate::operations::configure_admin(cfg);
@@ -30,5 +31,6 @@ fn v1(cfg: &mut ServiceConfig) {
     crate::feedback::configure_admin(cfg);
     crate::consultation::configure_admin(cfg);
     crate::royalties::configure(cfg);
+    crate::datasets::configure_admin(cfg);
     crate::content::configure(cfg);
 }

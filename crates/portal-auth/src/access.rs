@@ -174,6 +174,15 @@ impl Principal {
         self.require(Scope::FeedbackSubmit)
     }
 
+    /// Reporting the figures of an agency's online services (Điều 13): an integrator's key for
+    /// that agency, or the IT centre.
+    pub fn require_services_write(&self, agency_code: &str) -> Result<(), Error> {
+        if self.may(&Scope::ServicesManage) {
+            return Ok(());
+        }
+        self.require(Scope::ServicesWrite(agency_code.to_string()))
+    }
+
     /// Opening, revising and concluding one agency's public consultations, and moderating their
     /// comments (Điều 7.2.n): its staff.
     pub fn require_consultations_for(&self, agency_code: &str) -> Result<(), Error> {

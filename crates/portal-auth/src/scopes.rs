@@ -16,6 +16,8 @@
 //!            | "accounts:manage" | "agencies:manage" | "sites:manage" | "apikeys:manage"
 //!            | "feedback:triage" | "royalties:manage" | "reports:read" | "webhooks:manage"
 //!            | "feedback:submit"                     send citizens' cases from an app (API keys, Open311)
+//!            | "services:manage"                     the catalogue of online public services (operators, Điều 13)
+//!            | "services:write:agency:" agency-code  report the figures of the agency's services (API keys)
 //!            | "audit:read"                          the province-wide audit log: operators (Điều 21)
 //!            | "audit:read:site:" site-key           the audit of one site's content, sections and
 //!                                                    settings, without addresses (chief editors)
@@ -83,13 +85,17 @@ pub enum Scope {
     /// form's token; API keys only.
     FeedbackSubmit,
     RoyaltiesManage,
+    /// `services:manage`: the catalogue of online public services (Điều 13).
+    ServicesManage,
+    /// `services:write:agency:<code>`: an integrator reports the figures of one agency's services.
+    ServicesWrite(String),
     ReportsRead,
     WebhooksManage,
     AuditRead,
 }
 
 /// The scopes without a parameter, with their wire names.
-const PLAIN: [(Scope, &str); 11] = [
+const PLAIN: [(Scope, &str); 12] = [
     (Scope::AccountSelf, "account:self"),
     (Scope::AccountsManage, "accounts:manage"),
     (Scope::AgenciesManage, "agencies:manage"),
@@ -98,13 +104,14 @@ const PLAIN: [(Scope, &str); 11] = [
     (Scope::FeedbackTriage, "feedback:triage"),
     (Scope::FeedbackSubmit, "feedback:submit"),
     (Scope::RoyaltiesManage, "royalties:manage"),
+    (Scope::ServicesManage, "services:manage"),
     (Scope::ReportsRead, "reports:read"),
     (Scope::WebhooksManage, "webhooks:manage"),
     (Scope::AuditRead, "audit:read"),
 ];
 
 /// What operators hold on every site (Điều 21): everything that is not one board's work.
-const OPERATOR_SCOPES: [Scope; 9] = [
+const OPERATOR_SCOPES: [Scope; 10] = [
     Scope::AccountsManage,
     Scope::AgenciesManage,
     Scope::SitesManage,
@@ -113,6 +120,7 @@ const OPERATOR_SCOPES: [Scope; 9] = [
     Scope::WebhooksManage,
     Scope::FeedbackTriage,
     Scope::RoyaltiesManage,
+    Scope::ServicesManage,
     Scope::ReportsRead,
 ];
 
@@ -150,6 +158,9 @@ impl Scope {
         if let Some(code) = s.strip_prefix("consultations:manage:agency:") {
             return nonempty(code).map(Scope::ManageConsultations);
         }
+        if let Some(code) = s.strip_prefix("services:write:agency:") {
+            return nonempty(code).map(Scope::ServicesWrite);
+        }
         if let Some(key) = s.strip_prefix("audit:read:site:") {
             return nonempty(key).map(Scope::AuditReadSite);
         }
@@ -170,6 +181,7 @@ impl fmt::Display for Scope {
             Scope::AnswerFeedback(code) => write!(f, "feedback:answer:agency:{code}"),
             Scope::ManageConsultations(code) => write!(f, "consultations:manage:agency:{code}"),
             Scope::AuditReadSite(key) => write!(f, "audit:read:site:{key}"),
+            Scope::ServicesWrite(code) => write!(f, "services:write:agency:{code}"),
             plain => {
                 let name = PLAIN
                     .iter()
@@ -314,11 +326,12 @@ pub fn for_user(conn: &mut DbConn, user: &User) -> Result<ScopeSet, Error> {
     Ok(ScopeSet(scopes))
 }
 
-/// Scopes an API key may be given: reading a site's published content, managing webhooks.
+/// Scopes an API key may be given: reading a site's published content, managing webhooks,
+/// sending citizens' cases, reporting an agency's online-service figures.
 pub fn validate_api_key_scope(conn: &mut DbConn, scope: &str) -> Result<Scope, String> {
     let refusal = || {
         format!(
-            "'{scope}' is not a scope an API key may hold (content:read:site:<key>, webhooks:manage or feedback:submit)"
+            "'{scope}' is not a scope an API key may hold (content:read:site:<key>, webhooks:manage, feedback:submit or services:write:agency:<code>)"
         )
     };
     match Scope::parse(scope) {
@@ -332,6 +345,12 @@ pub fn validate_api_key_scope(conn: &mut DbConn, scope: &str) -> Result<Scope, S
                 Ok(Scope::ContentOnSite(ContentAction::Read, key))
             } else {
                 Err(format!("site '{key}' does not exist"))
+            }
+        }
+        Some(Scope::ServicesWrite(code)) => {
+            match portal_sections::agencies::find_by_code(conn, &code).map_err(|e| e.to_string())? {
+                Some(_) => Ok(Scope::ServicesWrite(code)),
+                None => Err(format!("agency '{code}' does not exist")),
             }
         }
         _ => Err(refusal()),
@@ -362,6 +381,8 @@ mod tests {
             "feedback:triage",
             "feedback:submit",
             "royalties:manage",
+            "services:manage",
+            "services:write:agency:so-tp",
             "reports:read",
             "webhooks:manage",
             "audit:read",

@@ -3,10 +3,12 @@
 
 // The citizens' side (feedback, the working-day calendar, consultations, the public forms'
 // allowance) is in schema/citizens.rs, re-exported here: `portal_db::schema::<table>` names every
-// table (schema/royalties.rs: portal-royalties' tables), and the joins and the same-query list below cover both files.
+// table (schema/royalties.rs: portal-royalties' tables; schema/datasets.rs: portal-datasets'), and the joins and the same-query list below cover both files.
 mod citizens;
+mod datasets;
 mod royalties;
 pub use citizens::*;
+pub use datasets::*;
 pub use royalties::*;
 
 diesel::table! {
@@ -378,6 +380,7 @@ diesel::joinable!(consultations -> sites (site_id));
 diesel::joinable!(consultations -> agencies (agency_id));
 diesel::joinable!(consultation_parts -> consultations (consultation_id));
 diesel::joinable!(consultation_comments -> consultations (consultation_id));
+diesel::joinable!(public_services -> agencies (agency_id));
 diesel::joinable!(royalty_claims -> royalty_works (work_id));
 diesel::joinable!(royalty_claims -> royalty_payees (payee_id));
 diesel::joinable!(royalty_works -> sites (site_id));
@@ -438,4 +441,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     royalty_statements,
     royalty_statement_lines,
     royalty_payments,
+    public_services,
 );

@@ -344,6 +344,24 @@ impl TestApp {
         self.send(req, Some(body)).await
     }
 
+    /// POSTs a file (`body` as `content_type`) with an optional bearer token.
+    pub async fn upload(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> TestResponse {
+        let mut req = self
+            .client
+            .post(self.url(path))
+            .insert_header(("content-type", content_type.to_string()));
+        if let Some(token) = token {
+            req = req.insert_header(("authorization", format!("Bearer {token}")));
+        }
+        self.send(req, Some(body)).await
+    }
+
     /// POSTs JSON with extra headers (e.g. `X-Forwarded-For` as a proxy would add it).
     pub async fn post_json_with(
         &self,

@@ -8,6 +8,7 @@ mod auth;
 mod calendar;
 mod consultation;
 mod content;
+mod dublin_core;
 mod feedback;
 mod http_behaviour;
 mod input_hardening;

@@ -44,6 +44,7 @@ const PUBLIC: &[&str] = &[
     // Drafts put out for comment (Điều 7.2.n): read and commented on by anyone.
     "get /api/v1/sites/{site}/consultations",
     "get /api/v1/public-services",
+    "get /api/v1/content/{id}/dublin-core",
     "get /api/v1/public-services/{code}",
     "get /api/v1/sites/{site}/consultations.rss",
     "get /api/v1/sites/{site}/consultations/{id}",

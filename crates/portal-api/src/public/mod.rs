@@ -6,6 +6,7 @@ pub mod changes;
 pub mod feeds;
 pub mod items;
 pub mod list;
+pub mod metadata;
 pub mod search;
 pub mod views;
 
@@ -15,6 +16,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list::list)
         .service(items::published_item)
         .service(items::item_by_slug)
+        .service(metadata::item_dublin_core)
         .service(search::search_items)
         .service(changes::change_feed)
         .service(feeds::rss)

@@ -4,6 +4,7 @@
 //! published on an active site in a visible section is simply not found. The api maps these views
 //! to its DTOs and renders nothing from the database itself.
 
+mod dublin_core;
 mod feeds;
 mod lists;
 
@@ -16,6 +17,7 @@ use portal_sections::sections::{breadcrumb, reachable_of_site};
 use portal_sections::sites;
 use portal_sections::Section;
 
+pub use dublin_core::{dublin_core, DublinCore, ELEMENTS as DUBLIN_CORE_ELEMENTS};
 pub use feeds::{feed, sitemap, FeedFormat};
 pub use lists::{filter, list, search, Hit, ListPage, Order, Paging, SearchPage, Selection};
 

@@ -311,6 +311,20 @@ mod tests {
     }
 
     #[test]
+    fn control_characters_and_legacy_encodings_are_named_in_their_cell() {
+        let bad = format!(
+            "{}1.2,Cấp phép\u{0},X,Toàn trình,,so-tp,https://x.vn,0,1 ngày\r\n1.3,Qu¶ng Nam,X,Toàn trình,,so-tp,https://x.vn,0,1 ngày\r\n",
+            GOOD.lines().next().unwrap().to_string() + "\r\n"
+        );
+        let Err(Error::Validation(errors)) = rows(&csv_table(bad.as_bytes()).unwrap()) else {
+            panic!("refused")
+        };
+        let named: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        assert_eq!(named[0].0, "rows[2].Tên thủ tục");
+        assert_eq!(named[1], ("rows[3].Tên thủ tục", "legacy_encoding"));
+    }
+
+    #[test]
     fn a_file_without_a_required_column_is_refused_whole() {
         let Err(Error::Validation(errors)) =
             rows(&csv_table("Mã thủ tục,Tên thủ tục\n1,A\n".as_bytes()).unwrap())

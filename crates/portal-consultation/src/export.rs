@@ -4,6 +4,7 @@
 
 use diesel::prelude::*;
 use portal_auth::Acting;
+use portal_core::text::spreadsheet_safe;
 use portal_core::Error;
 use portal_db::schema::consultation_comments;
 use portal_db::{write_transaction, DbConn};
@@ -100,35 +101,25 @@ pub fn rows(
     })
 }
 
-/// A spreadsheet program runs a cell that starts with = + - @ as a formula: such a cell is
-/// written as text with a leading apostrophe (OWASP "CSV injection").
-fn defused(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    }
-}
-
 fn row_cells(r: &ExportRow) -> [String; 12] {
     [
         r.id.to_string(),
         r.received_at.clone(),
         r.status.clone(),
         r.part.clone(),
-        defused(&r.organisation),
-        defused(&r.name),
-        defused(&r.email),
-        defused(&r.phone),
+        spreadsheet_safe(&r.organisation),
+        spreadsheet_safe(&r.name),
+        spreadsheet_safe(&r.email),
+        spreadsheet_safe(&r.phone),
         if r.shown_with_consent {
             "có"
         } else {
             "không"
         }
         .to_string(),
-        defused(&r.body),
+        spreadsheet_safe(&r.body),
         r.disposition.clone(),
-        defused(&r.disposition_reason),
+        spreadsheet_safe(&r.disposition_reason),
     ]
 }
 

@@ -109,6 +109,17 @@ pub fn is_slug(slug: &str) -> bool {
         })
 }
 
+/// A spreadsheet program runs a cell that starts with = + - @ (or a tab or carriage return) as a
+/// formula: such text is written with a leading apostrophe (OWASP "CSV injection"), for every
+/// CSV and XLSX export.
+pub fn spreadsheet_safe(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

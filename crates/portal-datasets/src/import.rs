@@ -319,7 +319,10 @@ mod tests {
         let Err(Error::Validation(errors)) = rows(&csv_table(bad.as_bytes()).unwrap()) else {
             panic!("refused")
         };
-        let named: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        let named: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
         assert_eq!(named[0].0, "rows[2].Tên thủ tục");
         assert_eq!(named[1], ("rows[3].Tên thủ tục", "legacy_encoding"));
     }

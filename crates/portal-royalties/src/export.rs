@@ -3,6 +3,7 @@
 //! the three signature blocks — as CSV (with a byte-order mark, for Excel) and as XLSX.
 
 use portal_auth::Principal;
+use portal_core::text::spreadsheet_safe;
 use portal_core::Error;
 use portal_db::DbConn;
 
@@ -34,15 +35,6 @@ pub const HEADINGS: [&str; 11] = [
 
 pub const SIGNATURES: [&str; 3] = ["Người lập biểu", "Kế toán trưởng", "Thủ trưởng đơn vị"];
 
-/// A spreadsheet runs a cell starting with = + - @ as a formula: such text gets an apostrophe.
-fn defused(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    }
-}
-
 /// The month's statements of a site, or of the payees of one agency.
 pub fn sheet(
     conn: &mut DbConn,
@@ -64,8 +56,8 @@ pub fn sheet(
             let last = i + 1 == s.lines.len();
             rows.push([
                 number.to_string(),
-                defused(&s.pen_name),
-                defused(
+                spreadsheet_safe(&s.pen_name),
+                spreadsheet_safe(
                     line.work_title
                         .as_deref()
                         .or(line.entry.role.as_deref())

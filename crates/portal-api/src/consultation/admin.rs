@@ -2,7 +2,6 @@
 //! its comments, publish its conclusion, export the comments (Điều 7.2.n). Every route is under
 //! `/admin/agencies/{agency}/consultations` and needs `consultations:manage:agency:<agency>`.
 
-use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, put, web, HttpResponse};
 use portal_consultation::conclusion::{self, DispositionInput};
@@ -18,6 +17,7 @@ use super::dto::{
 };
 use crate::feedback::private_json;
 use crate::http::caller::Caller;
+use crate::http::download::attachment;
 use crate::http::paging::PageQuery;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -398,17 +398,6 @@ pub async fn conclude_consultation(
     ))
 }
 
-fn download(content_type: &str, name: String, body: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, content_type.to_string()))
-        .insert_header((
-            CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .insert_header((CACHE_CONTROL, "no-store"))
-        .body(body)
-}
-
 /// Every comment with its author and contact, as CSV (UTF-8 with a byte-order mark); audited.
 #[utoipa::path(
     tag = "consultations",
@@ -438,7 +427,7 @@ pub async fn consultation_comments_csv(
             Ok(export::to_csv(&rows))
         })
         .await?;
-    Ok(download(
+    Ok(attachment(
         "text/csv; charset=utf-8",
         format!("gop-y-du-thao-{id}.csv"),
         csv.into_bytes(),
@@ -474,7 +463,7 @@ pub async fn consultation_comments_xlsx(
             export::to_xlsx(&title, &rows)
         })
         .await?;
-    Ok(download(
+    Ok(attachment(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         format!("gop-y-du-thao-{id}.xlsx"),
         workbook,

@@ -5,6 +5,7 @@
 pub mod body;
 pub mod caller;
 pub mod client_ip;
+pub mod download;
 pub mod lang;
 pub mod middleware;
 pub mod paging;

@@ -1,7 +1,6 @@
 //! The IT centre's money side: yearly funds, remuneration and incentive entries, monthly
 //! statements with their approval and payments, the exports; and an author's own page.
 
-use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, put, web, HttpResponse};
 use portal_royalties::ledger::{self, EntryInput};
@@ -19,6 +18,7 @@ use super::forms::{
 use crate::feedback::private_json;
 use crate::http::body::Json;
 use crate::http::caller::Caller;
+use crate::http::download::attachment;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
 use portal_core::PageRequest;
@@ -221,17 +221,6 @@ pub async fn list_statements(
     ))
 }
 
-fn download(content_type: &str, name: String, body: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, content_type.to_string()))
-        .insert_header((
-            CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .insert_header((CACHE_CONTROL, "no-store"))
-        .body(body)
-}
-
 /// The month's statements as the finance office files them, CSV (UTF-8 with a byte-order mark).
 #[utoipa::path(
     tag = "royalties",
@@ -267,7 +256,11 @@ pub async fn statements_csv(
             )?))
         })
         .await?;
-    Ok(download("text/csv; charset=utf-8", name, csv.into_bytes()))
+    Ok(attachment(
+        "text/csv; charset=utf-8",
+        name,
+        csv.into_bytes(),
+    ))
 }
 
 /// The same as an Excel workbook.
@@ -305,7 +298,7 @@ pub async fn statements_xlsx(
             )?)
         })
         .await?;
-    Ok(download(
+    Ok(attachment(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         name,
         book,

@@ -47,8 +47,7 @@ pub fn payment_due(
         .select(WorkRow::as_select())
         .load(conn)?;
     let mut out = Vec::new();
-    for row in rows {
-        let view = works::view(conn, row)?;
+    for view in works::views_of(conn, rows)? {
         let Some(pay_by) = view.pay_by else { continue };
         if pay_by > horizon {
             continue;

@@ -2,6 +2,8 @@
 //! claims, filtered by site, month of publication, status and author, and the calculation of a
 //! claim with every number it used (reproducible from the stored inputs).
 
+use std::collections::HashMap;
+
 use chrono::{Duration, NaiveDate};
 use diesel::prelude::*;
 use portal_auth::scopes::Scope;
@@ -80,21 +82,38 @@ pub(crate) fn claims_of(conn: &mut DbConn, work_id: i64) -> Result<Vec<ClaimView
 }
 
 pub(crate) fn view(conn: &mut DbConn, row: WorkRow) -> Result<WorkView, Error> {
-    let site = portal_sections::sites::key_of(conn, row.site_id)?;
-    let pay_by = match row.schedule_id {
-        Some(id) => {
-            let schedule = schedules::load(conn, id)?;
-            Some(row.published_on + Duration::days(schedule.payment_days as i64))
+    let mut one = views_of(conn, vec![row])?;
+    one.pop()
+        .ok_or_else(|| Error::Internal("a view of one work".into()))
+}
+
+/// Views of a batch of works: each site's key and each schedule's payment limit read once.
+pub(crate) fn views_of(conn: &mut DbConn, rows: Vec<WorkRow>) -> Result<Vec<WorkView>, Error> {
+    let mut sites: HashMap<i64, String> = HashMap::new();
+    let mut limits: HashMap<i64, i64> = HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let std::collections::hash_map::Entry::Vacant(slot) = sites.entry(row.site_id) {
+            slot.insert(portal_sections::sites::key_of(conn, row.site_id)?);
         }
-        None => None,
-    };
-    let claims = claims_of(conn, row.id)?;
-    Ok(WorkView {
-        row,
-        site,
-        claims,
-        pay_by,
-    })
+        let pay_by = match row.schedule_id {
+            Some(id) => {
+                if let std::collections::hash_map::Entry::Vacant(slot) = limits.entry(id) {
+                    slot.insert(schedules::load(conn, id)?.payment_days as i64);
+                }
+                Some(row.published_on + Duration::days(limits[&id]))
+            }
+            None => None,
+        };
+        let claims = claims_of(conn, row.id)?;
+        out.push(WorkView {
+            site: sites[&row.site_id].clone(),
+            row,
+            claims,
+            pay_by,
+        });
+    }
+    Ok(out)
 }
 
 pub(crate) fn reload(conn: &mut DbConn, id: i64) -> Result<WorkView, Error> {
@@ -188,10 +207,7 @@ pub fn list(
     }
     let rows: Vec<WorkRow> = query.load(conn)?;
     let rows = Page::from_rows(rows, page, |r| r.id.to_string());
-    let mut items = Vec::new();
-    for row in rows.items {
-        items.push(view(conn, row)?);
-    }
+    let items = views_of(conn, rows.items)?;
     Ok(Page {
         items,
         next_cursor: rows.next_cursor,

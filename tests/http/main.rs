@@ -25,6 +25,7 @@ mod sign_in_protection;
 mod sites_and_sections;
 mod snapshots;
 mod storage;
+mod types;
 mod webhooks;
 mod workflow;
 

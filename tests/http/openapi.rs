@@ -224,7 +224,10 @@ async fn every_documented_get_route_is_served(app: TestApp) {
         .to_string();
     let request_secret = request[0]["status_secret"].as_str().unwrap().to_string();
     let request_token = request[0]["token"].as_str().unwrap().to_string();
+    // A content type, so `/types/{key}` and its versions and items have something to show.
+    crate::types::defined(&app, &crate::types::legal_documents()).await;
     let samples = [
+        ("{key}", "van-ban"),
         ("{site}", "quang-nam"),
         ("{code}", "so-tp"),
         ("{id}", "1"),
@@ -267,6 +270,9 @@ async fn every_documented_get_route_is_served(app: TestApp) {
         }
         if concrete.ends_with("/api/v1/search") {
             concrete.push_str("?q=tin");
+        }
+        if concrete.ends_with("/types/van-ban/items") {
+            concrete.push_str("?site=quang-nam");
         }
         if concrete.ends_with("/workflow/stats") {
             concrete.push_str("?site=quang-nam");

@@ -46,6 +46,13 @@ const PUBLIC: &[&str] = &[
     "get /api/v1/public-services",
     "get /api/v1/content/{id}/dublin-core",
     "get /api/v1/public-services/{code}",
+    // Content types and their published items (Điều 7.2): frontends build forms and filters.
+    "get /api/v1/types",
+    "get /api/v1/types/{key}",
+    "get /api/v1/types/{key}/versions",
+    "get /api/v1/types/{key}/versions/{version}",
+    "get /api/v1/types/{key}/items",
+    "get /api/v1/types/{key}/openapi.json",
     "get /api/v1/sites/{site}/consultations.rss",
     "get /api/v1/sites/{site}/consultations/{id}",
     "get /api/v1/sites/{site}/consultations/{id}/comments",
@@ -104,6 +111,8 @@ fn concrete(path: &str) -> String {
         .replace("{username}", "son.stp")
         .replace("{year}", "2026")
         .replace("{date}", "2026-02-07")
+        .replace("{key}", "van-ban")
+        .replace("{version}", "1")
         + query
 }
 
@@ -412,6 +421,12 @@ async fn admin_routes_answer_403_to_a_contributor(app: TestApp) {
             "put /api/v1/admin/public-services/{code}/figures" => Some(
                 json!({"period": "2026-11", "received": 1, "on_time": 1, "late": 0}),
             ),
+            "post /api/v1/admin/types" => Some(crate::types::legal_documents()),
+            "post /api/v1/admin/types/{key}/versions" => {
+                let mut v = crate::types::legal_documents();
+                v.as_object_mut().map(|d| d.remove("key"));
+                Some(v)
+            }
             "put /api/v1/admin/security-settings" => {
                 Some(json!({"require_totp_for_privileged": false}))
             }

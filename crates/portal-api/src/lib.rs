@@ -22,6 +22,7 @@ pub mod public;
 pub mod routes;
 pub mod royalties;
 pub mod state;
+pub mod types;
 pub mod webhooks;
 pub mod workflow;
 

@@ -21,6 +21,7 @@ fn v1(cfg: &mut ServiceConfig) {
     crate::feedback::configure_public(cfg);
     crate::consultation::configure_public(cfg);
     crate::datasets::configure_public(cfg);
+    crate::types::configure_public(cfg);
     crate::accounts::configure(cfg);
     crate::organisation::configure_admin(cfg);
     crate::operations::configure_admin(cfg);
@@ -32,5 +33,6 @@ fn v1(cfg: &mut ServiceConfig) {
     crate::consultation::configure_admin(cfg);
     crate::royalties::configure(cfg);
     crate::datasets::configure_admin(cfg);
+    crate::types::configure_admin(cfg);
     crate::content::configure(cfg);
 }

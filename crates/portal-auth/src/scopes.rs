@@ -18,6 +18,7 @@
 //!            | "feedback:submit"                     send citizens' cases from an app (API keys, Open311)
 //!            | "services:manage"                     the catalogue of online public services (operators, Điều 13)
 //!            | "services:write:agency:" agency-code  report the figures of the agency's services (API keys)
+//!            | "types:manage"                        define content types and migrate their items (operators, Điều 7.2)
 //!            | "audit:read"                          the province-wide audit log: operators (Điều 21)
 //!            | "audit:read:site:" site-key           the audit of one site's content, sections and
 //!                                                    settings, without addresses (chief editors)
@@ -89,13 +90,15 @@ pub enum Scope {
     ServicesManage,
     /// `services:write:agency:<code>`: an integrator reports the figures of one agency's services.
     ServicesWrite(String),
+    /// `types:manage`: content types defined at run time and the migration of their items.
+    TypesManage,
     ReportsRead,
     WebhooksManage,
     AuditRead,
 }
 
 /// The scopes without a parameter, with their wire names.
-const PLAIN: [(Scope, &str); 12] = [
+const PLAIN: [(Scope, &str); 13] = [
     (Scope::AccountSelf, "account:self"),
     (Scope::AccountsManage, "accounts:manage"),
     (Scope::AgenciesManage, "agencies:manage"),
@@ -105,13 +108,14 @@ const PLAIN: [(Scope, &str); 12] = [
     (Scope::FeedbackSubmit, "feedback:submit"),
     (Scope::RoyaltiesManage, "royalties:manage"),
     (Scope::ServicesManage, "services:manage"),
+    (Scope::TypesManage, "types:manage"),
     (Scope::ReportsRead, "reports:read"),
     (Scope::WebhooksManage, "webhooks:manage"),
     (Scope::AuditRead, "audit:read"),
 ];
 
 /// What operators hold on every site (Điều 21): everything that is not one board's work.
-const OPERATOR_SCOPES: [Scope; 10] = [
+const OPERATOR_SCOPES: [Scope; 11] = [
     Scope::AccountsManage,
     Scope::AgenciesManage,
     Scope::SitesManage,
@@ -121,6 +125,7 @@ const OPERATOR_SCOPES: [Scope; 10] = [
     Scope::FeedbackTriage,
     Scope::RoyaltiesManage,
     Scope::ServicesManage,
+    Scope::TypesManage,
     Scope::ReportsRead,
 ];
 
@@ -383,6 +388,7 @@ mod tests {
             "royalties:manage",
             "services:manage",
             "services:write:agency:so-tp",
+            "types:manage",
             "reports:read",
             "webhooks:manage",
             "audit:read",

@@ -52,6 +52,7 @@ pub fn translate(
     let new = NewItem {
         section_id,
         kind,
+        content_type: source.content_type.clone(),
         language: translation.language,
         draft,
         note: translation.note,

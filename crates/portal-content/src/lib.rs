@@ -17,6 +17,7 @@ pub mod published;
 pub mod revisions;
 pub mod states;
 pub mod text;
+pub mod types;
 pub mod validate;
 pub mod views;
 

@@ -181,6 +181,11 @@ pub struct ContentItem {
     /// The revision the chief editor approved for a later publication; the scheduler publishes
     /// exactly that one (an edit in between sends the item back, docs/workflow.md).
     pub approved_version: Option<i64>,
+    /// The content type of a typed item (issue 14), and the version its `data` was written with.
+    pub content_type: Option<String>,
+    pub type_version: Option<i32>,
+    /// The typed fields, checked against `type_version` of `content_type`; `{}` when untyped.
+    pub data: JsonText<serde_json::Value>,
 }
 
 impl ContentItem {

@@ -35,7 +35,8 @@ pub fn html_text(html: &str) -> String {
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Makes the item's current version the one readers see.
+/// Makes the item's current version the one readers see (with the index rows of its typed
+/// fields; the old ones go with the old copy).
 pub fn put(
     conn: &mut DbConn,
     item: &ContentItem,
@@ -71,9 +72,11 @@ pub fn put(
             published_items::updated_at.eq(now()),
             published_items::search_title.eq(fold(&item.title)),
             published_items::search_text.eq(search_text),
+            published_items::content_type.eq(item.content_type.as_deref()),
+            published_items::data.eq(&item.data),
         ))
         .execute(conn)?;
-    Ok(())
+    crate::types::typed::index_published(conn, item, published_at)
 }
 
 pub fn remove(conn: &mut DbConn, item_id: i64) -> Result<(), Error> {

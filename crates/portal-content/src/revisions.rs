@@ -30,7 +30,7 @@ impl Revision {
 }
 
 /// The fields a revision keeps, in a fixed order.
-pub const SNAPSHOT_FIELDS: [&str; 13] = [
+pub const SNAPSHOT_FIELDS: [&str; 15] = [
     "section_id",
     "kind",
     "language",
@@ -44,6 +44,8 @@ pub const SNAPSHOT_FIELDS: [&str; 13] = [
     "featured_image_url",
     "fields",
     "status",
+    "type_version",
+    "data",
 ];
 
 pub fn snapshot(item: &ContentItem) -> Value {
@@ -61,6 +63,8 @@ pub fn snapshot(item: &ContentItem) -> Value {
         "featured_image_url": item.featured_image_url,
         "fields": item.fields_json(),
         "status": item.status,
+        "type_version": item.type_version,
+        "data": item.data.value(),
     })
 }
 

@@ -29,6 +29,8 @@ pub struct Draft {
     pub tags: Vec<String>,
     pub featured_image_url: Option<String>,
     pub fields: KindFields,
+    /// The typed fields of an item of a content type (checked against the type in `types`).
+    pub data: Option<serde_json::Value>,
     /// Fields (`title`, `fields.caption`, …) whose legacy-encoding finding the editor overrides:
     /// real text the detector mistakes (a foreign name, a quotation). Audited with the change.
     pub legacy_override: Vec<String>,
@@ -64,7 +66,12 @@ pub fn clean_draft(kind: Kind, draft: &Draft) -> Result<Draft, Vec<FieldError>> 
     } else {
         html::sanitize(&raw_body)
     };
-    if matches!(kind, Kind::News | Kind::Article | Kind::Page) && body.trim().is_empty() {
+    // A typed item's data carries what it says (a leader's profile, a schedule): its body is
+    // optional, whatever its kind.
+    if matches!(kind, Kind::News | Kind::Article | Kind::Page)
+        && draft.data.is_none()
+        && body.trim().is_empty()
+    {
         e.push(FieldError::new(
             "body",
             "required",
@@ -112,6 +119,7 @@ pub fn clean_draft(kind: Kind, draft: &Draft) -> Result<Draft, Vec<FieldError>> 
             tags,
             featured_image_url,
             fields,
+            data: draft.data.clone(),
             legacy_override: draft.legacy_override.clone(),
         })
     } else {

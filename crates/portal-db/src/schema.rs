@@ -7,9 +7,11 @@
 mod citizens;
 mod datasets;
 mod royalties;
+mod types;
 pub use citizens::*;
 pub use datasets::*;
 pub use royalties::*;
+pub use types::*;
 
 diesel::table! {
     agencies (id) {
@@ -209,6 +211,9 @@ diesel::table! {
         unpublish_at -> Nullable<Timestamp>,
         status_changed_at -> Nullable<Timestamp>,
         approved_version -> Nullable<BigInt>,
+        content_type -> Nullable<Text>,
+        type_version -> Nullable<Integer>,
+        data -> Text,
     }
 }
 
@@ -350,6 +355,8 @@ diesel::table! {
         updated_at -> Timestamp,
         search_title -> Text,
         search_text -> Text,
+        content_type -> Nullable<Text>,
+        data -> Text,
     }
 }
 
@@ -442,4 +449,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     royalty_statement_lines,
     royalty_payments,
     public_services,
+    content_types,
+    content_type_versions,
+    published_field_values,
+    typed_unique_values,
 );

@@ -27,6 +27,9 @@ pub struct PublishedItem {
     pub revision: i64,
     pub published_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The content type of a typed item, and its typed fields (`{}` otherwise).
+    pub content_type: Option<String>,
+    pub data: JsonText<serde_json::Value>,
 }
 
 /// An item as lists show it: everything but the body and the kind's fields, which lists do not
@@ -51,6 +54,7 @@ pub struct ListedItem {
     pub revision: i64,
     pub published_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub content_type: Option<String>,
 }
 
 impl From<ListedItem> for PublishedItem {
@@ -74,6 +78,8 @@ impl From<ListedItem> for PublishedItem {
             revision: l.revision,
             published_at: l.published_at,
             updated_at: l.updated_at,
+            content_type: l.content_type,
+            data: JsonText::new(serde_json::Value::Object(Default::default())),
         }
     }
 }

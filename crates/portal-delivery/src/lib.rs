@@ -5,6 +5,7 @@ pub mod changes;
 pub mod feeds;
 pub mod items;
 pub mod search;
+pub mod typed;
 pub mod views;
 
 pub use items::PublishedItem;

@@ -119,6 +119,9 @@ pub(crate) mod tests {
             unpublish_at: None,
             status_changed_at: Some(at),
             approved_version: None,
+            content_type: None,
+            type_version: None,
+            data: portal_db::JsonText::new(serde_json::json!({})),
         }
     }
 

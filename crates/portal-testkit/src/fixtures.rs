@@ -55,6 +55,7 @@ impl ItemSpec<'_> {
         let new = portal_content::items::NewItem {
             section_id,
             kind: self.kind,
+            content_type: None,
             language: self.language,
             draft: portal_content::validate::Draft {
                 title: self.title,

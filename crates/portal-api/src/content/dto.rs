@@ -108,6 +108,15 @@ pub struct ContentItemDto {
     pub approved_by: Option<i64>,
     pub publish_at: Option<DateTime<Utc>>,
     pub unpublish_at: Option<DateTime<Utc>>,
+    /// The content type of a typed item, and the version its `data` was written with.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_version: Option<i32>,
+    /// The typed fields (items of a content type only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub data: Option<serde_json::Value>,
     /// Other languages of this item (single-item responses only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translations: Option<Vec<TranslationRef>>,
@@ -149,6 +158,9 @@ pub(crate) fn dto(
         approved_by: item.approved_by,
         publish_at: item.publish_at.map(|t| t.and_utc()),
         unpublish_at: item.unpublish_at.map(|t| t.and_utc()),
+        data: item.content_type.is_some().then(|| item.data.into_value()),
+        content_type: item.content_type,
+        type_version: item.type_version,
         translations,
     }
 }

@@ -48,6 +48,14 @@ pub struct CreateContentRequest {
     #[serde(default)]
     #[schema(value_type = KindFieldsDto)]
     pub fields: KindFields,
+    /// The key of a content type (`GET /api/v1/types`): the item is of that type, at its
+    /// current version, and `data` holds the type's fields.
+    #[serde(rename = "type")]
+    #[schema(example = "van-ban")]
+    pub content_type: Option<String>,
+    /// The typed fields, by name, checked against the type (each error names `data.<field>`).
+    #[schema(value_type = Option<Object>)]
+    pub data: Option<serde_json::Value>,
     /// A note kept with the first revision.
     pub note: Option<String>,
     /// Fields (`title`, `summary`, `fields.caption`, …) whose legacy-encoding finding (TCVN3/VNI,
@@ -58,9 +66,13 @@ pub struct CreateContentRequest {
 }
 
 fn new_item(section_id: i64, kind: Kind, language: String, r: CreateContentRequest) -> NewItem {
+    let data = r
+        .data
+        .or_else(|| r.content_type.as_ref().map(|_| serde_json::json!({})));
     NewItem {
         section_id,
         kind,
+        content_type: r.content_type,
         language,
         draft: Draft {
             title: r.title,
@@ -72,6 +84,7 @@ fn new_item(section_id: i64, kind: Kind, language: String, r: CreateContentReque
             tags: r.tags,
             featured_image_url: r.featured_image_url,
             fields: r.fields,
+            data,
             legacy_override: r.legacy_override,
         },
         note: r.note,
@@ -257,6 +270,10 @@ pub struct UpdateContentRequest {
     /// Replaces the kind's fields as a whole.
     #[schema(value_type = Option<KindFieldsDto>)]
     pub fields: Option<KindFields>,
+    /// Replaces the typed fields of an item of a content type as a whole, checked against the
+    /// item's type version.
+    #[schema(value_type = Option<Object>)]
+    pub data: Option<serde_json::Value>,
     /// A note kept with the new revision.
     pub note: Option<String>,
     /// Fields (`title`, `summary`, `fields.caption`, …) whose legacy-encoding finding (TCVN3/VNI,
@@ -305,6 +322,7 @@ pub async fn update_content(
         tags: body.tags,
         featured_image_url: body.featured_image_url,
         fields: body.fields,
+        data: body.data,
         legacy_override: body.legacy_override,
     };
     let note = body.note;
@@ -427,6 +445,9 @@ pub struct TranslateRequest {
     /// Default: the original's fields (document numbers and dates do not change with language).
     #[schema(value_type = Option<KindFieldsDto>)]
     pub fields: Option<KindFields>,
+    /// The typed fields of a translation of a typed item; default: the original's.
+    #[schema(value_type = Option<Object>)]
+    pub data: Option<serde_json::Value>,
     pub note: Option<String>,
 }
 
@@ -467,6 +488,7 @@ pub async fn translate_content(
             tags: body.tags,
             featured_image_url: body.featured_image_url,
             fields: body.fields.unwrap_or_default(),
+            data: body.data,
             legacy_override: Vec::new(),
         },
         note: body.note,

@@ -32,6 +32,10 @@ pub struct PublicItemSummary {
     pub published_at: DateTime<Utc>,
     /// When the live version last changed.
     pub updated_at: DateTime<Utc>,
+    /// The content type of a typed item (`GET /api/v1/types/{key}` describes its `data`);
+    /// absent for the other items.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
 }
 
 pub(crate) fn summary(item: &PublishedItem, site: &str) -> PublicItemSummary {
@@ -50,6 +54,7 @@ pub(crate) fn summary(item: &PublishedItem, site: &str) -> PublicItemSummary {
         featured_image_url: item.featured_image_url.clone(),
         published_at: item.published_at.and_utc(),
         updated_at: item.updated_at.and_utc(),
+        content_type: item.content_type.clone(),
     }
 }
 
@@ -62,6 +67,11 @@ pub struct PublicItem {
     pub body: String,
     #[schema(value_type = KindFieldsDto)]
     pub fields: KindFields,
+    /// The typed fields of an item of a content type, as its type version defines them
+    /// (`/api/v1/types/{key}/openapi.json` gives their schema); absent for the other items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub data: Option<serde_json::Value>,
     /// The sections from the root down to the item's.
     pub breadcrumb: Vec<SectionRef>,
     /// Published translations: language, id, slug.
@@ -98,6 +108,11 @@ pub(crate) fn detail(found: ItemDetail, lang: Lang) -> PublicItem {
             .collect(),
         canonical_slug: found.item.slug.clone(),
         fields: found.item.fields.into_value(),
+        data: found
+            .item
+            .content_type
+            .is_some()
+            .then(|| found.item.data.into_value()),
         body: found.item.body,
     }
 }

@@ -14,6 +14,8 @@ pub struct Patch {
     pub tags: Option<Vec<String>>,
     pub featured_image_url: Option<Option<String>>,
     pub fields: Option<KindFields>,
+    /// The typed fields (items of a content type), whole: checked against the item's version.
+    pub data: Option<serde_json::Value>,
     /// Fields whose legacy-encoding finding the editor overrides (audited).
     pub legacy_override: Vec<String>,
 }
@@ -29,6 +31,7 @@ impl Patch {
             && self.tags.is_none()
             && self.featured_image_url.is_none()
             && self.fields.is_none()
+            && self.data.is_none()
     }
 
     fn apply(&self, item: &ContentItem) -> Draft {
@@ -48,6 +51,12 @@ impl Patch {
                 .fields
                 .clone()
                 .unwrap_or_else(|| item.fields.value().clone()),
+            // A typed item's data is checked on every save, given or not.
+            data: self.data.clone().or_else(|| {
+                item.content_type
+                    .as_ref()
+                    .map(|_| item.data.value().clone())
+            }),
             legacy_override: self.legacy_override.clone(),
         }
     }
@@ -73,6 +82,11 @@ impl Patch {
                 .and_then(|t| serde_json::from_value(t.clone()).ok()),
             featured_image_url: Some(text("featured_image_url")),
             fields,
+            // An untyped item's snapshot holds `{}`: restoring it changes nothing.
+            data: snapshot
+                .get("data")
+                .filter(|d| d.as_object().is_some_and(|o| !o.is_empty()))
+                .cloned(),
             legacy_override: Vec::new(),
         })
     }
@@ -133,7 +147,13 @@ pub(super) fn save(
         if before.version != expected_version {
             return Err(precondition(before.version));
         }
+        let typed =
+            crate::types::for_edit(conn, &before, draft.data.as_ref(), &draft.legacy_override)?;
+        let data = typed
+            .as_ref()
+            .map_or_else(|| before.data.value().clone(), |t| t.checked.data.clone());
         let slug = if patch.slug.is_some() && draft.slug.as_deref() != Some(before.slug.as_str()) {
+            lock_slugs(conn, before.site_id, &before.language)?;
             let slug = choose_slug(
                 conn,
                 before.site_id,
@@ -178,6 +198,7 @@ pub(super) fn save(
             content_items::featured_image_url.eq(draft.featured_image_url.as_deref()),
             content_items::fields
                 .eq(serde_json::to_string(&draft.fields).unwrap_or_else(|_| "{}".into())),
+            content_items::data.eq(data.to_string()),
             content_items::version.eq(expected_version + 1),
             content_items::updated_by.eq(actor.user_id),
             content_items::updated_at.eq(now()),
@@ -195,6 +216,9 @@ pub(super) fn save(
             return Err(precondition(current.version));
         }
         let after = get(conn, id)?;
+        if let Some(typed) = &typed {
+            crate::types::typed::claim(conn, &after, &typed.checked)?;
+        }
         revisions::record(conn, &after, actor.user_id, note)?;
         let (old, new) = (snapshot(&before), snapshot(&after));
         let changed: Vec<&str> = revisions::SNAPSHOT_FIELDS
@@ -308,6 +332,7 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<(), Error> {
                 content_items::deleted_by.eq(actor.user_id),
             ))
             .execute(conn)?;
+        crate::types::typed::release(conn, id)?;
         portal_audit::append(
             conn,
             actor,
@@ -326,6 +351,28 @@ pub fn undelete(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<ContentItem
         let item = get(conn, id)?;
         if item.deleted_at.is_none() {
             return Ok(item);
+        }
+        // Its unique values are claimed again, unless another item took one meanwhile.
+        if let (Some(key), Some(version)) = (&item.content_type, item.type_version) {
+            let place = crate::types::Place {
+                site_id: item.site_id,
+                language: &item.language,
+                item_id: Some(item.id),
+            };
+            let checked = crate::types::typed::check(
+                conn,
+                key,
+                version,
+                item.data.value(),
+                &crate::types::typed::all_paths(item.data.value()),
+                &place,
+            )
+            .map_err(|e| {
+                Error::Conflict(format!(
+                    "item {id} cannot come back as it is: {e}; change the other item first"
+                ))
+            })?;
+            crate::types::typed::claim(conn, &item, &checked)?;
         }
         diesel::update(content_items::table.filter(content_items::id.eq(id)))
             .set((

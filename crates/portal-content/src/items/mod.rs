@@ -55,6 +55,9 @@ pub fn get_live(conn: &mut DbConn, id: i64) -> Result<ContentItem, Error> {
 pub struct NewItem {
     pub section_id: i64,
     pub kind: Kind,
+    /// The content type of a typed item (its current version is the item's); a translation
+    /// takes its original's.
+    pub content_type: Option<String>,
     pub language: String,
     pub draft: Draft,
     pub note: Option<String>,
@@ -76,15 +79,34 @@ fn check_language(p: &Placement, language: &str) -> Result<(), Error> {
     }
 }
 
+/// Makes the writers of new slugs on one site and language wait for each other: two drafts
+/// with the same title, saved at the same moment, would otherwise both pick the same free slug
+/// and one would fail on the unique index (PostgreSQL; SQLite's write lock already serialises).
+/// Unique typed values of a new item are checked under the same lock.
+pub(crate) fn lock_slugs(conn: &mut DbConn, site_id: i64, language: &str) -> Result<(), Error> {
+    portal_db::serialise_on(conn, &format!("slugs:{site_id}:{language}"))?;
+    Ok(())
+}
+
+/// The translation group an item joins, and the original it translates (if any).
+struct Lineage<'a> {
+    group: &'a str,
+    translation_of: Option<i64>,
+}
+
 fn insert(
     conn: &mut DbConn,
     user_id: Option<i64>,
     new: &NewItem,
-    group: &str,
-    translation_of: Option<i64>,
+    lineage: Lineage<'_>,
     p: &Placement,
     draft: &Draft,
+    typed: Option<&crate::types::TypedData>,
 ) -> Result<ContentItem, Error> {
+    let Lineage {
+        group,
+        translation_of,
+    } = lineage;
     let slug = choose_slug(
         conn,
         p.site_id,
@@ -115,6 +137,10 @@ fn insert(
             content_items::fields
                 .eq(serde_json::to_string(&draft.fields).unwrap_or_else(|_| "{}".into())),
             content_items::status.eq(Status::Draft.as_str()),
+            content_items::content_type.eq(typed.map(|t| t.key.as_str())),
+            content_items::type_version.eq(typed.map(|t| t.version)),
+            content_items::data
+                .eq(typed.map_or_else(|| "{}".to_string(), |t| t.checked.data.to_string())),
             content_items::version.eq(1),
             content_items::created_by.eq(user_id),
             content_items::updated_by.eq(user_id),
@@ -124,6 +150,9 @@ fn insert(
         .returning(content_items::id)
         .get_result(conn)?;
     let item = get(conn, id)?;
+    if let Some(t) = typed {
+        crate::types::typed::claim(conn, &item, &t.checked)?;
+    }
     revisions::record(conn, &item, user_id, new.note.as_deref())?;
     Ok(item)
 }
@@ -134,8 +163,32 @@ pub fn create(conn: &mut DbConn, actor: &Actor, new: &NewItem) -> Result<Content
     write_transaction(conn, |conn| {
         let p = placement(conn, new.section_id)?;
         check_language(&p, &new.language)?;
+        lock_slugs(conn, p.site_id, &new.language)?;
+        let place = crate::types::Place {
+            site_id: p.site_id,
+            language: &new.language,
+            item_id: None,
+        };
+        let typed = crate::types::for_new_item(
+            conn,
+            new.content_type.as_deref(),
+            draft.data.as_ref(),
+            &draft.legacy_override,
+            &place,
+        )?;
         let group = uuid::Uuid::new_v4().simple().to_string();
-        let item = insert(conn, actor.user_id, new, &group, None, &p, &draft)?;
+        let item = insert(
+            conn,
+            actor.user_id,
+            new,
+            Lineage {
+                group: &group,
+                translation_of: None,
+            },
+            &p,
+            &draft,
+            typed.as_ref(),
+        )?;
         portal_audit::append(
             conn,
             actor,
@@ -171,6 +224,7 @@ pub fn translate(
             ));
         }
         check_language(&p, &new.language)?;
+        lock_slugs(conn, p.site_id, &new.language)?;
         let exists: i64 = content_items::table
             .filter(content_items::translation_group.eq(&source.translation_group))
             .filter(content_items::language.eq(&new.language))
@@ -183,14 +237,37 @@ pub fn translate(
             )));
         }
         let original = source.translation_of.unwrap_or(source.id);
+        // A translation is of its original's type; without data of its own it starts from
+        // the original's (checked against the type's current version).
+        let place = crate::types::Place {
+            site_id: p.site_id,
+            language: &new.language,
+            item_id: None,
+        };
+        let data = draft.data.clone().or_else(|| {
+            source
+                .content_type
+                .as_ref()
+                .map(|_| source.data.value().clone())
+        });
+        let typed = crate::types::for_new_item(
+            conn,
+            source.content_type.as_deref(),
+            data.as_ref(),
+            &draft.legacy_override,
+            &place,
+        )?;
         let item = insert(
             conn,
             actor.user_id,
             new,
-            &source.translation_group,
-            Some(original),
+            Lineage {
+                group: &source.translation_group,
+                translation_of: Some(original),
+            },
             &p,
             &draft,
+            typed.as_ref(),
         )?;
         portal_audit::append(
             conn,

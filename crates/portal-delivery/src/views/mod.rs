@@ -7,6 +7,7 @@
 mod dublin_core;
 mod feeds;
 mod lists;
+mod types;
 
 use std::collections::HashMap;
 
@@ -20,6 +21,7 @@ use portal_sections::Section;
 pub use dublin_core::{dublin_core, DublinCore, ELEMENTS as DUBLIN_CORE_ELEMENTS};
 pub use feeds::{feed, sitemap, FeedFormat};
 pub use lists::{filter, list, search, Hit, ListPage, Order, Paging, SearchPage, Selection};
+pub use types::{content_type, type_versions, typed_items, types, TypedPage, TypedQuery};
 
 use crate::items::{self, PublishedItem};
 

@@ -1,0 +1,11 @@
+DROP TABLE typed_unique_values;
+DROP TABLE published_field_values;
+DROP INDEX published_items_type_newest;
+ALTER TABLE published_items DROP COLUMN data;
+ALTER TABLE published_items DROP COLUMN content_type;
+DROP INDEX content_items_by_type;
+ALTER TABLE content_items DROP COLUMN data;
+ALTER TABLE content_items DROP COLUMN type_version;
+ALTER TABLE content_items DROP COLUMN content_type;
+DROP TABLE content_type_versions;
+DROP TABLE content_types;

@@ -7,8 +7,9 @@
 # (64 connections) GET /healthz (the framework's ceiling on this machine), the newest 20 of a
 # section, an item by slug, a search for an unaccented two-word query, and a conditional GET
 # answered 304, the list to a client that takes gzip, then the list, the item and the search
-# again with the response cache off (the cost of a cache miss). Writes the table to docs/benchmarks.md, keeping the notes below the
-# table. Figures are ratios to /healthz of the same run, because these machines are noisy.
+# again with the response cache off (the cost of a cache miss), and the newest 20 of a content
+# type of ITEMS more items unfiltered, by an enum filter and by two filters (cache off). Writes
+# the table to docs/benchmarks.md, keeping the notes below the table. Figures are ratios to /healthz of the same run, because these machines are noisy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,7 +64,7 @@ run_backend() { # label database-url
     local label="$1" url="$2"
     echo "== $label: seeding $ITEMS items"
     local started=$SECONDS
-    "$BIN" seed --database "$url" --demo-content "$ITEMS" > /dev/null
+    "$BIN" seed --database "$url" --demo-content "$ITEMS" --demo-typed "$ITEMS" > /dev/null
     local seeded=$((SECONDS - started))
     local pid
     pid="$(start_server "$label" "$url" "$WORK/$label.log")"
@@ -75,6 +76,7 @@ run_backend() { # label database-url
     local list="$base/content?section=$section&limit=20"
     local item="$base/sites/quang-nam/content/vi/$slug"
     local search="$base/search?q=dau%20tu"
+    local typed="$base/types/demo-van-ban/items?site=quang-nam&limit=20"
     {
         measure "GET /healthz" "http://127.0.0.1:$PORT/healthz"
         measure "newest 20 of a section" "$list"
@@ -91,6 +93,9 @@ run_backend() { # label database-url
         measure "newest 20 of a section, cache off" "$list"
         measure "item by slug, cache off" "$item"
         measure "search \"dau tu\", cache off" "$search"
+        measure "newest 20 of a content type, cache off" "$typed"
+        measure "newest 20 of a content type by an enum filter, cache off" "$typed&filter%5Bloai%5D=chi-thi"
+        measure "newest 20 of a content type by two filters, cache off" "$typed&filter%5Bloai%5D=chi-thi&filter%5Bkinh_phi%5D%5Bgte%5D=500000000"
     } >> "$WORK/$label.tsv"
     local peak_uncached
     peak_uncached="$(stop_server "$pid")"
@@ -102,7 +107,7 @@ run_backend() { # label database-url
     done < "$WORK/$label.tsv"
     echo "| $label | peak server memory (VmHWM) | $peak | | | | |" >> "$ROWS"
     echo "| $label | peak server memory, cache off | $peak_uncached | | | | |" >> "$ROWS"
-    echo "| $label | seeding $ITEMS items | ${seeded} s | | | | |" >> "$ROWS"
+    echo "| $label | seeding $ITEMS items and $ITEMS typed items | ${seeded} s | | | | |" >> "$ROWS"
 }
 
 run_backend sqlite "sqlite://$WORK/bench.db"

@@ -42,6 +42,10 @@ enum Command {
         /// Also publish this many generated demo items (for load tests and frontend work).
         #[arg(long = "demo-content")]
         demo_content: Option<usize>,
+        /// Also publish this many items of the demo content type `demo-van-ban` (defined when
+        /// absent; for the load benchmark of typed filters).
+        #[arg(long = "demo-typed")]
+        demo_typed: Option<usize>,
         /// The seed number of the demo content: the same number gives the same items.
         #[arg(long = "demo-seed", default_value_t = 2026)]
         demo_seed: u64,
@@ -101,8 +105,9 @@ fn run(cli: Cli) -> Result<(), ConfigError> {
         Command::Seed {
             file,
             demo_content,
+            demo_typed,
             demo_seed,
-        } => seed_command(settings, file, demo_content, demo_seed),
+        } => seed_command(settings, file, (demo_content, demo_typed), demo_seed),
         Command::Serve(serve) => serve::run(settings, &serve),
     }
 }
@@ -124,7 +129,7 @@ fn open_migrated(settings: &Settings) -> Result<(DatabaseUrl, DbConn), ConfigErr
 fn seed_command(
     settings: &Settings,
     file: Option<PathBuf>,
-    demo_content: Option<usize>,
+    (demo_content, demo_typed): (Option<usize>, Option<usize>),
     demo_seed: u64,
 ) -> Result<(), ConfigError> {
     let url = settings.database_url();
@@ -158,6 +163,22 @@ fn seed_command(
         println!(
             "{}: published {added} demo items (seed {demo_seed})",
             url.masked()
+        );
+    }
+    if let Some(count) = demo_typed {
+        let added = portal_content::demo::generate_typed(
+            &mut conn,
+            count,
+            demo_seed,
+            portal_moderation::workflow::announce_published,
+        )
+        .map_err(|e| ConfigError(format!("--demo-typed: {e}")))?;
+        portal_db::refresh_statistics(&mut conn)
+            .map_err(|e| ConfigError(format!("--demo-typed: {e}")))?;
+        println!(
+            "{}: published {added} items of the demo type {} (seed {demo_seed})",
+            url.masked(),
+            portal_content::demo::DEMO_TYPE
         );
     }
     Ok(())

@@ -247,3 +247,119 @@ where
     }
     Ok(done)
 }
+
+/// The demo content type of the load benchmark: documents with a kind of four (an enum), a
+/// number, an issue date and an amount, the first three indexed.
+pub const DEMO_TYPE: &str = "demo-van-ban";
+const DEMO_KINDS: [&str; 4] = ["quyet-dinh", "chi-thi", "ke-hoach", "thong-bao"];
+
+fn define_demo_type(conn: &mut DbConn, actor: &Actor) -> Result<i32, Error> {
+    match crate::types::store::get(conn, DEMO_TYPE) {
+        Ok(ty) => return Ok(ty.version),
+        Err(Error::NotFound { .. }) => {}
+        Err(e) => return Err(e),
+    }
+    let definition = serde_json::from_value(serde_json::json!({"fields": [
+        {"name": "so", "label": "Số, ký hiệu", "type": "text", "max": 50, "required": true},
+        {"name": "loai", "label": "Loại văn bản", "type": "enum", "required": true, "indexed": true, "options": [
+            {"value": "quyet-dinh", "label": "Quyết định"}, {"value": "chi-thi", "label": "Chỉ thị"},
+            {"value": "ke-hoach", "label": "Kế hoạch"}, {"value": "thong-bao", "label": "Thông báo"}]},
+        {"name": "ngay", "label": "Ngày ban hành", "type": "date", "required": true, "indexed": true},
+        {"name": "kinh_phi", "label": "Kinh phí", "type": "money", "indexed": true}
+    ]}))
+    .map_err(|e| Error::Internal(format!("the demo type does not parse: {e}")))?;
+    let input = crate::types::TypeInput {
+        name: "Văn bản (dữ liệu mẫu)".into(),
+        name_en: Some("Documents (demo data)".into()),
+        description: Some("Generated for load tests and frontend work.".into()),
+        legal_basis: Some("Điều 7.2.c".into()),
+        definition,
+        note: None,
+        drop_fields: Vec::new(),
+    };
+    Ok(crate::types::store::define(conn, actor, DEMO_TYPE, &input)?.version)
+}
+
+/// Publishes `count` generated items of the demo content type (defined first if absent) in the
+/// first visible section of the first site; `announce` as for `generate`.
+pub fn generate_typed<F>(
+    conn: &mut DbConn,
+    count: usize,
+    seed: u64,
+    mut announce: F,
+) -> Result<usize, Error>
+where
+    F: FnMut(&mut DbConn, &crate::ContentItem) -> Result<(), Error>,
+{
+    let targets = portal_sections::sections::visible_placements(conn)?;
+    let Some(&(section_id, site_id)) = targets.first() else {
+        return Err(Error::Conflict("seed the sites and sections first".into()));
+    };
+    let actor = Actor::system("demo-content");
+    let version = write_transaction(conn, |conn| define_demo_type(conn, &actor))?;
+    let mut rng = Rng(seed ^ 0x7970_6564);
+    let start: NaiveDateTime = NaiveDate::from_ymd_opt(2021, 1, 1)
+        .and_then(|d| d.and_hms_opt(7, 30, 0))
+        .unwrap_or_default();
+    let mut done = 0;
+    while done < count {
+        let batch = (count - done).min(500);
+        write_transaction(conn, |conn| {
+            portal_audit::append(
+                conn,
+                &actor,
+                "content.demo",
+                None,
+                None,
+                Some(&serde_json::json!({"items": batch, "seed": seed, "type": DEMO_TYPE})),
+            )?;
+            for i in done..done + batch {
+                let title = sentence(&mut rng, VI, 6, 12)
+                    .trim_end_matches('.')
+                    .to_string();
+                let at = start + Duration::minutes((i as i64) * 15 + rng.below(10) as i64);
+                let data = serde_json::json!({
+                    "so": format!("{}/VB-{seed}", i + 1),
+                    "loai": DEMO_KINDS[rng.below(DEMO_KINDS.len())],
+                    "ngay": at.date().format("%Y-%m-%d").to_string(),
+                    "kinh_phi": (rng.below(1_000) as i64) * 1_000_000,
+                });
+                let id: i64 = diesel::insert_into(content_items::table)
+                    .values((
+                        content_items::site_id.eq(site_id),
+                        content_items::section_id.eq(section_id),
+                        content_items::kind.eq("page"),
+                        content_items::language.eq("vi"),
+                        content_items::translation_group.eq(format!("demo-typed-{seed}-{i}")),
+                        content_items::title.eq(&title),
+                        content_items::slug.eq(format!("van-ban-mau-{seed}-{}", i + 1)),
+                        content_items::body.eq(""),
+                        content_items::author.eq(Some("Văn phòng UBND tỉnh")),
+                        content_items::source.eq(Some("Cổng TTĐT tỉnh Quảng Nam")),
+                        content_items::tags.eq("[]"),
+                        content_items::fields.eq("{}"),
+                        content_items::content_type.eq(Some(DEMO_TYPE)),
+                        content_items::type_version.eq(Some(version)),
+                        content_items::data.eq(data.to_string()),
+                        content_items::status.eq(Status::Published.as_str()),
+                        content_items::version.eq(1),
+                        content_items::published_revision.eq(Some(1)),
+                        content_items::published_at.eq(Some(at)),
+                        content_items::first_published_at.eq(Some(at)),
+                        content_items::status_changed_at.eq(Some(at)),
+                        content_items::created_at.eq(at),
+                        content_items::updated_at.eq(at),
+                    ))
+                    .returning(content_items::id)
+                    .get_result(conn)?;
+                let item = crate::items::get(conn, id)?;
+                revisions::record(conn, &item, None, Some("demo content"))?;
+                published::put(conn, &item, at)?;
+                announce(conn, &item)?;
+            }
+            Ok::<_, Error>(())
+        })?;
+        done += batch;
+    }
+    Ok(done)
+}

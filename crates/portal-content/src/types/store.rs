@@ -245,7 +245,7 @@ fn insert_version(
     Ok(())
 }
 
-/// Defines a type (version 1).
+/// Defines a type (version 1): an operator's use case.
 pub fn create(
     conn: &mut DbConn,
     who: &Acting,
@@ -253,6 +253,17 @@ pub fn create(
     input: &TypeInput,
 ) -> Result<TypeView, Error> {
     who.principal.require(Scope::TypesManage)?;
+    define(conn, &who.actor, key, input)
+}
+
+/// Defines a type for `actor` without asking who it is: the seeded types and the demo content
+/// (the command line), under the same rules as `create`.
+pub fn define(
+    conn: &mut DbConn,
+    actor: &portal_audit::Actor,
+    key: &str,
+    input: &TypeInput,
+) -> Result<TypeView, Error> {
     let mut e = Vec::new();
     if !is_type_key(key) {
         e.push(FieldError::new(
@@ -289,16 +300,16 @@ pub fn create(
                 content_types::description.eq(c.description.as_deref()),
                 content_types::legal_basis.eq(c.legal_basis.as_deref()),
                 content_types::current_version.eq(1),
-                content_types::created_by.eq(who.actor.user_id),
+                content_types::created_by.eq(actor.user_id),
                 content_types::created_at.eq(at),
                 content_types::updated_at.eq(at),
             ))
             .returning(content_types::id)
             .get_result(conn)?;
-        insert_version(conn, id, 1, &c, &[], who.actor.user_id)?;
+        insert_version(conn, id, 1, &c, &[], actor.user_id)?;
         portal_audit::append(
             conn,
-            &who.actor,
+            actor,
             "types.create",
             Some(&format!("type:{key}")),
             None,

@@ -37,6 +37,10 @@ pub fn prepare(
         } else {
             None
         };
+        // The content types of Điều 7.2, on every start: a release that seeds a new one brings
+        // it to existing installations; those that exist are left as the operator made them.
+        portal_content::types::seeded::ensure(conn, &portal_audit::Actor::system("seed"))
+            .map_err(|e| format!("seeding the content types of {} failed: {e}", url.masked()))?;
         Ok::<_, migrations::MigrationError>((applied, seeded))
     })
     .map_err(|e| e.to_string())?;

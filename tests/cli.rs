@@ -280,7 +280,12 @@ fn audit_verify_passes_then_names_an_edited_row() {
         .success());
     let ok = portal(&["audit", "verify", "--database", &db], &[]);
     assert!(ok.status.success(), "{}", stderr(&ok));
-    assert!(String::from_utf8_lossy(&ok.stdout).contains("audit chain intact (2 rows)"));
+    // The seed (its sites, then its eleven content types, each audited) and the new user.
+    assert!(
+        String::from_utf8_lossy(&ok.stdout).contains("audit chain intact (13 rows)"),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
 
     let mut conn = diesel::SqliteConnection::establish(path.to_str().unwrap()).unwrap();
     conn.batch_execute("UPDATE audit_log SET actor = 'someone.else' WHERE seq = 1")

@@ -150,6 +150,14 @@ fn seed_command(
         report.sites_added,
         report.sections_added
     );
+    let types =
+        portal_content::types::seeded::ensure(&mut conn, &portal_audit::Actor::system("seed"))
+            .map_err(|e| ConfigError(format!("seeding the content types failed: {e}")))?;
+    println!(
+        "{}: added {} content types (existing ones left as they were)",
+        url.masked(),
+        types.len()
+    );
     if let Some(count) = demo_content {
         let added = portal_content::demo::generate(
             &mut conn,

@@ -271,7 +271,7 @@ async fn every_documented_get_route_is_served(app: TestApp) {
         if concrete.ends_with("/api/v1/search") {
             concrete.push_str("?q=tin");
         }
-        if concrete.ends_with("/types/van-ban/items") {
+        if concrete.ends_with("/types/van-ban/items") || concrete.contains("/open-data/") {
             concrete.push_str("?site=quang-nam");
         }
         if concrete.ends_with("/workflow/stats") {

@@ -53,6 +53,10 @@ const PUBLIC: &[&str] = &[
     "get /api/v1/types/{key}/versions/{version}",
     "get /api/v1/types/{key}/items",
     "get /api/v1/types/{key}/openapi.json",
+    // Open data: the DCAT catalogue and each dataset's files.
+    "get /api/v1/open-data/catalog",
+    "get /api/v1/open-data/{key}.csv",
+    "get /api/v1/open-data/{key}.json",
     "get /api/v1/sites/{site}/consultations.rss",
     "get /api/v1/sites/{site}/consultations/{id}",
     "get /api/v1/sites/{site}/consultations/{id}/comments",

@@ -35,6 +35,26 @@ pub fn html_text(html: &str) -> String {
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The text of a typed item's data (its strings, HTML as text), so that the full text of a
+/// legal document's abstract, number and issuer is searched with its title.
+fn data_text(data: &serde_json::Value) -> String {
+    let mut out = Vec::new();
+    let mut stack = vec![data];
+    while let Some(v) = stack.pop() {
+        match v {
+            // A file's address is not text anyone searches for.
+            serde_json::Value::String(s)
+                if s.starts_with("http://") || s.starts_with("https://") => {}
+            serde_json::Value::String(s) if s.contains('<') => out.push(html_text(s)),
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(a) => stack.extend(a.iter().rev()),
+            serde_json::Value::Object(o) => stack.extend(o.values().rev()),
+            _ => {}
+        }
+    }
+    out.join(" ")
+}
+
 /// Makes the item's current version the one readers see (with the index rows of its typed
 /// fields; the old ones go with the old copy).
 pub fn put(
@@ -45,10 +65,11 @@ pub fn put(
     remove(conn, item.id)?;
     let text = html_text(&item.body);
     let search_text = fold(&format!(
-        "{} {} {}",
+        "{} {} {} {}",
         item.title,
         item.summary.as_deref().unwrap_or(""),
-        text
+        text,
+        data_text(item.data.value())
     ));
     diesel::insert_into(published_items::table)
         .values((

@@ -4,6 +4,7 @@
 pub mod changes;
 pub mod feeds;
 pub mod items;
+pub mod open_data;
 pub mod search;
 pub mod typed;
 pub mod views;

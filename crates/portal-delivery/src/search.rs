@@ -125,6 +125,7 @@ struct Matched {
 fn newest_matches(
     conn: &mut DbConn,
     words: &[&str],
+    folded_terms: &str,
     sections: &[i64],
     filter: &Filter,
 ) -> Result<Vec<i64>, Error> {
@@ -198,7 +199,9 @@ fn newest_matches(
                  WHERE p.search_vector @@ q",
             )
             .into_boxed::<Pg>()
-            .bind::<Text, _>(words.join(" "))
+            // The folded terms as typed: PostgreSQL's parser then splits them as it split the
+            // text ("3/ct-ubnd" is one token to it, where FTS5 sees three).
+            .bind::<Text, _>(folded_terms.to_string())
             .sql(format!(" AND p.section_id IN ({sections})"));
             let mut next = 2;
             let mut placeholder = || {
@@ -254,6 +257,48 @@ fn newest_matches(
     Ok(rows.into_iter().map(|m| m.item_id).collect())
 }
 
+/// The words the full-text index holds for the folded `terms`: split at anything that is not a
+/// letter or digit, as the index splits the text.
+fn index_words(terms: &[String]) -> Result<Vec<String>, Error> {
+    let words: Vec<String> = terms
+        .iter()
+        .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    if words.is_empty() {
+        return Err(Error::invalid_parameter(
+            "q",
+            "must contain a letter or digit",
+        ));
+    }
+    Ok(words)
+}
+
+/// A reader's query (`q`) as each index takes it: FTS5's words, PostgreSQL's folded terms.
+pub struct QueryWords {
+    pub words: Vec<String>,
+    pub folded_terms: String,
+}
+
+/// The words of a reader's query (`q`), folded, bounded like a search's.
+pub fn query_words(q: &str) -> Result<QueryWords, Error> {
+    let terms: Vec<String> = fold(q).split_whitespace().map(str::to_string).collect();
+    if terms.is_empty() {
+        return Err(Error::invalid_parameter("q", "must contain a word"));
+    }
+    if terms.len() > MAX_TERMS || q.chars().count() > 200 {
+        return Err(Error::invalid_parameter(
+            "q",
+            format!("at most {MAX_TERMS} words and 200 characters"),
+        ));
+    }
+    Ok(QueryWords {
+        words: index_words(&terms)?,
+        folded_terms: terms.join(" "),
+    })
+}
+
 /// Ranked hits for `q`, one page of them, and whether more follow.
 pub fn search(
     conn: &mut DbConn,
@@ -277,19 +322,10 @@ pub fn search(
             format!("at most {MAX_TERMS} words"),
         ));
     }
-    let words: Vec<&str> = terms
-        .iter()
-        .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
-        .filter(|w| !w.is_empty())
-        .collect();
-    if words.is_empty() {
-        return Err(Error::invalid_parameter(
-            "q",
-            "must contain a letter or digit",
-        ));
-    }
+    let words = index_words(&terms)?;
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let visible = crate::items::visible_for(conn, filter)?;
-    let ids = newest_matches(conn, &words, &visible, filter)?;
+    let ids = newest_matches(conn, &words, &folded_query, &visible, filter)?;
     let candidates: Vec<(PublishedItem, String)> = published_items::table
         .filter(published_items::item_id.eq_any(&ids))
         .select((PublishedItem::as_select(), published_items::search_text))

@@ -77,6 +77,8 @@ pub struct RawFilter {
 pub struct TypedSelection {
     pub site_id: i64,
     pub language: Option<String>,
+    /// Words of the full text (title, summary, body and the data's text), without diacritics.
+    pub q: Option<String>,
     pub filters: Vec<RawFilter>,
     pub sort: Option<String>,
 }
@@ -331,6 +333,23 @@ pub fn list(
         }
     }
     sql.push(&format!(" AND p.section_id IN ({sections})"));
+    // The document search of NĐ 42/2022: the full-text index narrows, the walk above orders.
+    if let Some(q) = &selection.q {
+        let words = crate::search::query_words(q)?;
+        match conn {
+            DbConn::Sqlite(_) => {
+                let quoted: Vec<String> = words.words.iter().map(|w| format!("\"{w}\"")).collect();
+                sql.push(" AND p.item_id IN (SELECT rowid FROM published_search WHERE published_search MATCH ")
+                    .bind(Bind::Text(quoted.join(" ")))
+                    .push(")");
+            }
+            DbConn::Pg(_) => {
+                sql.push(" AND p.search_vector @@ plainto_tsquery('simple', ")
+                    .bind(Bind::Text(words.folded_terms.clone()))
+                    .push(")");
+            }
+        }
+    }
     if let Some(language) = &selection.language {
         sql.push(" AND p.language = ")
             .bind(Bind::Text(language.clone()));

@@ -8,6 +8,8 @@ use serde_json::{json, Value};
 use crate::feedback::call_ok;
 
 mod filters;
+mod open_data;
+mod seeded;
 mod versions;
 
 on_every_backend!(
@@ -167,7 +169,12 @@ async fn a_type_is_defined_by_an_operator_and_its_mistakes_named(app: TestApp) {
         .call("POST", "/api/v1/admin/types", Some(&op), Some(&unknown))
         .await;
     assert!(matches!(res.status, 400 | 422), "{}", res.text());
-    assert_eq!(app.get("/api/v1/types").await.json()["items"], json!([]));
+    assert_eq!(app.get("/api/v1/types/x-y").await.status, 404);
+    assert_eq!(
+        app.get("/api/v1/types/van-ban").await.status,
+        404,
+        "nothing was written"
+    );
     // The good one: defined at version 1, public with the JSON Schema of its data.
     let created = call_ok(
         &app,
@@ -193,8 +200,12 @@ async fn a_type_is_defined_by_an_operator_and_its_mistakes_named(app: TestApp) {
         )
         .await;
     again.problem(409);
-    let listed = app.get("/api/v1/types").await.json();
-    assert_eq!(listed["items"][0]["key"], "van-ban");
+    let listed = app.get("/api/v1/types?limit=100").await.json();
+    assert!(listed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .any(|t| t["key"] == "van-ban"));
     let ty = app.get("/api/v1/types/van-ban").await.json();
     assert_eq!(ty["legal_basis"], "Điều 7.2.c");
     assert_eq!(ty["fields"][1]["options"][0]["label"], "Quyết định");

@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod document;
 pub mod dto;
+pub mod open_data;
 pub mod public;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -16,7 +17,10 @@ pub fn configure_public(cfg: &mut ServiceConfig) {
         .service(public::type_openapi)
         .service(public::list_type_versions)
         .service(public::get_type_version)
-        .service(public::get_type);
+        .service(public::get_type)
+        .service(open_data::open_data_catalog)
+        .service(open_data::open_data_csv)
+        .service(open_data::open_data_json);
 }
 
 pub fn configure_admin(cfg: &mut ServiceConfig) {

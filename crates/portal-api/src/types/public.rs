@@ -162,6 +162,7 @@ pub async fn get_type_version(
 fn typed_query(raw: &str) -> Result<(TypedQuery, PageRequest), Error> {
     let mut site = None;
     let mut language = None;
+    let mut q = None;
     let mut sort = None;
     let mut limit = None;
     let mut cursor = None;
@@ -177,6 +178,7 @@ fn typed_query(raw: &str) -> Result<(TypedQuery, PageRequest), Error> {
         match name.as_ref() {
             "site" => once(&mut site, "site")?,
             "language" => once(&mut language, "language")?,
+            "q" => once(&mut q, "q")?,
             "sort" => once(&mut sort, "sort")?,
             "limit" => once(&mut limit, "limit")?,
             "cursor" => once(&mut cursor, "cursor")?,
@@ -214,6 +216,7 @@ fn typed_query(raw: &str) -> Result<(TypedQuery, PageRequest), Error> {
         TypedQuery {
             site,
             language,
+            q,
             filters,
             sort,
         },
@@ -231,6 +234,7 @@ fn typed_query(raw: &str) -> Result<(TypedQuery, PageRequest), Error> {
         ("key" = String, Path, description = "The type's key"),
         ("site" = String, Query, description = "The site's key"),
         ("language" = Option<crate::enums::LanguageCode>, Query, description = "Content language"),
+        ("q" = Option<String>, Query, max_length = 200, description = "Words of the full text (title, summary, body and the data's text), with or without diacritics: the document search of NĐ 42/2022"),
         ("sort" = Option<String>, Query, description = "`published_at` or an indexed field, `-` first for descending; default `-published_at`. Sorting by a field lists the items that hold a value in it."),
         ("filter" = Option<Object>, Query, style = DeepObject, explode, description = "`filter[<field>]=v` (equal), `filter[<field>][gte]=v`, `[lte]`, `[in]=a,b` on indexed fields; text compares without diacritics or case."),
         ("limit" = Option<i64>, Query, minimum = 1, maximum = 100, description = "Page size (default 20)"),

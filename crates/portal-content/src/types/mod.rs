@@ -10,6 +10,7 @@ pub mod definition;
 pub mod keys;
 pub mod migrate;
 pub mod schema;
+pub mod seeded;
 pub mod store;
 pub mod typed;
 pub mod values;

@@ -40,6 +40,7 @@ pub struct TypedPage {
 pub struct TypedQuery {
     pub site: String,
     pub language: Option<String>,
+    pub q: Option<String>,
     pub filters: Vec<typed::RawFilter>,
     pub sort: Option<String>,
 }
@@ -63,6 +64,7 @@ pub fn typed_items(
     let selection = TypedSelection {
         site_id: site.id,
         language: query.language,
+        q: query.q,
         filters: query.filters,
         sort: query.sort,
     };

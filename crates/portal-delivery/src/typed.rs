@@ -210,9 +210,7 @@ fn checked_filters<'a>(
             }
             let keys = values
                 .iter()
-                .map(|v| {
-                    query_key(spec, v).map_err(|why| Error::invalid_parameter(&parameter, why))
-                })
+                .map(|v| query_key(f, v).map_err(|why| Error::invalid_parameter(&parameter, why)))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(Filter {
                 field: f,

@@ -34,10 +34,10 @@ pub fn index_key(spec: &ValueSpec, value: &Value) -> Result<IndexKey, String> {
     }
 }
 
-/// The index key of a value written in a query string (`filter[so]=12`), checked as the field
-/// would check it.
-pub fn query_key(spec: &ValueSpec, raw: &str) -> Result<IndexKey, String> {
-    let value = match spec.field_type {
+/// A value written in a query string (`filter[so]=12`) as the JSON value a field holds, before
+/// the field's own rules (`values::query_key` applies them).
+pub fn query_value(spec: &ValueSpec, raw: &str) -> Result<Value, String> {
+    Ok(match spec.field_type {
         FieldType::Integer | FieldType::Money | FieldType::Reference => raw
             .parse::<i64>()
             .map(Value::from)
@@ -57,22 +57,8 @@ pub fn query_key(spec: &ValueSpec, raw: &str) -> Result<IndexKey, String> {
                 .with_timezone(&Utc);
             Value::String(t.to_rfc3339_opts(SecondsFormat::Secs, true))
         }
-        FieldType::Enum => {
-            if !spec.options.iter().any(|o| o.value == raw) {
-                return Err(format!(
-                    "one of {}",
-                    spec.options
-                        .iter()
-                        .map(|o| o.value.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-            Value::String(raw.to_string())
-        }
         _ => Value::String(raw.to_string()),
-    };
-    index_key(spec, &value)
+    })
 }
 
 /// What a unique field's value is compared by: text folded, the rest as written.

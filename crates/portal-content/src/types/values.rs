@@ -19,7 +19,8 @@ use crate::text::{check_url, clean};
 pub const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
 
 use super::keys::canonical;
-pub use super::keys::{index_key, query_key, IndexKey};
+use super::keys::query_value;
+pub use super::keys::{index_key, IndexKey};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
@@ -415,6 +416,39 @@ fn value_of(
     }
 }
 
+/// The index key of a value written in a query string (`filter[so]=12`), checked as the
+/// field checks what it holds (its type, options, range, length, pattern, text rules): a filter
+/// no item could match is a mistake to name, not an empty page.
+pub fn query_key(field: &FieldDef, raw: &str) -> Result<IndexKey, String> {
+    let spec = match (field.spec.field_type, &field.spec.items) {
+        (FieldType::List, Some(items)) => items.as_ref(),
+        _ => &field.spec,
+    };
+    let value = query_value(spec, raw)?;
+    let pattern = spec.pattern.as_deref().and_then(|p| compile(p).ok());
+    let mut scratch = Checked {
+        data: Value::Null,
+        index: Vec::new(),
+        unique: Vec::new(),
+        references: Vec::new(),
+    };
+    let mut e = Vec::new();
+    let cleaned = value_of(
+        field,
+        spec,
+        "filter",
+        &value,
+        pattern.as_ref(),
+        &mut scratch,
+        &mut e,
+    );
+    match (cleaned, e.into_iter().next()) {
+        (_, Some(error)) => Err(error.message),
+        (Some(v), None) => index_key(spec, &v),
+        (None, None) => Err("must not be empty".into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -524,15 +558,25 @@ mod tests {
     #[test]
     fn query_values_are_checked_like_field_values() {
         let d = definition();
-        let loai = &d.field("loai").expect("loai").spec;
-        assert!(query_key(loai, "nghi-quyet").is_err());
-        assert_eq!(
-            query_key(&d.field("ty_le").expect("f").spec, "12.5"),
-            Ok(IndexKey::Num(1250))
+        let field = |name: &str| d.field(name).expect("a field");
+        assert!(query_key(field("loai"), "nghi-quyet").is_err());
+        assert_eq!(query_key(field("ty_le"), "12.5"), Ok(IndexKey::Num(1250)));
+        assert!(query_key(field("ty_le"), "100.01").is_err(), "above max");
+        assert!(
+            query_key(field("so"), &"1".repeat(51)).is_err(),
+            "longer than max"
+        );
+        assert!(
+            query_key(field("so"), "mười hai").is_err(),
+            "off the pattern"
         );
         assert_eq!(
-            query_key(&d.field("so").expect("f").spec, "12/QĐ-UBND"),
+            query_key(field("so"), "12/QĐ-UBND"),
             Ok(IndexKey::Text("12/qd-ubnd".into()))
+        );
+        assert_eq!(
+            query_key(field("nhan"), "Hội An"),
+            Ok(IndexKey::Text("hoi an".into()))
         );
     }
 }

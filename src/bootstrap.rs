@@ -41,6 +41,9 @@ pub fn prepare(
         // it to existing installations; those that exist are left as the operator made them.
         portal_content::types::seeded::ensure(conn, &portal_audit::Actor::system("seed"))
             .map_err(|e| format!("seeding the content types of {} failed: {e}", url.masked()))?;
+        // The dated rule packs (NĐ 43/2011, 42/2022, 224/2026), which name those types.
+        portal_datasets::packs::ensure(conn, &portal_audit::Actor::system("seed"))
+            .map_err(|e| format!("seeding the rule packs of {} failed: {e}", url.masked()))?;
         Ok::<_, migrations::MigrationError>((applied, seeded))
     })
     .map_err(|e| e.to_string())?;

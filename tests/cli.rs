@@ -280,9 +280,10 @@ fn audit_verify_passes_then_names_an_edited_row() {
         .success());
     let ok = portal(&["audit", "verify", "--database", &db], &[]);
     assert!(ok.status.success(), "{}", stderr(&ok));
-    // The seed (its sites, then its eleven content types, each audited) and the new user.
+    // The seed (its sites, its eleven content types and three rule packs, each audited) and the
+    // new user.
     assert!(
-        String::from_utf8_lossy(&ok.stdout).contains("audit chain intact (13 rows)"),
+        String::from_utf8_lossy(&ok.stdout).contains("audit chain intact (16 rows)"),
         "{}",
         String::from_utf8_lossy(&ok.stdout)
     );

@@ -153,10 +153,13 @@ fn seed_command(
     let types =
         portal_content::types::seeded::ensure(&mut conn, &portal_audit::Actor::system("seed"))
             .map_err(|e| ConfigError(format!("seeding the content types failed: {e}")))?;
+    let packs = portal_datasets::packs::ensure(&mut conn, &portal_audit::Actor::system("seed"))
+        .map_err(|e| ConfigError(format!("seeding the rule packs failed: {e}")))?;
     println!(
-        "{}: added {} content types (existing ones left as they were)",
+        "{}: added {} content types and {} rule packs (existing ones left as they were)",
         url.masked(),
-        types.len()
+        types.len(),
+        packs.len()
     );
     if let Some(count) = demo_content {
         let added = portal_content::demo::generate(

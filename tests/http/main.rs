@@ -6,6 +6,7 @@ mod agencies;
 mod audit_chain;
 mod auth;
 mod calendar;
+mod compliance;
 mod consultation;
 mod content;
 mod dublin_core;

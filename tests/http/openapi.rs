@@ -258,6 +258,12 @@ async fn every_documented_get_route_is_served(app: TestApp) {
         if path.starts_with("/api/v1/public-services/") {
             concrete = concrete.replace("{code}", "1.004227");
         }
+        if path.starts_with("/api/v1/admin/rule-packs/") {
+            concrete = concrete.replace("{key}", "nd-224-2026");
+        }
+        if path == "/api/v1/admin/compliance" {
+            concrete.push_str("?site=quang-nam&from=2026-11-01&to=2026-11-30");
+        }
         for (param, value) in samples {
             concrete = concrete.replace(param, value);
         }

@@ -102,6 +102,8 @@ fn concrete(path: &str) -> String {
         "?site=quang-nam"
     } else if path.starts_with("/api/v1/admin/royalties/sites/{site}/statements") {
         "?period=2026-12"
+    } else if path == "/api/v1/admin/compliance" {
+        "?site=quang-nam&from=2026-11-01&to=2026-11-30"
     } else {
         ""
     };
@@ -426,6 +428,10 @@ async fn admin_routes_answer_403_to_a_contributor(app: TestApp) {
                 json!({"period": "2026-11", "received": 1, "on_time": 1, "late": 0}),
             ),
             "post /api/v1/admin/types" => Some(crate::types::legal_documents()),
+            "put /api/v1/admin/rule-packs/{key}" => Some(json!({
+                "name": "Quy định", "legal_basis": "NĐ", "valid_from": "2030-01-01", "default_limit_days": 5,
+                "categories": [{"code": "van-ban", "name": "Văn bản", "content_type": "van-ban-phap-luat", "legal_basis": "Điều 7.2.c"}]
+            })),
             "post /api/v1/admin/types/{key}/versions" => {
                 let mut v = crate::types::legal_documents();
                 v.as_object_mut().map(|d| d.remove("key"));

@@ -30,6 +30,7 @@ names come in the language asked for (`?lang=` or `Accept-Language`), falling ba
         (name = "royalties", description = "Royalties (nhuận bút) and remuneration (thù lao) for published work (Điều 15, 16; NĐ 18/2014): dated rate schedules, a claim per credited author, grading and approval by the chief editor, the append-only ledger, yearly funds with caps, monthly statements, payments, CSV/XLSX (docs/royalties.md)"),
         (name = "public-services", description = "The catalogue of online public services (Điều 13): the IT centre's import of the national list, integrators' figures; anyone searches it under `public` (docs/datasets.md)"),
         (name = "types", description = "Content types defined at run time (Điều 7.2: leaders, schedules, legal documents, projects, budgets, statistics): versioned field schemas, their items filtered by typed fields, a document per type, migrations (docs/datasets.md)"),
+        (name = "compliance", description = "Dated rule packs of the mandatory information (NĐ 43/2011, 42/2022, 224/2026) and each agency's compliance, timeliness in working days and activity (Điều 8.1, 25.2; docs/compliance.md)"),
         (name = "open311", description = "Open311 GeoReport v2 for city-service apps: services are the kinds of case, requests are cases; read back with the status secret (docs/feedback.md)"),
         (name = "content", description = "Authoring items: drafts, translations, revisions (docs/content-model.md)"),
     ),

@@ -106,6 +106,27 @@ pub fn remove(conn: &mut DbConn, item_id: i64) -> Result<(), Error> {
     Ok(())
 }
 
+/// How many live items of each kind each section of a site first published in [from, to):
+/// (section, kind, count), for the statistics of agencies' activity (Điều 25.2).
+pub fn counts_by_section_and_kind(
+    conn: &mut DbConn,
+    site_id: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<(i64, String, i64)>, Error> {
+    Ok(published_items::table
+        .filter(published_items::site_id.eq(site_id))
+        .filter(published_items::published_at.ge(from))
+        .filter(published_items::published_at.lt(to))
+        .group_by((published_items::section_id, published_items::kind))
+        .select((
+            published_items::section_id,
+            published_items::kind,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::html_text;

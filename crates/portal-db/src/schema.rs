@@ -453,4 +453,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     content_type_versions,
     published_field_values,
     typed_unique_values,
+    rule_packs,
+    rule_pack_categories,
 );

@@ -1,6 +1,7 @@
 //! Structured information (portal-datasets): for now the catalogue of online public services
 //! (Điều 13) — public search, the IT centre's import, integrators' figures.
 
+pub mod compliance;
 pub mod services;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -12,5 +13,9 @@ pub fn configure_public(cfg: &mut ServiceConfig) {
 
 pub fn configure_admin(cfg: &mut ServiceConfig) {
     cfg.service(services::import_public_services)
-        .service(services::report_service_figures);
+        .service(services::report_service_figures)
+        .service(compliance::list_rule_packs)
+        .service(compliance::get_rule_pack)
+        .service(compliance::put_rule_pack)
+        .service(compliance::compliance_report);
 }

@@ -5,7 +5,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use portal_core::{Error, FieldError};
-use portal_db::schema::{content_items, published_field_values, typed_unique_values};
+use portal_db::schema::{
+    content_items, published_field_values, published_items, typed_unique_values,
+};
 use portal_db::DbConn;
 use serde_json::Value;
 
@@ -200,4 +202,61 @@ pub fn all_paths(data: &Value) -> Vec<String> {
         }
     }
     out
+}
+
+/// A published item of a type, as the reports read it: where it is, when it was first
+/// published, and its data.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = published_items)]
+pub struct PublishedTyped {
+    pub item_id: i64,
+    pub section_id: i64,
+    pub title: String,
+    pub slug: String,
+    pub published_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub data: portal_db::JsonText<Value>,
+}
+
+/// The live items of type `key` on a site first published in [from, to), oldest first.
+pub fn published_in(
+    conn: &mut DbConn,
+    key: &str,
+    site_id: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<PublishedTyped>, Error> {
+    Ok(published_items::table
+        .filter(published_items::site_id.eq(site_id))
+        .filter(published_items::content_type.eq(key))
+        .filter(published_items::published_at.ge(from))
+        .filter(published_items::published_at.lt(to))
+        .order((
+            published_items::published_at.asc(),
+            published_items::item_id.asc(),
+        ))
+        .select(PublishedTyped::as_select())
+        .load(conn)?)
+}
+
+/// For each section of a site holding live items of type `key`: when the newest of them last
+/// changed (what an update frequency is measured against).
+pub fn newest_by_section(
+    conn: &mut DbConn,
+    key: &str,
+    site_id: i64,
+) -> Result<Vec<(i64, NaiveDateTime)>, Error> {
+    let rows: Vec<(i64, Option<NaiveDateTime>)> = published_items::table
+        .filter(published_items::site_id.eq(site_id))
+        .filter(published_items::content_type.eq(key))
+        .group_by(published_items::section_id)
+        .select((
+            published_items::section_id,
+            diesel::dsl::max(published_items::updated_at),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(s, at)| at.map(|at| (s, at)))
+        .collect())
 }

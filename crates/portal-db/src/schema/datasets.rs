@@ -24,3 +24,35 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    rule_packs (id) {
+        id -> BigInt,
+        key -> Text,
+        name -> Text,
+        legal_basis -> Text,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        default_limit_days -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rule_pack_categories (id) {
+        id -> BigInt,
+        pack_id -> BigInt,
+        position -> Integer,
+        code -> Text,
+        name -> Text,
+        content_type -> Text,
+        agency_code -> Nullable<Text>,
+        event_field -> Nullable<Text>,
+        limit_days -> Nullable<Integer>,
+        frequency_days -> Nullable<Integer>,
+        legal_basis -> Text,
+    }
+}
+
+diesel::joinable!(rule_pack_categories -> rule_packs (pack_id));

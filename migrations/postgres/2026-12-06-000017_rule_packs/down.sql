@@ -1,0 +1,2 @@
+DROP TABLE rule_pack_categories;
+DROP TABLE rule_packs;

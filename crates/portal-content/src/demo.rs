@@ -148,6 +148,67 @@ fn sentence(rng: &mut Rng, words: &[&str], min: usize, max: usize) -> String {
     format!("{capitalised}{}.", s.join(" ").trim_end())
 }
 
+/// One generated item, published as the workflow would leave it.
+struct DemoItem<'a> {
+    site_id: i64,
+    section_id: i64,
+    kind: &'a str,
+    language: &'a str,
+    group: String,
+    title: &'a str,
+    slug: String,
+    summary: Option<&'a str>,
+    body: &'a str,
+    author: &'a str,
+    tags: &'a str,
+    typed: Option<(&'a str, i32, String)>,
+    at: NaiveDateTime,
+}
+
+fn publish_demo<F>(conn: &mut DbConn, d: DemoItem<'_>, announce: &mut F) -> Result<(), Error>
+where
+    F: FnMut(&mut DbConn, &crate::ContentItem) -> Result<(), Error>,
+{
+    let (content_type, type_version, data) = match d.typed {
+        Some((key, version, data)) => (Some(key), Some(version), data),
+        None => (None, None, "{}".to_string()),
+    };
+    let at = d.at;
+    let id: i64 = diesel::insert_into(content_items::table)
+        .values((
+            content_items::site_id.eq(d.site_id),
+            content_items::section_id.eq(d.section_id),
+            content_items::kind.eq(d.kind),
+            content_items::language.eq(d.language),
+            content_items::translation_group.eq(d.group),
+            content_items::title.eq(d.title),
+            content_items::slug.eq(d.slug),
+            content_items::summary.eq(d.summary),
+            content_items::body.eq(d.body),
+            content_items::author.eq(Some(d.author)),
+            content_items::source.eq(Some("Cổng TTĐT tỉnh Quảng Nam")),
+            content_items::tags.eq(d.tags),
+            content_items::fields.eq("{}"),
+            content_items::content_type.eq(content_type),
+            content_items::type_version.eq(type_version),
+            content_items::data.eq(data),
+            content_items::status.eq(Status::Published.as_str()),
+            content_items::version.eq(1),
+            content_items::published_revision.eq(Some(1)),
+            content_items::published_at.eq(Some(at)),
+            content_items::first_published_at.eq(Some(at)),
+            content_items::status_changed_at.eq(Some(at)),
+            content_items::created_at.eq(at),
+            content_items::updated_at.eq(at),
+        ))
+        .returning(content_items::id)
+        .get_result(conn)?;
+    let item = crate::items::get(conn, id)?;
+    revisions::record(conn, &item, None, Some("demo content"))?;
+    published::put(conn, &item, at)?;
+    announce(conn, &item)
+}
+
 /// Publishes `count` generated items; returns how many were added. `announce` runs for each in
 /// the same transaction: whatever publishes must emit the change (the change feed and webhooks
 /// are the workflow's, `portal_moderation::workflow::announce_published`), or a mirror starting
@@ -210,36 +271,25 @@ where
                 let at = start + Duration::minutes((i as i64) * 15 + rng.below(10) as i64);
                 let slug = format!("{}-{}", slugify(&title), i + 1);
                 let tags = format!("[\"{}\"]", rng.pick(words));
-                let id: i64 = diesel::insert_into(content_items::table)
-                    .values((
-                        content_items::site_id.eq(site_id),
-                        content_items::section_id.eq(section_id),
-                        content_items::kind.eq("news"),
-                        content_items::language.eq(if english { "en" } else { "vi" }),
-                        content_items::translation_group.eq(format!("demo-{seed}-{i}")),
-                        content_items::title.eq(&title),
-                        content_items::slug.eq(&slug),
-                        content_items::summary.eq(Some(&summary)),
-                        content_items::body.eq(&body),
-                        content_items::author.eq(Some("Ban Biên tập")),
-                        content_items::source.eq(Some("Cổng TTĐT tỉnh Quảng Nam")),
-                        content_items::tags.eq(&tags),
-                        content_items::fields.eq("{}"),
-                        content_items::status.eq(Status::Published.as_str()),
-                        content_items::version.eq(1),
-                        content_items::published_revision.eq(Some(1)),
-                        content_items::published_at.eq(Some(at)),
-                        content_items::first_published_at.eq(Some(at)),
-                        content_items::status_changed_at.eq(Some(at)),
-                        content_items::created_at.eq(at),
-                        content_items::updated_at.eq(at),
-                    ))
-                    .returning(content_items::id)
-                    .get_result(conn)?;
-                let item = crate::items::get(conn, id)?;
-                revisions::record(conn, &item, None, Some("demo content"))?;
-                published::put(conn, &item, at)?;
-                announce(conn, &item)?;
+                publish_demo(
+                    conn,
+                    DemoItem {
+                        site_id,
+                        section_id,
+                        kind: "news",
+                        language: if english { "en" } else { "vi" },
+                        group: format!("demo-{seed}-{i}"),
+                        title: &title,
+                        slug,
+                        summary: Some(&summary),
+                        body: &body,
+                        author: "Ban Biên tập",
+                        tags: &tags,
+                        typed: None,
+                        at,
+                    },
+                    &mut announce,
+                )?;
             }
             Ok::<_, Error>(())
         })?;
@@ -324,38 +374,25 @@ where
                     "ngay": at.date().format("%Y-%m-%d").to_string(),
                     "kinh_phi": (rng.below(1_000) as i64) * 1_000_000,
                 });
-                let id: i64 = diesel::insert_into(content_items::table)
-                    .values((
-                        content_items::site_id.eq(site_id),
-                        content_items::section_id.eq(section_id),
-                        content_items::kind.eq("page"),
-                        content_items::language.eq("vi"),
-                        content_items::translation_group.eq(format!("demo-typed-{seed}-{i}")),
-                        content_items::title.eq(&title),
-                        content_items::slug.eq(format!("van-ban-mau-{seed}-{}", i + 1)),
-                        content_items::body.eq(""),
-                        content_items::author.eq(Some("Văn phòng UBND tỉnh")),
-                        content_items::source.eq(Some("Cổng TTĐT tỉnh Quảng Nam")),
-                        content_items::tags.eq("[]"),
-                        content_items::fields.eq("{}"),
-                        content_items::content_type.eq(Some(DEMO_TYPE)),
-                        content_items::type_version.eq(Some(version)),
-                        content_items::data.eq(data.to_string()),
-                        content_items::status.eq(Status::Published.as_str()),
-                        content_items::version.eq(1),
-                        content_items::published_revision.eq(Some(1)),
-                        content_items::published_at.eq(Some(at)),
-                        content_items::first_published_at.eq(Some(at)),
-                        content_items::status_changed_at.eq(Some(at)),
-                        content_items::created_at.eq(at),
-                        content_items::updated_at.eq(at),
-                    ))
-                    .returning(content_items::id)
-                    .get_result(conn)?;
-                let item = crate::items::get(conn, id)?;
-                revisions::record(conn, &item, None, Some("demo content"))?;
-                published::put(conn, &item, at)?;
-                announce(conn, &item)?;
+                publish_demo(
+                    conn,
+                    DemoItem {
+                        site_id,
+                        section_id,
+                        kind: "page",
+                        language: "vi",
+                        group: format!("demo-typed-{seed}-{i}"),
+                        title: &title,
+                        slug: format!("van-ban-mau-{seed}-{}", i + 1),
+                        summary: None,
+                        body: "",
+                        author: "Văn phòng UBND tỉnh",
+                        tags: "[]",
+                        typed: Some((DEMO_TYPE, version, data.to_string())),
+                        at,
+                    },
+                    &mut announce,
+                )?;
             }
             Ok::<_, Error>(())
         })?;

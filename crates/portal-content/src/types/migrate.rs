@@ -42,6 +42,20 @@ pub struct Outcome {
     pub dropped_fields: Vec<String>,
 }
 
+impl Outcome {
+    fn empty(to_version: i32, dropped_fields: Vec<String>) -> Outcome {
+        Outcome {
+            to_version,
+            checked: 0,
+            passed: 0,
+            failed: 0,
+            failures: Vec::new(),
+            remaining: 0,
+            dropped_fields,
+        }
+    }
+}
+
 struct Plan<'a> {
     key: &'a str,
     to: i32,
@@ -166,15 +180,7 @@ pub fn dry_run(conn: &mut DbConn, who: &Principal, key: &str, to: i32) -> Result
         to,
         validator: Validator::new(&ty.definition),
     };
-    let mut out = Outcome {
-        to_version: to,
-        checked: 0,
-        passed: 0,
-        failed: 0,
-        failures: Vec::new(),
-        remaining: 0,
-        dropped_fields: store::dropped_between(conn, key, 0, to)?,
-    };
+    let mut out = Outcome::empty(to, store::dropped_between(conn, key, 0, to)?);
     let mut seen = HashSet::new();
     let mut after = 0;
     loop {
@@ -231,15 +237,7 @@ pub fn migrate(
             to,
             validator: Validator::new(&ty.definition),
         };
-        let mut out = Outcome {
-            to_version: to,
-            checked: 0,
-            passed: 0,
-            failed: 0,
-            failures: Vec::new(),
-            remaining: 0,
-            dropped_fields: store::dropped_between(conn, key, 0, to)?,
-        };
+        let mut out = Outcome::empty(to, store::dropped_between(conn, key, 0, to)?);
         let mut seen = HashSet::new();
         let mut moved = Vec::new();
         let mut after = 0;

@@ -126,6 +126,10 @@ async fn the_report_names_gaps_late_items_and_the_pack_that_applied(app: TestApp
         json!({"ngay": today.to_string(), "gio": "08:00", "noi_dung": "<p>Họp UBND tỉnh</p>"}),
     )
     .await;
+    // Dissemination is a section of Sở Tư pháp, not a type: its items of any kind count.
+    app.item_in("quang-nam", "pho-bien-giao-duc-phap-luat")
+        .title("Tuyên truyền Luật Đất đai 2024")
+        .published();
     let from = today - Duration::days(30);
     let to = today + Duration::days(30);
     let url =
@@ -166,7 +170,17 @@ async fn the_report_names_gaps_late_items_and_the_pack_that_applied(app: TestApp
         "nd-42-2022",
         "an item keeps the rule of its event's day"
     );
-    assert_eq!(so_tp["score"], 0);
+    let dissemination = category(so_tp, "pho-bien");
+    assert_eq!(
+        (
+            dissemination["status"].clone(),
+            dissemination["items"].clone(),
+            dissemination["undated"].clone()
+        ),
+        (json!("present"), json!(1), json!(1))
+    );
+    assert_eq!(dissemination["section_slug"], "pho-bien-giao-duc-phap-luat");
+    assert_eq!(so_tp["score"], 50, "dissemination met, documents late");
     assert_eq!(
         so_tp["by_kind"]["page"], 3,
         "Điều 25.2: what its sections published"
@@ -332,8 +346,13 @@ async fn rule_packs_are_dated_data_the_operator_edits(app: TestApp) {
     bad["default_limit_days"] = json!(0);
     bad["categories"][0]["event_field"] = json!("trich_yeu");
     bad["categories"][1]["content_type"] = json!("khong-co");
+    bad["categories"][1]["section_slug"] = Value::Null;
     bad["categories"][2]["agency_code"] = json!("so-khong-co");
     bad["categories"][3]["code"] = bad["categories"][0]["code"].clone();
+    bad["categories"][4]["section_slug"] = json!("chi-dao-dieu-hanh");
+    bad["categories"][6]["content_type"] = Value::Null;
+    bad["categories"][6]["section_slug"] = json!("lich-tiep-cong-dan");
+    bad["categories"][6]["event_field"] = json!("ngay");
     let doc = app
         .call(
             "PUT",
@@ -360,6 +379,8 @@ async fn rule_packs_are_dated_data_the_operator_edits(app: TestApp) {
         ("categories[1].content_type", "unknown_type"),
         ("categories[2].agency_code", "unknown_agency"),
         ("categories[3].code", "duplicate"),
+        ("categories[4].content_type", "type_or_section"),
+        ("categories[6].event_field", "needs_a_type"),
     ] {
         assert!(
             fields.contains(&(want.0.to_string(), want.1.to_string())),

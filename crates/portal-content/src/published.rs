@@ -127,6 +127,25 @@ pub fn counts_by_section_and_kind(
         .load(conn)?)
 }
 
+/// For each of the given sections holding live items: when the newest of them last changed.
+pub fn newest_in_sections(
+    conn: &mut DbConn,
+    section_ids: &[i64],
+) -> Result<Vec<(i64, NaiveDateTime)>, Error> {
+    let rows: Vec<(i64, Option<NaiveDateTime>)> = published_items::table
+        .filter(published_items::section_id.eq_any(section_ids))
+        .group_by(published_items::section_id)
+        .select((
+            published_items::section_id,
+            diesel::dsl::max(published_items::updated_at),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(s, at)| at.map(|at| (s, at)))
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::html_text;

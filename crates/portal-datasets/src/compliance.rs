@@ -56,7 +56,9 @@ pub struct LateItem {
 pub struct CategoryStatus {
     pub code: String,
     pub name: String,
-    pub content_type: String,
+    /// What fills it: a content type's items, or a section's.
+    pub content_type: Option<String>,
+    pub section_slug: Option<String>,
     pub legal_basis: String,
     pub presence: Presence,
     pub frequency_days: Option<i32>,
@@ -185,6 +187,7 @@ fn category_status(
         code: c.code.clone(),
         name: c.name.clone(),
         content_type: c.content_type.clone(),
+        section_slug: c.section_slug.clone(),
         legal_basis: c.legal_basis.clone(),
         presence,
         frequency_days: c.frequency_days,
@@ -308,11 +311,40 @@ pub fn report(
         packs: &all_packs,
         agencies: &agencies,
     };
+    let kind_counts =
+        portal_content::published::counts_by_section_and_kind(conn, site.id, start, end)?;
     for c in &pack.categories {
-        let items = published_in(conn, &c.content_type, site.id, start, end)?;
-        let newest = newest_by_section(conn, &c.content_type, site.id)?;
+        // A type's items anywhere on the site, or a section's items of any kind.
+        let (items, newest, in_sections) = match (&c.content_type, &c.section_slug) {
+            (Some(key), _) => (
+                published_in(conn, key, site.id, start, end)?,
+                newest_by_section(conn, key, site.id)?,
+                Vec::new(),
+            ),
+            (None, Some(slug)) => {
+                let ids: Vec<i64> = sections
+                    .iter()
+                    .filter(|s| &s.slug == slug)
+                    .map(|s| s.id)
+                    .collect();
+                (
+                    Vec::new(),
+                    portal_content::published::newest_in_sections(conn, &ids)?,
+                    ids,
+                )
+            }
+            (None, None) => continue,
+        };
         let suppliers: Vec<i64> = match &c.agency_code {
             Some(code) => by_code.get(code).copied().into_iter().collect(),
+            None if !in_sections.is_empty() => {
+                let mut owners: Vec<i64> = in_sections
+                    .iter()
+                    .filter_map(|s| agencies.owner.get(s).copied())
+                    .collect();
+                owners.dedup();
+                owners
+            }
             None => {
                 let mut owners: Vec<i64> = agencies.owner.values().copied().collect();
                 owners.sort_unstable();
@@ -324,7 +356,15 @@ pub fn report(
             let Some(code) = entry(&mut per_agency, a) else {
                 continue;
             };
-            let status = category_status(&cx, c, a, &items, &newest);
+            let mut status = category_status(&cx, c, a, &items, &newest);
+            // A section's items carry no event date: counted, never judged late.
+            let section_items: i64 = kind_counts
+                .iter()
+                .filter(|(s, _, _)| in_sections.contains(s) && agencies.owner.get(s) == Some(&a))
+                .map(|(_, _, n)| n)
+                .sum();
+            status.items += section_items;
+            status.undated += section_items;
             if let Some(r) = per_agency.get_mut(&code) {
                 r.on_time += status.on_time;
                 r.late += status.late;
@@ -332,9 +372,7 @@ pub fn report(
             }
         }
     }
-    for (section, kind, n) in
-        portal_content::published::counts_by_section_and_kind(conn, site.id, start, end)?
-    {
+    for (section, kind, n) in kind_counts {
         let Some(a) = agencies.owner.get(&section).copied() else {
             continue;
         };
@@ -385,7 +423,8 @@ mod tests {
         let c = |presence, late| CategoryStatus {
             code: String::new(),
             name: String::new(),
-            content_type: String::new(),
+            content_type: None,
+            section_slug: None,
             legal_basis: String::new(),
             presence,
             frequency_days: None,

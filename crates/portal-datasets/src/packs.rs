@@ -40,7 +40,10 @@ pub struct Category {
     pub position: i32,
     pub code: String,
     pub name: String,
-    pub content_type: String,
+    /// The content type whose items fill the category, or else
+    pub content_type: Option<String>,
+    /// the section (by its slug on the report's site) whose items do.
+    pub section_slug: Option<String>,
     pub agency_code: Option<String>,
     pub event_field: Option<String>,
     pub limit_days: Option<i32>,
@@ -74,7 +77,8 @@ impl Pack {
 pub struct CategoryInput {
     pub code: String,
     pub name: String,
-    pub content_type: String,
+    pub content_type: Option<String>,
+    pub section_slug: Option<String>,
     pub agency_code: Option<String>,
     pub event_field: Option<String>,
     pub limit_days: Option<i32>,
@@ -172,30 +176,50 @@ fn check(conn: &mut DbConn, key: &str, input: &PackInput) -> Result<PackInput, E
         out.categories[i].name = text(&format!("{at}.name"), &c.name, 200, &mut e);
         out.categories[i].legal_basis =
             text(&format!("{at}.legal_basis"), &c.legal_basis, 500, &mut e);
-        match portal_content::types::store::get(conn, &c.content_type) {
-            Ok(ty) => {
-                if let Some(field) = &c.event_field {
-                    let is_date = ty.definition.field(field).is_some_and(|f| {
-                        matches!(f.spec.field_type, FieldType::Date | FieldType::Datetime)
-                    });
-                    if !is_date {
-                        e.push(FieldError::new(
-                            format!("{at}.event_field"),
-                            "not_a_date_field",
-                            format!(
-                                "'{field}' is not a date or datetime field of '{}'",
-                                c.content_type
-                            ),
-                        ));
-                    }
+        match (&c.content_type, &c.section_slug) {
+            (Some(_), Some(_)) | (None, None) => e.push(FieldError::new(
+                format!("{at}.content_type"),
+                "type_or_section",
+                "name either the content type or the section (section_slug) whose items fill it",
+            )),
+            (None, Some(slug)) => {
+                if !is_code(slug) {
+                    e.push(FieldError::new(
+                        format!("{at}.section_slug"),
+                        "invalid_slug",
+                        "a section's slug",
+                    ));
+                }
+                if c.event_field.is_some() {
+                    e.push(FieldError::new(
+                        format!("{at}.event_field"),
+                        "needs_a_type",
+                        "only the items of a content type carry an event date",
+                    ));
                 }
             }
-            Err(Error::NotFound { .. }) => e.push(FieldError::new(
-                format!("{at}.content_type"),
-                "unknown_type",
-                format!("there is no content type '{}'", c.content_type),
-            )),
-            Err(other) => return Err(other),
+            (Some(key), None) => match portal_content::types::store::get(conn, key) {
+                Ok(ty) => {
+                    if let Some(field) = &c.event_field {
+                        let is_date = ty.definition.field(field).is_some_and(|f| {
+                            matches!(f.spec.field_type, FieldType::Date | FieldType::Datetime)
+                        });
+                        if !is_date {
+                            e.push(FieldError::new(
+                                format!("{at}.event_field"),
+                                "not_a_date_field",
+                                format!("'{field}' is not a date or datetime field of '{key}'"),
+                            ));
+                        }
+                    }
+                }
+                Err(Error::NotFound { .. }) => e.push(FieldError::new(
+                    format!("{at}.content_type"),
+                    "unknown_type",
+                    format!("there is no content type '{key}'"),
+                )),
+                Err(other) => return Err(other),
+            },
         }
         if let Some(code) = &c.agency_code {
             if portal_sections::agencies::find_by_code(conn, code)?.is_none() {
@@ -368,7 +392,8 @@ fn store(
                 rule_pack_categories::position.eq(i as i32),
                 rule_pack_categories::code.eq(&c.code),
                 rule_pack_categories::name.eq(&c.name),
-                rule_pack_categories::content_type.eq(&c.content_type),
+                rule_pack_categories::content_type.eq(c.content_type.as_deref()),
+                rule_pack_categories::section_slug.eq(c.section_slug.as_deref()),
                 rule_pack_categories::agency_code.eq(c.agency_code.as_deref()),
                 rule_pack_categories::event_field.eq(c.event_field.as_deref()),
                 rule_pack_categories::limit_days.eq(c.limit_days),

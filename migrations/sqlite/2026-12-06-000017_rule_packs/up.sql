@@ -19,20 +19,24 @@ CREATE TABLE rule_packs (
     CHECK (valid_to IS NULL OR valid_to >= valid_from)
 );
 
--- A mandatory information category of a pack: the content type whose items fill it, the agency
--- that must supply it (none: every agency that owns a section of the site), the date field of
--- the item that carries the event it reports, the time limit and the update frequency.
+-- A mandatory information category of a pack: the content type whose items fill it, or else the
+-- section (by its slug on the site) whose items do, the agency that must supply it (none: every
+-- agency that owns a section of the site, or the section's owner), the date field of a typed
+-- item that carries the event it reports, the time limit and the update frequency.
 CREATE TABLE rule_pack_categories (
     id INTEGER PRIMARY KEY,
     pack_id BIGINT NOT NULL REFERENCES rule_packs (id) ON DELETE CASCADE,
     position INTEGER NOT NULL,
     code TEXT NOT NULL,
     name TEXT NOT NULL,
-    content_type TEXT NOT NULL,
+    content_type TEXT,
+    section_slug TEXT,
     agency_code TEXT,
     event_field TEXT,
     limit_days INTEGER CHECK (limit_days IS NULL OR limit_days BETWEEN 1 AND 90),
     frequency_days INTEGER CHECK (frequency_days IS NULL OR frequency_days BETWEEN 1 AND 3660),
     legal_basis TEXT NOT NULL,
-    UNIQUE (pack_id, code)
+    UNIQUE (pack_id, code),
+    CHECK ((content_type IS NULL) <> (section_slug IS NULL)),
+    CHECK (section_slug IS NULL OR event_field IS NULL)
 );

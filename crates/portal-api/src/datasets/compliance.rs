@@ -25,9 +25,11 @@ pub struct CategoryDto {
     #[schema(example = "van-ban")]
     pub code: String,
     pub name: String,
-    /// The content type whose items fill it.
+    /// The content type whose items fill it; or else
     #[schema(example = "van-ban-phap-luat")]
-    pub content_type: String,
+    pub content_type: Option<String>,
+    /// the section (its slug on the report's site) whose items do, of any kind.
+    pub section_slug: Option<String>,
     /// The agency that must supply it; none: every agency owning a section of the site.
     pub agency_code: Option<String>,
     /// The date field of the type that carries the event an item reports (issue, approval,
@@ -83,6 +85,7 @@ impl From<Pack> for PackDto {
                     code: c.code,
                     name: c.name,
                     content_type: c.content_type,
+                    section_slug: c.section_slug,
                     agency_code: c.agency_code,
                     event_field: c.event_field,
                     limit_days: c.limit_days,
@@ -183,6 +186,7 @@ pub async fn put_rule_pack(
                 code: c.code,
                 name: c.name,
                 content_type: c.content_type,
+                section_slug: c.section_slug,
                 agency_code: c.agency_code,
                 event_field: c.event_field,
                 limit_days: c.limit_days,
@@ -237,7 +241,8 @@ pub struct LateItemDto {
 pub struct CategoryStatusDto {
     pub code: String,
     pub name: String,
-    pub content_type: String,
+    pub content_type: Option<String>,
+    pub section_slug: Option<String>,
     pub legal_basis: String,
     /// present, missing, or stale (nothing new within `frequency_days`).
     #[schema(example = "present")]
@@ -305,6 +310,7 @@ impl From<Report> for ComplianceDto {
                             code: c.code,
                             name: c.name,
                             content_type: c.content_type,
+                            section_slug: c.section_slug,
                             legal_basis: c.legal_basis,
                             frequency_days: c.frequency_days,
                             newest_at: c.newest_at.map(|t| t.and_utc()),
